@@ -1,0 +1,34 @@
+using Layerwise.Training;
+
+namespace Layerwise.Callbacks;
+
+/// <summary>
+/// What <see cref="Models.Model.Fit"/> returns: the epoch-end value of every log key
+/// (Keras' <c>history.history</c>), e.g. <c>history["val_loss"][^1]</c>.
+/// </summary>
+public sealed class History : Callback
+{
+    readonly Dictionary<string, List<double>> values = new(StringComparer.Ordinal);
+    readonly List<int> epochs = [];
+
+    /// <summary>The 0-based epochs recorded, in order.</summary>
+    public IReadOnlyList<int> Epochs => epochs;
+
+    /// <summary>Every key's values, one per recorded epoch.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Values =>
+        values.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value, StringComparer.Ordinal);
+
+    public IReadOnlyList<double> this[string key] => values.TryGetValue(key, out var list)
+        ? list
+        : throw new KeyNotFoundException($"History has no \"{key}\"; it has: {string.Join(", ", values.Keys)}.");
+
+    public override void OnEpochEnd(int epoch, Logs logs)
+    {
+        epochs.Add(epoch);
+        foreach (var (key, value) in logs)
+        {
+            if (!values.TryGetValue(key, out var list)) values[key] = list = [];
+            list.Add(value);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Layerwise;
+
+/// <summary>
+/// Process-wide settings of the runtime: the random seed, the default device, layer naming.
+/// The counterpart of <c>keras.utils.set_random_seed</c> and <c>keras.backend.clear_session</c>.
+/// </summary>
+public static class Backend
+{
+    static int initialized;
+
+    /// <summary>
+    /// Seeds every source of randomness the runtime uses (weight initializers, shuffling,
+    /// dropout masks; all draw from torch's generators), so the same seed gives the same
+    /// weights and the same losses.
+    /// </summary>
+    public static void SetRandomSeed(long seed)
+    {
+        EnsureInitialized();
+        torch.random.manual_seed(seed);
+        if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
+    }
+
+    /// <summary>
+    /// The device new models are placed on: <c>LAYERWISE_DEVICE</c> (<c>cpu</c>, <c>cuda</c>,
+    /// <c>cuda:1</c>) when set, CPU otherwise. Setting it affects models created afterwards.
+    /// </summary>
+    public static torch.Device DefaultDevice
+    {
+        get => defaultDevice ??= DeviceFromEnvironment();
+        set => defaultDevice = value;
+    }
+    static torch.Device? defaultDevice;
+
+    /// <summary>Resets the per-process layer and model name counters (<c>dense</c>, <c>dense_1</c>, ...).</summary>
+    public static void ClearSession() => UniqueNames.Reset();
+
+    /// <summary>Parses a device name as <c>LAYERWISE_DEVICE</c> accepts it.</summary>
+    public static torch.Device ParseDevice(string name)
+    {
+        EnsureInitialized();
+        var trimmed = name.Trim().ToLowerInvariant();
+        if (trimmed is not ("cpu" or "cuda") && !trimmed.StartsWith("cuda:", StringComparison.Ordinal))
+            throw new ArgumentException($"Unknown device \"{name}\": expected \"cpu\", \"cuda\" or \"cuda:N\".", nameof(name));
+        if (trimmed != "cpu" && !torch.cuda.is_available())
+            throw new InvalidOperationException($"Device \"{name}\" was requested but CUDA is not available in this process " +
+                "(TorchSharp found no CUDA-enabled libtorch). Use \"cpu\", or reference a CUDA build of libtorch.");
+        return torch.device(trimmed);
+    }
+
+    static torch.Device DeviceFromEnvironment()
+    {
+        var requested = Environment.GetEnvironmentVariable("LAYERWISE_DEVICE");
+        return string.IsNullOrWhiteSpace(requested) ? torch.CPU : ParseDevice(requested);
+    }
+
+    /// <summary>
+    /// Loads libtorch and, on glibc, raises malloc's mmap and trim thresholds: torch allocates and
+    /// frees large buffers every step, and glibc's defaults return them to the OS each time, which
+    /// made the first epochs ~6x slower here. Skipped when GLIBC_TUNABLES is set (the user chose)
+    /// or LAYERWISE_KEEP_MALLOC=1.
+    /// </summary>
+    internal static void EnsureInitialized()
+    {
+        if (Interlocked.Exchange(ref initialized, 1) == 1) return;
+        if (OperatingSystem.IsLinux()
+            && Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null
+            && Environment.GetEnvironmentVariable("LAYERWISE_KEEP_MALLOC") != "1")
+        {
+            try
+            {
+                Glibc.mallopt(Glibc.M_MMAP_THRESHOLD, 64 << 20);
+                Glibc.mallopt(Glibc.M_TRIM_THRESHOLD, int.MaxValue);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // not glibc (musl): nothing to tune
+            }
+        }
+        torch.InitializeDeviceType(DeviceType.CPU);
+    }
+
+    static partial class Glibc
+    {
+        public const int M_TRIM_THRESHOLD = -1;
+        public const int M_MMAP_THRESHOLD = -3;
+
+        [DllImport("libc", EntryPoint = "mallopt")]
+        public static extern int mallopt(int param, int value);
+    }
+}

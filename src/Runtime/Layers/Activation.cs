@@ -1,0 +1,21 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>Keras' <c>Activation</c> layer: applies a named activation function.</summary>
+public class Activation : Layer
+{
+    readonly Func<Tensor, Tensor> function;
+
+    public Activation(string activation, long[]? inputShape = null, string? name = null, bool trainable = true)
+        : base(name, trainable, inputShape)
+    {
+        ActivationName = Activations.Activations.Normalize(activation);
+        function = Activations.Activations.Get(ActivationName);
+    }
+
+    /// <summary>The activation's Keras name (<c>relu</c>, <c>softmax</c>, ...).</summary>
+    public string ActivationName { get; }
+
+    public override Tensor Call(Tensor inputs, bool training = false) => function(inputs);
+}

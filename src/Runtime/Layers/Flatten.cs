@@ -1,0 +1,14 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>Keras' <c>Flatten</c>: each sample becomes a vector; the batch dimension is kept.</summary>
+public class Flatten : Layer
+{
+    public Flatten(long[]? inputShape = null, string? name = null, bool trainable = true)
+        : base(name, trainable, inputShape) { }
+
+    public override Tensor Call(Tensor inputs, bool training = false) => inputs.reshape(inputs.shape[0], -1);
+
+    public override long[] ComputeOutputShape(long[] inputShape) => [inputShape.Aggregate(1L, (a, b) => a * b)];
+}

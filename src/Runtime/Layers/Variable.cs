@@ -1,0 +1,68 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// A named weight of a layer (Keras' <c>Variable</c>): a kernel, a bias, a running statistic.
+/// Its <see cref="Path"/> is what file formats key it by (<c>dense/kernel</c>).
+/// </summary>
+public sealed class Variable
+{
+    internal Variable(Layer owner, string name, Tensor value, bool trainable)
+    {
+        Owner = owner;
+        Name = name;
+        Trainable = trainable;
+        Value = new Parameter(value, requires_grad: trainable);
+        Value.DetachFromDisposeScope();
+    }
+
+    /// <summary>The layer that created it.</summary>
+    public Layer Owner { get; }
+
+    /// <summary>The name given at creation, e.g. <c>kernel</c>.</summary>
+    public string Name { get; }
+
+    /// <summary><c>layer_name/name</c>, e.g. <c>dense/kernel</c> (Keras 2 appends <c>:0</c> in .h5 files).</summary>
+    public string Path => $"{Owner.Name}/{Name}";
+
+    public bool Trainable { get; }
+
+    /// <summary>The tensor itself; gradients accumulate on it during training.</summary>
+    public Parameter Value { get; private set; }
+
+    public long[] Shape => Value.shape;
+
+    public long NumElements => Value.numel();
+
+    /// <summary>Copies <paramref name="source"/> into the variable, after checking its shape.</summary>
+    public void Assign(Tensor source)
+    {
+        if (!source.shape.SequenceEqual(Value.shape))
+            throw new IncompatibleShapeException(Owner.Name,
+                $"variable \"{Path}\" to be assigned a value of shape {ShapeText.Format(Value.shape)}", source.shape);
+        using var _ = no_grad();
+        Value.copy_(source);
+    }
+
+    /// <summary>A CPU copy of the current value (for saving, comparing, printing).</summary>
+    public Tensor ToCpu()
+    {
+        using var _ = no_grad();
+        return Value.detach().cpu().clone();
+    }
+
+    internal void MoveTo(Device device)
+    {
+        if (Value.device == device) return;
+        using var _ = no_grad();
+        var moved = new Parameter(Value.detach().to(device), requires_grad: Trainable);
+        moved.DetachFromDisposeScope();
+        var old = Value;
+        Value = moved;
+        old.Dispose();
+    }
+
+    public override string ToString() => $"<Variable path={Path}, shape={ShapeText.Format(Shape)}>";
+}

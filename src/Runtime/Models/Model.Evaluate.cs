@@ -1,0 +1,92 @@
+using Layerwise.Callbacks;
+using Layerwise.Training;
+using Layerwise.Training.Metrics;
+using static TorchSharp.torch;
+
+namespace Layerwise.Models;
+
+public abstract partial class Model
+{
+    /// <summary>
+    /// Loss and metrics on (x, y), as Keras' <c>evaluate</c>: <c>var (loss, acc) = model.Evaluate(x, y)</c>.
+    /// <paramref name="verbose"/> 1 shows a progress bar, 2 one line (<c>32/32 - 0s - loss: ...</c>).
+    /// </summary>
+    public Logs Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    {
+        RequireLoss();
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
+        var inputs = PrepareInputs(x, y, nameof(x));
+        var targets = ToDevice(y, Device)!;
+        int steps = (int)((inputs.shape[0] + batchSize - 1) / batchSize);
+        var list = new CallbackList([.. callbacks ?? []]);
+        list.Attach(this, new TrainingParameters(1, steps, verbose));
+        var bar = new ProgressBar(steps, verbose, Output.Writer, Output.IsInteractive);
+        return RunEvaluation(inputs, targets, batchSize, list, bar);
+    }
+
+    /// <summary>Evaluates already-prepared tensors; used by <see cref="Evaluate"/> and for validation during fit.</summary>
+    Logs RunEvaluation(Tensor inputs, Tensor targets, int batchSize, CallbackList? callbacks, ProgressBar? bar = null)
+    {
+        var lossTracker = new Mean("loss");
+        foreach (var m in Metrics) m.ResetState();
+        var slicer = new BatchSlicer(inputs, targets, batchSize);
+        callbacks?.TestBegin(new Logs());
+        using (no_grad())
+        {
+            for (int step = 0; step < slicer.Steps; step++)
+            {
+                callbacks?.TestBatchBegin(step, new Logs());
+                using (NewDisposeScope())
+                {
+                    var (xb, yb) = slicer.Batch(step);
+                    var prediction = Call(xb, training: false);
+                    using var lossValue = Loss!.Call(yb!, prediction);
+                    lossTracker.UpdateState(lossValue, xb.shape[0]);
+                    foreach (var m in Metrics) m.UpdateState(yb!, prediction);
+                }
+                var running = RunningLogs(lossTracker, prefix: "");
+                callbacks?.TestBatchEnd(step, running);
+                bar?.Update(step + 1, running);
+            }
+        }
+        var logs = Snapshot(RunningLogs(lossTracker, prefix: ""));
+        lossTracker.ResetState();
+        foreach (var m in Metrics) m.ResetState();
+        callbacks?.TestEnd(logs);
+        return logs;
+    }
+
+    /// <summary>
+    /// The model's outputs for <paramref name="x"/>, in inference mode (dropout off), as one CPU
+    /// tensor, like Keras' <c>predict</c> returning a NumPy array.
+    /// </summary>
+    public Tensor Predict(Tensor x, int batchSize = 32, int verbose = 0, IEnumerable<Callback>? callbacks = null)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
+        var inputs = PrepareInputs(x, null, nameof(x));
+        var slicer = new BatchSlicer(inputs, null, batchSize);
+        var list = new CallbackList([.. callbacks ?? []]);
+        list.Attach(this, new TrainingParameters(1, slicer.Steps, verbose));
+        var bar = new ProgressBar(slicer.Steps, verbose, Output.Writer, Output.IsInteractive);
+        var outputs = new List<Tensor>(slicer.Steps);
+        list.PredictBegin(new Logs());
+        using (no_grad())
+        {
+            for (int step = 0; step < slicer.Steps; step++)
+            {
+                list.PredictBatchBegin(step, new Logs());
+                using (var scope = NewDisposeScope())
+                {
+                    var (xb, _) = slicer.Batch(step);
+                    outputs.Add(scope.MoveToOuter(Call(xb, training: false).cpu()));
+                }
+                list.PredictBatchEnd(step, new Logs());
+                bar.Update(step + 1, new Logs());
+            }
+        }
+        list.PredictEnd(new Logs());
+        var result = cat(outputs, 0);
+        foreach (var o in outputs) o.Dispose();
+        return result;
+    }
+}

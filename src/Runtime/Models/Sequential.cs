@@ -1,0 +1,69 @@
+using Layerwise.Layers;
+using static TorchSharp.torch;
+
+namespace Layerwise.Models;
+
+/// <summary>
+/// Keras' <c>Sequential</c>: a stack of layers, each feeding the next. The input shape comes from
+/// the first layer's <c>inputShape:</c>, from a leading <see cref="InputLayer"/>, or from the
+/// first data the model sees.
+/// </summary>
+public class Sequential : Model
+{
+    readonly List<Layer> layers = [];
+    long[]? inputShapeFromInputLayer;
+
+    public Sequential(params Layer[] layers) : this(layers, name: null) { }
+
+    public Sequential(IEnumerable<Layer> layers, string? name = null) : base(name)
+    {
+        foreach (var layer in layers) Add(layer);
+    }
+
+    public override IReadOnlyList<Layer> Layers => layers;
+
+    /// <summary>Appends a layer (Keras' <c>model.add</c>).</summary>
+    public void Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer is InputLayer input)
+        {
+            if (layers.Count > 0)
+                throw new ArgumentException($"An InputLayer must come first in Sequential \"{Name}\"; it already has {layers.Count} layer(s).", nameof(layer));
+            inputShapeFromInputLayer = input.Shape.ToArray();
+            return;
+        }
+        if (layers.Any(l => l.Name == layer.Name))
+            throw new ArgumentException($"All layers added to Sequential \"{Name}\" must have unique names; \"{layer.Name}\" is already there.", nameof(layer));
+        if (Built)
+            throw new InvalidOperationException($"Sequential \"{Name}\" is already built; add layers before building or training it.");
+        layers.Add(TrackLayer(layer));
+    }
+
+    private protected override long[]? DeclaredInputShapeOrFirstLayer() =>
+        inputShapeFromInputLayer ?? layers.FirstOrDefault()?.DeclaredInputShape;
+
+    /// <summary>The per-sample input shape, when known before data is seen.</summary>
+    public long[]? InputShape => BuildInputShape ?? DeclaredInputShapeOrFirstLayer();
+
+    protected override void Build(long[] inputShape)
+    {
+        if (layers.Count == 0) throw new InvalidOperationException($"Sequential \"{Name}\" has no layers to build.");
+        var shape = inputShape;
+        foreach (var layer in layers)
+        {
+            layer.EnsureBuilt(shape);
+            shape = layer.ComputeOutputShape(shape);
+        }
+    }
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        var h = inputs;
+        foreach (var layer in layers) h = layer.Invoke(h, training);
+        return h;
+    }
+
+    public override long[] ComputeOutputShape(long[] inputShape) =>
+        layers.Aggregate(inputShape, (shape, layer) => layer.ComputeOutputShape(shape));
+}

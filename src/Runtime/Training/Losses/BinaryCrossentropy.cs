@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Training.Losses;
+
+/// <summary>Binary cross-entropy per output, averaged over the last axis, as Keras does.</summary>
+public sealed class BinaryCrossentropy(bool fromLogits = false, string? name = null) : Loss(name)
+{
+    public bool FromLogits { get; } = fromLogits;
+
+    public override Tensor PerSample(Tensor yTrue, Tensor yPred)
+    {
+        Labels.RequireSameShape(yTrue, yPred, Name);
+        using var targets = yTrue.to_type(yPred.dtype);
+        using var elementwise = FromLogits
+            ? nn.functional.binary_cross_entropy_with_logits(yPred, targets, reduction: nn.Reduction.None)
+            : ClippedBinaryCrossentropy(targets, yPred);
+        return elementwise.dim() > 1 ? elementwise.mean([-1L]) : elementwise.alias();
+    }
+
+    static Tensor ClippedBinaryCrossentropy(Tensor targets, Tensor probabilities)
+    {
+        using var p = probabilities.clamp(Epsilon, 1 - Epsilon);
+        using var logP = p.log();
+        using var oneMinusP = p.neg().add_(1);
+        using var logOneMinusP = oneMinusP.log_();
+        using var oneMinusT = targets.neg().add_(1);
+        using var positive = targets.mul(logP);
+        return positive.add_(oneMinusT.mul(logOneMinusP)).neg_();
+    }
+}

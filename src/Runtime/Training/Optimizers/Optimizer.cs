@@ -1,0 +1,106 @@
+using Layerwise.Layers;
+using static TorchSharp.torch;
+
+namespace Layerwise.Training.Optimizers;
+
+/// <summary>
+/// Base of the optimizers. Updates follow Keras' formulas (not torch.optim's, whose epsilon and
+/// bias correction differ), so a model trained here moves the way it would in Keras.
+/// Slot variables (Adam's m and v, momentum, ...) are created per trainable variable on first use
+/// and live on that variable's device.
+/// </summary>
+public abstract class Optimizer
+{
+    readonly Dictionary<Variable, Tensor[]> slots = new(ReferenceEqualityComparer.Instance);
+    readonly List<Variable> slotOrder = [];
+
+    protected Optimizer(double learningRate, string? name)
+    {
+        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Learning rate must be positive.");
+        LearningRate = learningRate;
+        Name = name ?? UniqueNames.ToSnakeCase(GetType().Name);
+    }
+
+    public string Name { get; }
+
+    public double LearningRate { get; set; }
+
+    /// <summary>Number of update steps applied so far (Keras' <c>iterations</c>).</summary>
+    public long Iterations { get; set; }
+
+    /// <summary>The Keras class name, e.g. <c>Adam</c>.</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The names of the per-variable slots this optimizer keeps, in order (Adam: m, v).</summary>
+    public abstract IReadOnlyList<string> SlotNames { get; }
+
+    /// <summary>Variables that have slots, in the order they were first updated.</summary>
+    public IReadOnlyList<Variable> SlotVariables => slotOrder;
+
+    /// <summary>The slot tensor <paramref name="slotName"/> of <paramref name="variable"/>.</summary>
+    public Tensor GetSlot(Variable variable, string slotName)
+    {
+        int index = SlotNames.ToList().IndexOf(slotName);
+        if (index < 0) throw new ArgumentException($"{ClassName} has no slot \"{slotName}\"; it has: {string.Join(", ", SlotNames)}.", nameof(slotName));
+        return SlotsOf(variable)[index];
+    }
+
+    /// <summary>Applies one update to every variable in <paramref name="variables"/> that has a gradient, then clears the gradients.</summary>
+    public void ApplyGradients(IReadOnlyList<Variable> variables)
+    {
+        using var _ = no_grad();
+        long step = Iterations + 1;
+        foreach (var v in variables)
+        {
+            using var grad = v.Value.grad;
+            if (grad is null) continue;
+            Update(v.Value, grad, SlotsOf(v), step);
+            grad.zero_();
+        }
+        Iterations = step;
+    }
+
+    /// <summary>One Keras update of <paramref name="variable"/> in place, at step <paramref name="step"/> (1-based).</summary>
+    protected abstract void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step);
+
+    Tensor[] SlotsOf(Variable v)
+    {
+        if (slots.TryGetValue(v, out var existing)) return existing;
+        var created = SlotNames.Select(_ =>
+        {
+            var t = zeros_like(v.Value, requires_grad: false);
+            t.DetachFromDisposeScope();
+            return t;
+        }).ToArray();
+        slots[v] = created;
+        slotOrder.Add(v);
+        return created;
+    }
+
+    internal void MoveSlotsTo(Device device)
+    {
+        foreach (var v in slotOrder)
+        {
+            var current = slots[v];
+            for (int i = 0; i < current.Length; i++)
+            {
+                if (current[i].device == device) continue;
+                var moved = current[i].to(device);
+                moved.DetachFromDisposeScope();
+                current[i].Dispose();
+                current[i] = moved;
+            }
+        }
+    }
+
+    public static implicit operator Optimizer(string name) => Get(name);
+
+    /// <summary>An optimizer with Keras' defaults from its Keras name (<c>adam</c>, <c>sgd</c>, <c>rmsprop</c>).</summary>
+    public static Optimizer Get(string name) => name.ToLowerInvariant() switch
+    {
+        "adam" => new Adam(),
+        "sgd" => new SGD(),
+        "rmsprop" => new RMSprop(),
+        _ => throw new ArgumentException($"Unknown optimizer \"{name}\". Expected one of: adam, sgd, rmsprop.", nameof(name)),
+    };
+}
