@@ -62,6 +62,23 @@ public class ProgressOutputTests
     }
 
     [Fact]
+    public void On_a_terminal_the_bar_is_redrawn_in_place_and_ends_with_a_newline()
+    {
+        var writer = new StringWriter();
+        var bar = new Layerwise.Training.ProgressBar(target: 4, verbose: 1, writer, interactive: true);
+        var logs = new Layerwise.Training.Logs();
+        logs.Set("loss", 0.5);
+
+        bar.Update(1, logs);
+        bar.Update(4, logs);
+
+        var text = writer.ToString();
+        Assert.StartsWith("\r1/4 [" + new string('=', 6) + ">" + new string('.', 23) + "] - ETA: ", text);
+        Assert.Contains("\r4/4 [==============================] - 0s ", text);
+        Assert.EndsWith(" - loss: 0.5000" + Environment.NewLine, text);
+    }
+
+    [Fact]
     public void Small_values_use_scientific_notation_as_keras()
     {
         Assert.Equal("0.1234", Layerwise.Training.ProgressBar.FormatValue(0.12341));
