@@ -8,7 +8,7 @@ namespace Layerwise.Formats.Checkpoint;
 /// What TensorFlow 2 saves for a Keras model, and under which keys: the object graph of
 /// <c>model.save_weights(prefix)</c>, mirrored from a real TF 2.x checkpoint of the tutorial's model.
 /// <list type="bullet">
-/// <item>root (the model) → <c>layer_with_weights-k</c> (k-th layer that has weights) and <c>layer-i</c>
+/// <item>root (the model) → itself as <c>root</c>, <c>layer_with_weights-k</c> (k-th layer that has weights) and <c>layer-i</c>
 /// (i-th layer), both naming the same node; a layer → its weights by name (<c>kernel</c>, <c>bias</c>),
 /// and its tracked sub-layers by their layer names;</item>
 /// <item>weight values under <c>layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE</c>;</item>
@@ -65,6 +65,8 @@ internal sealed class KerasCheckpointLayout
             graph.Nodes.Add(new TrackableNode());
             root.Children.Add(new TrackableChild(optimizerNode, "optimizer"));
         }
+        // tf.keras models track themselves as "root" (TF 2.x writes this edge; it is harmless to readers).
+        root.Children.Add(new TrackableChild(0, "root"));
         while (pending.Count > 0)
         {
             var (layer, node, path) = pending.Dequeue();
