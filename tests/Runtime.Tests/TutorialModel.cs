@@ -16,6 +16,7 @@ public static class TutorialModel
             new Dense(hidden, activation: "relu", inputShape: [784]),
             new Dropout(0.2),
             new Dense(10));
+        model.EnsureBuilt([784]); // as Keras builds a Sequential whose first layer has an input shape
         if (compile)
             model.Compile(optimizer: "adam",
                           loss: new SparseCategoricalCrossentropy(fromLogits: true),
