@@ -6,6 +6,12 @@ public abstract partial class Model
 {
     string? deferredRestore;
 
+    /// <summary>The History of the <see cref="Fit"/> in progress (for callbacks that restore one).</summary>
+    internal Callbacks.History? FitHistory { get; private set; }
+
+    /// <summary>Set during <c>OnTrainBegin</c> by a callback that restored a backup: the epoch (0-based) to continue from.</summary>
+    internal int? ResumeAtEpoch { get; set; }
+
     /// <summary>
     /// Saves the weights (and, once the model has trained, the optimizer's state) as a TensorFlow
     /// checkpoint: <c>prefix.index</c> and <c>prefix.data-00000-of-00001</c>, readable by
