@@ -4,6 +4,7 @@ using Layerwise.Training;
 
 namespace Layerwise.Tests.Callbacks;
 
+[Collection(GlobalRandomState.Name)]
 public class BackupAndRestoreTests : IDisposable
 {
     readonly TempDirectory dir = new();

@@ -7,8 +7,9 @@ namespace Layerwise.Formats.Checkpoint;
 /// <summary>
 /// Restores a built model from a TF2 bundle in three phases, so that a bad file or a different
 /// architecture leaves the model untouched: plan (match every weight of the model to a checkpoint
-/// tensor through the object graph, checking types and shapes), read (every tensor into a CPU
-/// staging tensor, CRC-checked), apply (copy into the weights and the optimizer's slots).
+/// tensor through the object graph, checking types and shapes), verify (every tensor's CRC-32C,
+/// streamed through small buffers on all cores), apply (read each tensor straight into its weight
+/// or optimizer slot). No full-size staging copy is made: the load's extra memory is a few chunks.
 /// </summary>
 internal static class KerasCheckpointReader
 {
@@ -17,7 +18,7 @@ internal static class KerasCheckpointReader
         using var reader = BundleReader.Open(prefix);
         var graph = ReadGraph(reader);
         var layout = KerasCheckpointLayout.For(model, includeOptimizerState: model.Optimizer is not null);
-        var plan = new List<(string Key, Action<Tensor> Apply)>();
+        var plan = new List<(string Key, Action<string> Apply)>();
 
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var weight in layout.Weights)
@@ -31,7 +32,7 @@ internal static class KerasCheckpointReader
                     $"the checkpoint holds: {Describe(reader)}.", reader.IndexPath, key, variable.Owner.Name, variable.Name);
             CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
             used.Add(key);
-            plan.Add((key, value => variable.Assign(value)));
+            plan.Add((key, k => reader.ReadInto(k, variable.Value)));
         }
         var extra = reader.Entries.Keys
             .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
@@ -47,35 +48,28 @@ internal static class KerasCheckpointReader
         if (model.Optimizer is { } optimizer)
             PlanOptimizer(reader, graph, layout, optimizer, plan);
 
-        var staged = new List<(Tensor Value, Action<Tensor> Apply)>(plan.Count);
-        try
-        {
-            foreach (var (key, apply) in plan) staged.Add((reader.ReadTensor(key), apply));
-            using var _ = no_grad();
-            foreach (var (value, apply) in staged) apply(value);
-        }
-        finally
-        {
-            foreach (var (value, _) in staged) value.Dispose();
-        }
+        reader.VerifyAll(plan.Select(p => p.Key));
+        using var _ = no_grad();
+        foreach (var (key, apply) in plan) apply(key);
     }
 
     static void PlanOptimizer(BundleReader reader, TrackableObjectGraph? graph, KerasCheckpointLayout layout,
-                              Training.Optimizers.Optimizer optimizer, List<(string, Action<Tensor>)> plan)
+                              Training.Optimizers.Optimizer optimizer, List<(string, Action<string>)> plan)
     {
         var iterKey = Resolve(graph, ["optimizer", "iter"]) ?? "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(iterKey))
         {
             CheckScalar(reader, iterKey, TensorDataType.Int64, "the optimizer's iteration counter");
-            plan.Add((iterKey, value => optimizer.Iterations = value.item<long>()));
+            plan.Add((iterKey, k => { using var value = reader.ReadTensor(k); optimizer.Iterations = value.item<long>(); }));
         }
         var rateKey = Resolve(graph, ["optimizer", "learning_rate"]) ?? "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(rateKey))
         {
             CheckScalar(reader, rateKey, TensorDataType.Float, "the optimizer's learning rate");
             // Stored as float32: keep the exact double when it rounds to the stored value.
-            plan.Add((rateKey, value =>
+            plan.Add((rateKey, k =>
             {
+                using var value = reader.ReadTensor(k);
                 float stored = value.item<float>();
                 if ((float)optimizer.LearningRate != stored) optimizer.LearningRate = stored;
             }));
@@ -92,7 +86,7 @@ internal static class KerasCheckpointReader
                 if (!reader.Contains(key)) continue;
                 CheckTensor(reader, key, variable.Shape, $"optimizer slot \"{tfName}\" of weight \"{variable.Path}\"", variable.Owner.Name, variable.Name);
                 int slot = index;
-                plan.Add((key, value => optimizer.EnsureSlots(variable)[slot].copy_(value)));
+                plan.Add((key, k => reader.ReadInto(k, optimizer.EnsureSlots(variable)[slot])));
             }
         }
     }

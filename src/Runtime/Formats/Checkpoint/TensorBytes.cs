@@ -60,6 +60,40 @@ internal static class TensorBytes
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="write"/> with spans that, in order, fill <paramref name="destination"/>:
+    /// its own memory when it is a contiguous CPU tensor, else a reused CPU buffer copied over chunk by chunk.
+    /// </summary>
+    public static void Fill(Tensor destination, int chunkBytes, ChunkWriter write)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var target = destination.detach();
+        bool direct = target.device_type == DeviceType.CPU && target.is_contiguous();
+        var flat = direct ? target.view(-1) : null;
+        long perChunk = Math.Max(1, chunkBytes / target.ElementSize);
+        long count = target.numel();
+        var buffer = direct ? null : empty(Math.Min(perChunk, count), target.dtype, CPU);
+        var targetFlat = direct ? null : target.contiguous().view(-1);
+        for (long start = 0; start < count; start += perChunk)
+        {
+            long n = Math.Min(perChunk, count - start);
+            if (direct)
+            {
+                using var piece = flat!.narrow(0, start, n);
+                write(piece.bytes);
+            }
+            else
+            {
+                using var piece = buffer!.narrow(0, 0, n);
+                write(piece.bytes);
+                using var slot = targetFlat!.narrow(0, start, n);
+                slot.copy_(piece);
+            }
+        }
+        if (!direct && !target.is_contiguous()) target.copy_(targetFlat!.view(target.shape));
+    }
+
     /// <summary>Calls <paramref name="write"/> with spans over a new CPU tensor's memory, in order, then returns the tensor.</summary>
     public static Tensor Create(ScalarType type, long[] shape, int chunkBytes, ChunkWriter write)
     {
