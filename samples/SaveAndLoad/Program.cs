@@ -4,7 +4,6 @@
 // and checkpoints/ in the current directory.
 using Layerwise;
 using Layerwise.Callbacks;
-using Layerwise.Formats.Checkpoint;
 using Layerwise.Data;
 using Layerwise.Layers;
 using Layerwise.Models;

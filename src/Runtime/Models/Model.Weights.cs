@@ -60,7 +60,7 @@ public abstract partial class Model
             else
             {
                 using (var reader = BundleReader.Open(filepath))
-                    foreach (var key in reader.Entries.Keys) reader.Verify(key);
+                    reader.VerifyAll(reader.Entries.Keys);
                 deferredRestore = filepath;
                 return;
             }

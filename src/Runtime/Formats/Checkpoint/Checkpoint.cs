@@ -1,6 +1,12 @@
-namespace Layerwise.Formats.Checkpoint;
+using Layerwise.Formats.Checkpoint;
 
-/// <summary>Finding checkpoints on disk (TensorFlow's <c>tf.train.latest_checkpoint</c> and friends).</summary>
+namespace Layerwise;
+
+/// <summary>
+/// Finding checkpoints on disk (TensorFlow's <c>tf.train.latest_checkpoint</c> and friends). In the
+/// <c>Layerwise</c> namespace, beside <see cref="Backend"/>, so that <c>Checkpoint.Latest(dir)</c> reads as in
+/// Keras code; the format itself lives in <c>Layerwise.Formats.Checkpoint</c>.
+/// </summary>
 public static class Checkpoint
 {
     /// <summary>

@@ -52,7 +52,7 @@ public class CheckpointCrashTests
             child.Kill(entireProcessTree: true);
             await child.WaitForExitAsync();
 
-            var latest = Layerwise.Formats.Checkpoint.Checkpoint.Latest(dir.Path);
+            var latest = Layerwise.Checkpoint.Latest(dir.Path);
             Assert.NotNull(latest);
             model.LoadWeights(latest);
             var values = model.Weights.SelectMany(w => { using var c = w.ToCpu(); return c.data<float>().ToArray().Distinct().ToArray(); }).Distinct().ToList();

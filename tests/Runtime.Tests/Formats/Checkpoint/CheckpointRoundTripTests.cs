@@ -22,7 +22,7 @@ public class CheckpointRoundTripTests
 
         Assert.Equal(["checkpoint", "my_checkpoint.data-00000-of-00001", "my_checkpoint.index"],
                      Directory.GetFiles(dir.Combine("checkpoints")).Select(Path.GetFileName).Order());
-        Assert.Equal(prefix, Layerwise.Formats.Checkpoint.Checkpoint.Latest(dir.Combine("checkpoints")));
+        Assert.Equal(prefix, Layerwise.Checkpoint.Latest(dir.Combine("checkpoints")));
 
         var restored = TutorialModel.Create(hidden: 32);
         restored.LoadWeights(prefix);

@@ -55,7 +55,7 @@ public class TfCheckpointFixtureTests
     [FixtureFact(Folder)]
     public void Latest_is_null_when_the_state_file_names_a_checkpoint_whose_files_are_missing()
     {
-        Assert.Null(Layerwise.Formats.Checkpoint.Checkpoint.Latest(Fixtures.Get(Folder)));
+        Assert.Null(Layerwise.Checkpoint.Latest(Fixtures.Get(Folder)));
         var state = CheckpointState.Read(Fixtures.Get(Folder));
         Assert.Equal("cp-0050.ckpt", state!.ModelCheckpointPath);
     }
