@@ -21,6 +21,9 @@ public sealed class BundleReader : IDisposable
 
     const int ChunkBytes = 8 << 20;
 
+    /// <summary>Verification reads through a buffer small enough to stay in cache while its CRC is computed.</summary>
+    const int VerifyChunkBytes = 512 << 10;
+
     readonly Dictionary<string, BundleEntry> entries;
     readonly string[] shardPaths;
     readonly SafeFileHandle?[] shards;
@@ -184,7 +187,7 @@ public sealed class BundleReader : IDisposable
         var entry = Entry(key);
         if (entry.DType == TensorDataType.String) { _ = ReadStrings(key); return; }
         var handle = Shard(entry.ShardId, key);
-        var buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(1, entry.Size))];
+        var buffer = new byte[(int)Math.Min(VerifyChunkBytes, Math.Max(1, entry.Size))];
         uint crc = 0;
         for (long done = 0; done < entry.Size;)
         {
@@ -236,6 +239,24 @@ public sealed class BundleReader : IDisposable
             ReadExactly(handle, chunk, offset, key);
             offset += chunk.Length;
         });
+    }
+
+    /// <summary>
+    /// <see cref="ReadInto"/> for several tensors, on as many threads as there are cores (each
+    /// destination is written by one thread only). Call <see cref="VerifyAll"/> first.
+    /// </summary>
+    public void ReadAllInto(IReadOnlyList<(string Key, Tensor Destination)> targets)
+    {
+        foreach (var (key, _) in targets) _ = Shard(Entry(key).ShardId, key);
+        var ordered = targets.OrderByDescending(t => entries[t.Key].Size).ToList();
+        try
+        {
+            Parallel.ForEach(ordered, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t => ReadInto(t.Key, t.Destination));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     /// <summary>Reads a string tensor's elements, after checking the length checksum and the CRC-32C.</summary>

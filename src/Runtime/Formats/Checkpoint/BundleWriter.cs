@@ -13,7 +13,8 @@ namespace Layerwise.Formats.Checkpoint;
 /// </summary>
 public sealed class BundleWriter : IDisposable
 {
-    const int ChunkBytes = 8 << 20;
+    // Small enough that the CRC reads the chunk from cache right after it was written.
+    const int ChunkBytes = 512 << 10;
     readonly string prefix;
     readonly string dataFinal, dataTemp;
     readonly FileStream data;

@@ -18,7 +18,7 @@ internal static class KerasCheckpointReader
         using var reader = BundleReader.Open(prefix);
         var graph = ReadGraph(reader);
         var layout = KerasCheckpointLayout.For(model, includeOptimizerState: model.Optimizer is not null);
-        var plan = new List<(string Key, Action<string> Apply)>();
+        var plan = new List<PlanItem>();
 
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var weight in layout.Weights)
@@ -32,7 +32,7 @@ internal static class KerasCheckpointReader
                     $"the checkpoint holds: {Describe(reader)}.", reader.IndexPath, key, variable.Owner.Name, variable.Name);
             CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
             used.Add(key);
-            plan.Add((key, k => reader.ReadInto(k, variable.Value)));
+            plan.Add(new(key, () => variable.Value, null));
         }
         var extra = reader.Entries.Keys
             .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
@@ -50,24 +50,30 @@ internal static class KerasCheckpointReader
 
         reader.VerifyAll(plan.Select(p => p.Key));
         using var _ = no_grad();
-        foreach (var (key, apply) in plan) apply(key);
+        var targets = new List<(string Key, Tensor Destination)>();
+        foreach (var item in plan)
+        {
+            if (item.Apply is { } apply) apply(item.Key);
+            else targets.Add((item.Key, item.Destination!()));
+        }
+        reader.ReadAllInto(targets);
     }
 
     static void PlanOptimizer(BundleReader reader, TrackableObjectGraph? graph, KerasCheckpointLayout layout,
-                              Training.Optimizers.Optimizer optimizer, List<(string, Action<string>)> plan)
+                              Training.Optimizers.Optimizer optimizer, List<PlanItem> plan)
     {
         var iterKey = Resolve(graph, ["optimizer", "iter"]) ?? "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(iterKey))
         {
             CheckScalar(reader, iterKey, TensorDataType.Int64, "the optimizer's iteration counter");
-            plan.Add((iterKey, k => { using var value = reader.ReadTensor(k); optimizer.Iterations = value.item<long>(); }));
+            plan.Add(new(iterKey, null, k => { using var value = reader.ReadTensor(k); optimizer.Iterations = value.item<long>(); }));
         }
         var rateKey = Resolve(graph, ["optimizer", "learning_rate"]) ?? "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(rateKey))
         {
             CheckScalar(reader, rateKey, TensorDataType.Float, "the optimizer's learning rate");
             // Stored as float32: keep the exact double when it rounds to the stored value.
-            plan.Add((rateKey, k =>
+            plan.Add(new(rateKey, null, k =>
             {
                 using var value = reader.ReadTensor(k);
                 float stored = value.item<float>();
@@ -86,10 +92,13 @@ internal static class KerasCheckpointReader
                 if (!reader.Contains(key)) continue;
                 CheckTensor(reader, key, variable.Shape, $"optimizer slot \"{tfName}\" of weight \"{variable.Path}\"", variable.Owner.Name, variable.Name);
                 int slot = index;
-                plan.Add((key, k => reader.ReadInto(k, optimizer.EnsureSlots(variable)[slot])));
+                plan.Add(new(key, () => optimizer.EnsureSlots(variable)[slot], null));
             }
         }
     }
+
+    /// <summary>A checkpoint tensor to restore: read into <see cref="Destination"/>'s memory, or handed to <see cref="Apply"/> (scalars).</summary>
+    sealed record PlanItem(string Key, Func<Tensor>? Destination, Action<string>? Apply);
 
     static TrackableObjectGraph? ReadGraph(BundleReader reader)
     {
