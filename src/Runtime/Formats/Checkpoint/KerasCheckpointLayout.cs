@@ -105,9 +105,10 @@ internal sealed class KerasCheckpointLayout
             Hypers.Add(new HyperItem(key, name, value, isIteration));
         }
         var withSlots = new HashSet<Variable>(optimizer.SlotVariables, ReferenceEqualityComparer.Instance);
-        foreach (var weight in Weights.Where(w => w.Variable.Trainable))
+        // Slot-name major, variables in node order: the order TensorFlow numbers slot nodes in.
+        foreach (var slot in optimizer.SlotNames)
         {
-            foreach (var slot in optimizer.SlotNames)
+            foreach (var weight in Weights.Where(w => w.Variable.Trainable))
             {
                 string tfName = TfSlotName(optimizer, slot);
                 string key = $"{string.Join('/', weight.GraphPath)}/.OPTIMIZER_SLOT/optimizer/{tfName}{ValueSuffix}";
@@ -146,7 +147,10 @@ internal sealed class KerasCheckpointLayout
     /// <summary>What tf.keras 2 saves beside the slots: <c>iter</c>, then the hyperparameters.</summary>
     static IEnumerable<(string Name, double Value, bool IsIteration)> Hyperparameters(Optimizer optimizer)
     {
+        // OptimizerV2 creates iter, then its hyperparameters in the order its constructor sets them.
         yield return ("iter", optimizer.Iterations, true);
+        yield return ("learning_rate", optimizer.LearningRate, false);
+        yield return ("decay", 0.0, false);
         switch (optimizer)
         {
             case Adam adam:
@@ -157,11 +161,9 @@ internal sealed class KerasCheckpointLayout
                 yield return ("momentum", sgd.Momentum, false);
                 break;
             case RMSprop rms:
-                yield return ("momentum", rms.Momentum, false);
                 yield return ("rho", rms.Rho, false);
+                yield return ("momentum", rms.Momentum, false);
                 break;
         }
-        yield return ("decay", 0.0, false);
-        yield return ("learning_rate", optimizer.LearningRate, false);
     }
 }
