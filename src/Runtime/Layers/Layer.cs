@@ -82,7 +82,11 @@ public abstract class Layer
         }
         BuildInputShape = inputShape.ToArray();
         Built = true;
+        OnBuilt();
     }
+
+    /// <summary>Runs once, right after the layer is built (a model restores deferred checkpoint values here).</summary>
+    private protected virtual void OnBuilt() { }
 
     /// <summary>
     /// Keras' <c>layer(x)</c>: checks the input shape, builds on first use, then calls the layer.
