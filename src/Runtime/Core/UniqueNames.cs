@@ -32,19 +32,39 @@ internal static class UniqueNames
         lock (gate) counts.Clear();
     }
 
-    /// <summary>Keras' <c>to_snake_case</c>: "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy".</summary>
+    /// <summary>
+    /// Keras' <c>to_snake_case</c>: "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy",
+    /// "Conv2D" -> "conv2d", "MaxPooling2D" -> "max_pooling2d", "ReLU" -> "re_lu". The same two
+    /// substitutions as Keras (<c>(.)([A-Z][a-z0-9]+)</c>, then <c>([a-z])([A-Z])</c>, left to right,
+    /// non-overlapping), so default names match the ones Keras gives.
+    /// </summary>
     public static string ToSnakeCase(string pascal)
     {
-        var sb = new StringBuilder(pascal.Length + 8);
-        for (int i = 0; i < pascal.Length; i++)
+        var first = new StringBuilder(pascal.Length + 8);
+        int p = 0;
+        for (int i = 1; i < pascal.Length; i++)
         {
-            char c = pascal[i];
-            bool boundary = i > 0 && char.IsUpper(c)
-                && (char.IsLower(pascal[i - 1]) || char.IsDigit(pascal[i - 1])
-                    || (i + 1 < pascal.Length && char.IsLower(pascal[i + 1]) && char.IsUpper(pascal[i - 1])));
-            if (boundary) sb.Append('_');
-            sb.Append(char.ToLowerInvariant(c));
+            if (!char.IsAsciiLetterUpper(pascal[i]) || i + 1 >= pascal.Length || !IsLowerOrDigit(pascal[i + 1])) continue;
+            int j = i + 1;
+            while (j < pascal.Length && IsLowerOrDigit(pascal[j])) j++;
+            first.Append(pascal, p, i - p).Append('_').Append(pascal, i, j - i);
+            p = j;
+            i = j; // the next match needs a preceding character after this one
         }
-        return sb.ToString();
+        first.Append(pascal, p, pascal.Length - p);
+        var intermediate = first.ToString();
+        var result = new StringBuilder(intermediate.Length + 8);
+        for (int i = 0; i < intermediate.Length; i++)
+        {
+            result.Append(char.ToLowerInvariant(intermediate[i]));
+            if (char.IsAsciiLetterLower(intermediate[i]) && i + 1 < intermediate.Length && char.IsAsciiLetterUpper(intermediate[i + 1]))
+            {
+                result.Append('_').Append(char.ToLowerInvariant(intermediate[i + 1]));
+                i++;
+            }
+        }
+        return result.ToString();
+
+        static bool IsLowerOrDigit(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
     }
 }
