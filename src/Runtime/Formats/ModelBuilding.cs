@@ -13,11 +13,18 @@ internal static class ModelBuilding
 {
     public static void Build(Model model, JsonObject modelConfig, string filePath, string objectPath)
     {
+        if (!BuildIfShapeKnown(model, modelConfig, filePath, objectPath))
+            throw new ModelFileException(filePath, objectPath,
+                $"the file does not give the input shape of model \"{model.Name}\" (no input layer, no build_config), so its weights cannot be created.");
+    }
+
+    /// <summary>Builds the model when the config gives its input shape; false when it does not.</summary>
+    public static bool BuildIfShapeKnown(Model model, JsonObject modelConfig, string filePath, string objectPath)
+    {
         var shape = (model as Sequential)?.InputShape
                     ?? ShapeAt(modelConfig["build_config"]?["input_shape"], filePath, objectPath + ".build_config.input_shape")
-                    ?? ShapeAt(modelConfig["config"]?["build_input_shape"], filePath, objectPath + ".config.build_input_shape")
-                    ?? throw new ModelFileException(filePath, objectPath,
-                        $"the file does not give the input shape of model \"{model.Name}\" (no input layer, no build_config), so its weights cannot be created.");
+                    ?? ShapeAt(modelConfig["config"]?["build_input_shape"], filePath, objectPath + ".config.build_input_shape");
+        if (shape is null) return false;
         try
         {
             model.EnsureBuilt(shape);
@@ -26,6 +33,7 @@ internal static class ModelBuilding
         {
             throw new ModelFileException(filePath, objectPath, $"the model it describes cannot be built for input shape {ShapeText.WithBatch(shape)}: {e.Message}", e);
         }
+        return true;
     }
 
     static long[]? ShapeAt(JsonNode? node, string filePath, string objectPath)

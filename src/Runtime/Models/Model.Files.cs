@@ -50,6 +50,21 @@ public abstract partial class Model
         };
     }
 
+    /// <summary>
+    /// Creates the model a Keras model config describes (Keras' <c>model_from_json</c>): the JSON of
+    /// <c>model.to_json()</c>, a .h5's <c>model_config</c> or a .keras archive's config.json. The model
+    /// is built (weights initialized) when the config gives its input shape; load weights next.
+    /// </summary>
+    /// <exception cref="ModelFileException">The config is not JSON, holds a Lambda layer, or names an unregistered class.</exception>
+    public static Model FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var config = KerasModelConfig.Parse(json, "(JSON text)", "");
+        var model = KerasModelConfig.CreateModel(config, "(JSON text)", "");
+        ModelBuilding.BuildIfShapeKnown(model, config, "(JSON text)", "");
+        return model;
+    }
+
     /// <summary>A file without a known extension: a zip is a .keras archive, anything else is tried as HDF5.</summary>
     static Model LoadBySignature(string path, bool compile)
     {

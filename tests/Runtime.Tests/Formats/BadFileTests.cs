@@ -69,7 +69,7 @@ public class BadFileTests
     }
 
     [Fact]
-    public void Corrupted_bytes_inside_an_h5_give_a_typed_error_or_a_correct_model()
+    public void Corrupted_structure_bytes_never_escape_as_untyped_errors()
     {
         using var dir = new TempDirectory();
         var original = dir.Combine("model.h5");
