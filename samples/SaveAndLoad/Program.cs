@@ -1,5 +1,5 @@
 // The Keras tutorial "Save and load models", step by step in C# (../../shared/TUTORIAL.md).
-// Steps covered so far: 0 (data, model, summary, training) and 2's untrained-model evaluation.
+// Steps covered so far: 0 (data, model, summary, training), 2's untrained-model evaluation and 6 (whole-model files).
 using Layerwise;
 using Layerwise.Data;
 using Layerwise.Layers;
@@ -41,3 +41,6 @@ Console.WriteLine($"Trained model, accuracy: {100 * trainedAccuracy,5:F2}%");
 var untrained = CreateModel();
 var (_, untrainedAccuracy) = untrained.Evaluate(xTest, yTest, verbose: 2);
 Console.WriteLine($"Untrained model, accuracy: {100 * untrainedAccuracy,5:F2}%");
+
+// 6. Saving the entire model: a directory and an HDF5 file, loaded back with summary, evaluate, predict.
+Step6WholeModel.Run(CreateModel, xTrain, yTrain, xTest, yTest);
