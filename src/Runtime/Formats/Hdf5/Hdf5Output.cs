@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Layerwise.Layers;
 using PureHDF;
@@ -66,8 +67,11 @@ internal static class Hdf5Output
     /// <summary>A float32 dataset holding a copy of <paramref name="value"/> (any device), of its shape.</summary>
     public static H5Dataset Dataset(Tensor value)
     {
-        using var cpu = value.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        var data = cpu.data<float>().ToArray();
+        using var detached = value.detach();
+        using var cpu = detached.cpu().to_type(ScalarType.Float32).contiguous();
+        // One memcpy from the tensor's memory (TensorAccessor.ToArray copies element by element: ~10x slower).
+        var data = new float[cpu.numel()];
+        MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(data);
         return new H5Dataset(data, fileDims: [.. cpu.shape.Select(d => (ulong)d)]);
     }
 
