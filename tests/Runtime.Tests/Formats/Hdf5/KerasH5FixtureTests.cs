@@ -70,6 +70,25 @@ public class KerasH5FixtureTests
         Assert.True(v.item<float>() > 0);
     }
 
+    [FixtureTheory("keras-h5")]
+    [InlineData("dig94_Mnsit__keras_mnist")]
+    [InlineData("01110001_ml-mnist__mnist_cnn")]
+    [InlineData("4bumuhammad_python-keras-mnist-classifier__mnist_model")]
+    public void Optimizer_state_of_every_Keras_generation_is_matched_to_the_weights(string name)
+    {
+        var output = new StringWriter();
+        Output.Writer = output;
+        var model = Model.Load(Fixtures.Get($"keras-h5/{name}.h5"));
+        Assert.DoesNotContain("WARNING", output.ToString());
+        Assert.True(model.Optimizer!.Iterations > 0);
+        Assert.Equal(model.TrainableWeights.Count, model.Optimizer.SlotVariables.Count);
+        foreach (var weight in model.TrainableWeights)
+        {
+            using var v = model.Optimizer.GetSlot(weight, "v").abs().sum();
+            Assert.True(v.item<float>() > 0, $"{weight.Path}: the second-moment slot should hold the saved state");
+        }
+    }
+
     [FixtureFact("keras-h5/nnom_mnist-densenet__keras_mnist_model.h5")]
     public void Lambda_model_is_refused_with_an_explanation()
     {
