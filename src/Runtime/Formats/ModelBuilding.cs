@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Layerwise.Layers;
 using Layerwise.Models;
 using Layerwise.Serialization;
 
@@ -11,8 +12,13 @@ namespace Layerwise.Formats;
 /// </summary>
 internal static class ModelBuilding
 {
+    /// <summary>
+    /// Builds a model whose weights are read next: the initializers are skipped (weights start as
+    /// zeros), since every weight is overwritten before the model is returned.
+    /// </summary>
     public static void Build(Model model, JsonObject modelConfig, string filePath, string objectPath)
     {
+        using var _ = WeightInitialization.Skip();
         if (!BuildIfShapeKnown(model, modelConfig, filePath, objectPath))
             throw new ModelFileException(filePath, objectPath,
                 $"the file does not give the input shape of model \"{model.Name}\" (no input layer, no build_config), so its weights cannot be created.");

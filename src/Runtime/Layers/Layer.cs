@@ -168,7 +168,7 @@ public abstract class Layer
         if (ownWeights.Any(w => w.Name == name))
             throw new InvalidOperationException($"Layer \"{Name}\" already has a weight named \"{name}\".");
         using var _ = no_grad();
-        var variable = new Variable(this, name, initializer.Generate(shape, Device), trainable);
+        var variable = new Variable(this, name, WeightInitialization.Create(initializer, shape, Device), trainable);
         ownWeights.Add(variable);
         return variable;
     }

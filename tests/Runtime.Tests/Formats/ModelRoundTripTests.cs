@@ -140,6 +140,21 @@ public class ModelRoundTripTests
     }
 
     [Theory]
+    [MemberData(nameof(Paths))]
+    public void Model_weights_of_its_own_round_trip(string fileName)
+    {
+        using var dir = new TempDirectory();
+        Backend.SetRandomSeed(16);
+        var model = new ScaledHead(3);
+        model.EnsureBuilt([4]);
+        var path = dir.Combine(fileName);
+        model.Save(path);
+        var loaded = Assert.IsType<ScaledHead>(Model.Load(path));
+        Assert.Equal(["scale", "kernel", "bias"], loaded.Weights.Select(w => w.Name));
+        Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
+    }
+
+    [Theory]
     [InlineData("weights.h5")]
     [InlineData("model.weights.h5")]
     public void Hdf5_weights_round_trip_into_a_fresh_model(string fileName)

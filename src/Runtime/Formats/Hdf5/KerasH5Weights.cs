@@ -83,6 +83,19 @@ internal static class KerasH5Weights
             for (int k = 0; k < expected.Count; k++)
                 staged.Add(expected[k], ReadWeight(input, layerGroup, weightNames[k], expected[k], theano));
         }
+        // A subclassed model's own weights (not its layers'): Keras 2.x writes them under top_level_model_weights.
+        var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model)).ToList();
+        if (own.Count == 0) return;
+        if (!input.HasLink(group, "top_level_model_weights"))
+            throw input.Error(Hdf5Input.Join(group, "top_level_model_weights"),
+                $"model \"{model.Name}\" has {own.Count} weight(s) of its own ({string.Join(", ", own.Select(w => w.Name))}); the file has no group for them.");
+        var topGroup = input.Group(group, "top_level_model_weights");
+        var topNames = input.ReadStringList(topGroup, "weight_names");
+        if (topNames.Length != own.Count)
+            throw input.Error(Hdf5Input.PathOf(topGroup) + "@weight_names",
+                $"model \"{model.Name}\" has {own.Count} weight(s) of its own but the file lists {topNames.Length}.");
+        for (int k = 0; k < own.Count; k++)
+            staged.Add(own[k], ReadWeight(input, topGroup, topNames[k], own[k], theano));
     }
 
     static Tensor ReadWeight(Hdf5Input input, PureHDF.IH5Group layerGroup, string weightName, Variable target, bool theano)
