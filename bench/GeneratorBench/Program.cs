@@ -86,8 +86,11 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         ["no FromConfig body"] = t => Strip(t, "FromConfig(global"),
         ["neither"] = t => Strip(Strip(t, "GetConfig()"), "FromConfig(global"),
         ["annotations only"] = t => t.Replace("#nullable enable", "#nullable enable annotations"),
+        ["no registration"] = t => System.Text.RegularExpressions.Regex.Replace(t, @"static readonly global::Layerwise.Serialization.LayerRegistration[\s\S]*?public override global::Layerwise.Serialization.LayerRegistration\? Registration => \w+;", ""),
+        ["no tracking"] = t => Strip(t, "CollectTrackedFields("),
+        ["empty partial"] = t => t[..(t.IndexOf("partial class", StringComparison.Ordinal))] + t[t.IndexOf("partial class", StringComparison.Ordinal)..].Split('\n')[0] + "{}}",
     };
-    for (int r = 0; r < 3; r++)
+    for (int r = 0; r < rounds; r++)
     {
         Console.WriteLine(string.Join("  ", variants.Select(v =>
         {
