@@ -93,6 +93,10 @@ public abstract partial class Model
     /// </summary>
     internal void LoadWeightsHdf5(string path)
     {
+        if (!Built && DeclaredInputShapeOrFirstLayer() is null)
+            throw new InvalidOperationException(
+                $"Model \"{Name}\" has not created its weights yet, so HDF5 weights cannot be loaded into it (as in Keras): " +
+                "call it once (Predict or Fit), or call EnsureBuilt(inputShape), then load the weights.");
         EnsureBuiltForSaving();
         if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path);
         else KerasH5ModelFile.LoadWeights(this, path);
