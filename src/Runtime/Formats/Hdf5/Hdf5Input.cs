@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using PureHDF;
 using PureHDF.VOL.Native;
 using TorchSharp;
@@ -268,6 +267,4 @@ internal sealed class Hdf5Input : IDisposable
     }
 
     public void Dispose() => file.Dispose();
-
-    internal static string Describe(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }
