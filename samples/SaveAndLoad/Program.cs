@@ -1,7 +1,7 @@
 // The Keras tutorial "Save and load models", step by step in C# (../../shared/TUTORIAL.md).
-// Steps covered so far: 0 (data, model, summary), 1-5 (checkpoints: save during training, restore,
-// checkpoint options, latest checkpoint, saving weights by hand). It writes training_1/, training_2/
-// and checkpoints/ in the current directory.
+// All steps: 0 (data, model, summary), 1-5 (checkpoints: save during training, restore, checkpoint
+// options, latest checkpoint, saving weights by hand) and 6 (whole-model files). It writes
+// training_1/, training_2/, checkpoints/, saved_model/ and my_model.h5 in the current directory.
 using Layerwise;
 using Layerwise.Callbacks;
 using Layerwise.Data;
@@ -84,6 +84,9 @@ var model4 = CreateModel();
 model4.LoadWeights("./checkpoints/my_checkpoint");
 var (_, manualAccuracy) = model4.Evaluate(xTest, yTest, verbose: 2);
 Console.WriteLine($"Restored model, accuracy: {100 * manualAccuracy,5:F2}%");
+
+// 6. Saving the entire model: a directory and an HDF5 file, loaded back with summary, evaluate, predict.
+Step6WholeModel.Run(CreateModel, xTrain, yTrain, xTest, yTest);
 
 // Python's os.listdir output, sorted: ['checkpoint', 'cp.ckpt.data-00000-of-00001', 'cp.ckpt.index']
 static string ListDir(string folder) =>

@@ -9,7 +9,9 @@ namespace Layerwise.Callbacks;
 /// every epoch or every <c>saveFreq</c> batches, to the file path template filled with the
 /// epoch and the logs (<c>"training_2/cp-{epoch:04d}.ckpt"</c>, <c>"{val_loss:.2f}"</c>), optionally
 /// only when a monitored log value improves. Weights go to TensorFlow checkpoints
-/// (<see cref="Models.Model.SaveWeights"/>), and the directory's <c>checkpoint</c> file names the latest.
+/// (<see cref="Models.Model.SaveWeights"/>), and the directory's <c>checkpoint</c> file names the latest;
+/// with <c>saveWeightsOnly: false</c> (Keras' default) the whole model is saved with
+/// <see cref="Models.Model.Save"/>, its format chosen by the path's extension.
 /// </summary>
 public sealed class ModelCheckpoint : Callback
 {
@@ -23,7 +25,8 @@ public sealed class ModelCheckpoint : Callback
     /// <param name="monitor">Log key compared for <paramref name="saveBestOnly"/> (default <c>val_loss</c>).</param>
     /// <param name="verbose">1 prints <c>Epoch 1: saving model to ...</c> and the improvement lines.</param>
     /// <param name="saveBestOnly">Save only when <paramref name="monitor"/> improves on the best value so far.</param>
-    /// <param name="saveWeightsOnly">Save weights only. Whole-model saving comes with the .h5/.keras formats.</param>
+    /// <param name="saveWeightsOnly">Save weights only (a TensorFlow checkpoint, or HDF5 weights for <c>.h5</c>);
+    /// otherwise the whole model with <see cref="Models.Model.Save"/> (<c>.h5</c>, <c>.keras</c> or a directory).</param>
     /// <param name="mode"><c>auto</c>, <c>min</c> or <c>max</c>: which direction improves; auto picks max for accuracies.</param>
     /// <param name="saveFreq"><c>"epoch"</c> (default) or a number of batches.</param>
     /// <param name="initialValueThreshold">The best value to beat at first, instead of ±infinity.</param>
@@ -35,10 +38,6 @@ public sealed class ModelCheckpoint : Callback
     {
         ArgumentException.ThrowIfNullOrEmpty(filepath);
         ArgumentException.ThrowIfNullOrEmpty(monitor);
-        if (!saveWeightsOnly)
-            throw new NotSupportedException(
-                "ModelCheckpoint with saveWeightsOnly: false saves the whole model, and whole-model formats come with the .h5/.keras work, " +
-                "which is not there yet. Pass saveWeightsOnly: true to save TensorFlow weight checkpoints. Received: filepath=" + filepath);
         if (maxToKeep is <= 0) throw new ArgumentOutOfRangeException(nameof(maxToKeep), maxToKeep, "maxToKeep must be positive (or null to keep all).");
         Filepath = filepath;
         Monitor = monitor;
@@ -120,18 +119,28 @@ public sealed class ModelCheckpoint : Callback
     void Write(string path)
     {
         var model = Model ?? throw new InvalidOperationException("ModelCheckpoint is not attached to a model.");
-        model.SaveWeightsWithoutState(path);
+        bool bundle = SaveWeightsOnly && !Models.Model.IsHdf5Path(path);
+        if (!SaveWeightsOnly) model.Save(path);
+        else if (!bundle) model.SaveWeights(path);
+        else model.SaveWeightsWithoutState(path);
         kept.Remove(path);
         kept.Add(path);
         if (MaxToKeep is { } max)
         {
             while (kept.Count > max)
             {
-                BundleFiles.Delete(kept[0]);
+                DeleteSaved(kept[0], bundle);
                 kept.RemoveAt(0);
             }
         }
-        Checkpoint.UpdateState(path, MaxToKeep is null ? [path] : kept);
+        if (bundle) Checkpoint.UpdateState(path, MaxToKeep is null ? [path] : kept);
+    }
+
+    static void DeleteSaved(string path, bool bundle)
+    {
+        if (bundle) BundleFiles.Delete(path);
+        else if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        else File.Delete(path);
     }
 
     /// <summary>Python's <c>f"{x:.5f}"</c>, as Keras prints monitored values (<c>inf</c> included).</summary>

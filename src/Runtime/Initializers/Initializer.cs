@@ -4,8 +4,10 @@ namespace Layerwise.Initializers;
 
 /// <summary>
 /// Fills a new weight (Keras' <c>keras.initializers</c>). Draws come from torch's global generator,
-/// so <see cref="Backend.SetRandomSeed"/> makes them reproducible.
+/// so <see cref="Backend.SetRandomSeed"/> makes them reproducible. In configs it is written as Keras'
+/// <c>{class_name, config}</c> by <see cref="Serialization.InitializerConverter"/>.
 /// </summary>
+[ConfigConverter(typeof(Serialization.InitializerConverter))]
 public abstract class Initializer
 {
     /// <summary>The Keras identifier, e.g. <c>glorot_uniform</c>.</summary>

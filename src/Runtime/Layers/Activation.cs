@@ -3,11 +3,12 @@ using static TorchSharp.torch;
 namespace Layerwise.Layers;
 
 /// <summary>Keras' <c>Activation</c> layer: applies a named activation function.</summary>
-public class Activation : Layer
+[Layer(Module = "keras.layers")]
+public partial class Activation : Layer
 {
     readonly Func<Tensor, Tensor> function;
 
-    public Activation(string activation, long[]? inputShape = null, string? name = null, bool trainable = true)
+    public Activation([ConfigSource(nameof(ActivationName))] string activation, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
         ActivationName = Activations.Activations.Normalize(activation);

@@ -7,7 +7,8 @@ namespace Layerwise.Layers;
 /// Keras' <c>Dense</c>: <c>activation(inputs · kernel + bias)</c>, kernel of shape [in, units]
 /// (Keras' layout, so files map one to one), glorot-uniform kernel and zero bias by default.
 /// </summary>
-public class Dense : Layer
+[Layer(Module = "keras.layers")]
+public partial class Dense : Layer
 {
     readonly Func<Tensor, Tensor> activationFunction;
     Variable? kernel, bias;

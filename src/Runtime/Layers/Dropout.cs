@@ -8,7 +8,8 @@ namespace Layerwise.Layers;
 /// rest by 1/(1-rate); at inference, passes inputs through. Masks come from torch's generator, so
 /// <see cref="Backend.SetRandomSeed"/> makes them reproducible.
 /// </summary>
-public class Dropout : Layer
+[Layer(Module = "keras.layers")]
+public partial class Dropout : Layer
 {
     public Dropout(double rate, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace Layerwise.Layers;
 
 /// <summary>Keras' <c>Flatten</c>: each sample becomes a vector; the batch dimension is kept.</summary>
-public class Flatten : Layer
+[Layer(Module = "keras.layers")]
+public partial class Flatten : Layer
 {
     public Flatten(long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape) { }

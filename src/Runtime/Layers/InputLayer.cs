@@ -7,14 +7,13 @@ namespace Layerwise.Layers;
 /// <see cref="Models.Sequential"/> it sets the input shape and is not listed among the layers,
 /// as in Keras.
 /// </summary>
-public class InputLayer : Layer
+[Layer(Module = "keras.layers")]
+public partial class InputLayer : Layer
 {
-    public InputLayer(long[] inputShape, string? name = null)
+    public InputLayer([ConfigKey("batch_shape")] long[] inputShape, string? name = null)
         : base(name ?? UniqueNames.Next("input"), trainable: false, inputShape: inputShape) { }
 
     public long[] Shape => DeclaredInputShape!;
-
-    public override string ClassName => "InputLayer";
 
     public override Tensor Call(Tensor inputs, bool training = false) => inputs.alias();
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Layerwise.Initializers;
+using Layerwise.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,6 +10,8 @@ namespace Layerwise.Layers;
 /// A Keras layer: holds its weights, creates them in <see cref="Build"/> once the input shape is
 /// known, and computes its output in <see cref="Call"/>. Shapes passed around here are per-sample
 /// (the batch dimension left out), as Keras' <c>input_shape</c> argument is.
+/// Mark subclasses <c>[Layer]</c> and <c>partial</c>: the generator then writes their config
+/// (<see cref="GetConfig"/>, a static <c>FromConfig</c>), their tracked fields and their registration.
 /// </summary>
 public abstract class Layer
 {
@@ -48,16 +52,67 @@ public abstract class Layer
     public Device Device { get; private set; } = Backend.DefaultDevice;
 
     /// <summary>Own weights first, then those of sub-layers, in creation order (Keras' order).</summary>
-    public IReadOnlyList<Variable> Weights => [.. ownWeights, .. subLayers.SelectMany(l => l.Weights)];
+    public IReadOnlyList<Variable> Weights => [.. ownWeights, .. SubLayers.SelectMany(l => l.Weights)];
 
     public IReadOnlyList<Variable> TrainableWeights =>
-        Trainable ? [.. ownWeights.Where(w => w.Trainable), .. subLayers.SelectMany(l => l.TrainableWeights)] : [];
+        Trainable ? [.. ownWeights.Where(w => w.Trainable), .. SubLayers.SelectMany(l => l.TrainableWeights)] : [];
 
     public IReadOnlyList<Variable> NonTrainableWeights =>
         [.. Weights.Where(w => !TrainableWeights.Contains(w))];
 
-    /// <summary>Layers this layer owns, in the order they were tracked.</summary>
-    public IReadOnlyList<Layer> SubLayers => subLayers;
+    /// <summary>
+    /// Layers this layer owns, in the order they were tracked: those passed to <see cref="TrackLayer"/>,
+    /// and those held in fields of a <c>[Layer]</c>/<c>[ModelConfig]</c> type (declaration order).
+    /// </summary>
+    public IReadOnlyList<Layer> SubLayers
+    {
+        get
+        {
+            TrackFieldLayers();
+            return subLayers;
+        }
+    }
+
+    /// <summary>
+    /// The weight and sub-layer fields the generator found on this type and its bases (declaration
+    /// order, base first), with their Keras names. Empty for types without <c>[Layer]</c>.
+    /// </summary>
+    public IReadOnlyList<TrackedField> TrackedFields
+    {
+        get
+        {
+            var fields = new List<TrackedField>();
+            CollectTrackedFields(fields);
+            return fields;
+        }
+    }
+
+    /// <summary>Generated for <c>[Layer]</c> types: appends this type's tracked fields after the base type's.</summary>
+    protected virtual void CollectTrackedFields(List<TrackedField> fields) { }
+
+    /// <summary>
+    /// The layer's config (Keras' <c>get_config</c>): every constructor argument under its snake_case
+    /// key plus <c>name</c>, <c>trainable</c> and <c>dtype</c>. Generated for <c>[Layer]</c> types.
+    /// </summary>
+    /// <exception cref="LayerwiseException">The type is not marked <c>[Layer]</c>/<c>[ModelConfig]</c>.</exception>
+    public virtual JsonObject GetConfig() => throw new LayerwiseException(
+        $"Layer \"{Name}\" of type {GetType().Name} has no config: mark the class [Layer] (or [ModelConfig] for a model) " +
+        "and make it partial, so that GetConfig and FromConfig are generated.");
+
+    /// <summary>How this type is registered (generated for <c>[Layer]</c>/<c>[ModelConfig]</c> types); null when it is not.</summary>
+    public virtual LayerRegistration? Registration => null;
+
+    /// <summary>Tracks the layers held in generated-tracked fields that are not tracked yet.</summary>
+    void TrackFieldLayers()
+    {
+        foreach (var field in TrackedFields)
+        {
+            if (field.Layer is { } layer) TrackLayer(layer);
+            else if (field.Layers is { } layers)
+                foreach (var l in layers) TrackLayer(l);
+        }
+    }
+
 
     /// <summary>Number of scalars in all weights.</summary>
     public long CountParams() => Weights.Sum(w => w.NumElements);
@@ -75,6 +130,7 @@ public abstract class Layer
     public void EnsureBuilt(long[] inputShape)
     {
         if (Built) return;
+        TrackFieldLayers();
         // Weights outlive any dispose scope the caller (e.g. a training step) has open.
         using (NewDisposeScope())
         {
@@ -116,7 +172,7 @@ public abstract class Layer
         if (ownWeights.Any(w => w.Name == name))
             throw new InvalidOperationException($"Layer \"{Name}\" already has a weight named \"{name}\".");
         using var _ = no_grad();
-        var variable = new Variable(this, name, initializer.Generate(shape, Device), trainable);
+        var variable = new Variable(this, name, WeightInitialization.Create(initializer, shape, Device), trainable);
         ownWeights.Add(variable);
         return variable;
     }
@@ -124,7 +180,7 @@ public abstract class Layer
     /// <summary>Tracks <paramref name="layer"/> as part of this one: its weights become this layer's weights.</summary>
     protected internal T TrackLayer<T>(T layer) where T : Layer
     {
-        if (!subLayers.Contains(layer))
+        if (!ReferenceEquals(layer, this) && !subLayers.Contains(layer))
         {
             subLayers.Add(layer);
             layer.SetDevice(Device);
@@ -136,7 +192,7 @@ public abstract class Layer
     {
         Device = device;
         foreach (var w in ownWeights) w.MoveTo(device);
-        foreach (var l in subLayers) l.SetDevice(device);
+        foreach (var l in SubLayers) l.SetDevice(device);
     }
 
     public override string ToString() => $"<{ClassName} name={Name}, built={Built}>";

@@ -21,6 +21,12 @@ public abstract partial class Model
     /// </summary>
     public void SaveWeights(string filepath)
     {
+        ArgumentException.ThrowIfNullOrEmpty(filepath);
+        if (IsHdf5Path(filepath))
+        {
+            SaveWeightsHdf5(filepath);   // *.weights.h5: Keras 3 layout; other .h5/.hdf5: Keras 2 save_weights
+            return;
+        }
         SaveWeightsWithoutState(filepath);
         Checkpoint.UpdateState(filepath);
     }
@@ -50,6 +56,12 @@ public abstract partial class Model
     /// </summary>
     public void LoadWeights(string filepath)
     {
+        ArgumentException.ThrowIfNullOrEmpty(filepath);
+        if (IsHdf5Path(filepath))
+        {
+            LoadWeightsHdf5(filepath);   // Keras 3 .weights.h5, Keras 2 save_weights, a whole-model .h5, Keras 1
+            return;
+        }
         RejectOtherWeightFormats(filepath);
         if (!Built)
         {
@@ -81,10 +93,9 @@ public abstract partial class Model
     static void RejectOtherWeightFormats(string filepath)
     {
         ArgumentException.ThrowIfNullOrEmpty(filepath);
-        if (filepath.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || filepath.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase)
-            || filepath.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+        if (filepath.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
             throw new NotSupportedException(
-                $"Weights in the HDF5 / Keras formats (\"{filepath}\") come with the HDF5 work and are not supported yet. " +
-                "Pass a prefix without extension (e.g. \"checkpoints/my_checkpoint\") to use the TensorFlow checkpoint format.");
+                $"\"{filepath}\" is a whole-model .keras archive, not a weights file: use model.Save(path) / Model.Load(path), " +
+                "SaveWeights(\"x.weights.h5\") for HDF5 weights, or a prefix without extension for a TensorFlow checkpoint.");
     }
 }

@@ -18,8 +18,11 @@ public abstract partial class Model : Layer
     protected Model(string? name = null, bool trainable = true, long[]? inputShape = null)
         : base(name, trainable, inputShape) { }
 
-    /// <summary>The layers that make up the model, in order.</summary>
-    public abstract IReadOnlyList<Layer> Layers { get; }
+    /// <summary>
+    /// The layers that make up the model, in order. For a subclassed (<c>[ModelConfig]</c>) model:
+    /// its sub-layer fields, in declaration order, then any layer passed to <see cref="Layer.TrackLayer"/>.
+    /// </summary>
+    public virtual IReadOnlyList<Layer> Layers => SubLayers;
 
     public Optimizer? Optimizer { get; private set; }
     public Loss? Loss { get; private set; }
@@ -45,6 +48,18 @@ public abstract partial class Model : Layer
         Optimizer = optimizer;
         Loss = loss;
         Metrics = resolved;
+    }
+
+    /// <summary>
+    /// Creates the weights of a subclassed model: runs <see cref="Layer.Call"/> once on a zero batch of
+    /// one sample, so every sub-layer builds for the shape it actually receives (Keras builds
+    /// subclassed models by calling them, too).
+    /// </summary>
+    protected override void Build(long[] inputShape)
+    {
+        using var _ = no_grad();
+        using var probe = zeros([1, .. inputShape], ScalarType.Float32, Device);
+        using var output = Call(probe, training: false);
     }
 
     /// <summary>Moves the model's weights and optimizer state to <paramref name="device"/>; new tensors go there too.</summary>

@@ -8,19 +8,24 @@ namespace Layerwise.Models;
 /// the first layer's <c>inputShape:</c>, from a leading <see cref="InputLayer"/>, or from the
 /// first data the model sees.
 /// </summary>
-public class Sequential : Model
+[ModelConfig(Module = "keras")]
+public partial class Sequential : Model
 {
     readonly List<Layer> layers = [];
+    [NotTracked] InputLayer? inputLayer;
     long[]? inputShapeFromInputLayer;
 
     public Sequential(params Layer[] layers) : this(layers, name: null) { }
 
-    public Sequential(IEnumerable<Layer> layers, string? name = null) : base(name)
+    public Sequential([ConfigSource(nameof(ConfigLayers))] IEnumerable<Layer> layers, string? name = null) : base(name)
     {
         foreach (var layer in layers) Add(layer);
     }
 
     public override IReadOnlyList<Layer> Layers => layers;
+
+    /// <summary>The layers as the config lists them: a leading <see cref="InputLayer"/> when one was added, as Keras 3 writes it.</summary>
+    IEnumerable<Layer> ConfigLayers => inputLayer is null ? layers : [inputLayer, .. layers];
 
     /// <summary>Appends a layer (Keras' <c>model.add</c>).</summary>
     public void Add(Layer layer)
@@ -31,6 +36,7 @@ public class Sequential : Model
             if (layers.Count > 0)
                 throw new ArgumentException($"An InputLayer must come first in Sequential \"{Name}\"; it already has {layers.Count} layer(s).", nameof(layer));
             inputShapeFromInputLayer = input.Shape.ToArray();
+            inputLayer = input;
             return;
         }
         if (layers.Any(l => l.Name == layer.Name))

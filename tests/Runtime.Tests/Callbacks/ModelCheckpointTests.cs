@@ -98,10 +98,21 @@ public class ModelCheckpointTests : IDisposable
     }
 
     [Fact]
-    public void Whole_model_saving_is_refused_until_the_model_formats_exist()
+    public void Whole_model_saving_writes_loadable_model_files_and_keeps_max_to_keep()
     {
-        var e = Assert.Throws<NotSupportedException>(() => new ModelCheckpoint("x.ckpt"));
-        Assert.Contains(".h5/.keras", e.Message);
+        using var dir = new TempDirectory();
+        var (x, y) = TutorialModel.Data(64);
+        var model = TutorialModel.Create(hidden: 8);
+        var callback = new ModelCheckpoint(dir.Combine("m-{epoch:02d}.h5"), maxToKeep: 2);
+
+        model.Fit(x, y, epochs: 3, verbose: 0, callbacks: [callback]);
+
+        Assert.Equal(["m-02.h5", "m-03.h5"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        var loaded = Layerwise.Models.Model.Load(dir.Combine("m-03.h5"));
+        using var expected = model.Predict(x);
+        using var actual = loaded.Predict(x);
+        Assert.True(expected.equal(actual).all().item<bool>());
+        Assert.True(loaded.IsCompiled);
     }
 
     [Theory]

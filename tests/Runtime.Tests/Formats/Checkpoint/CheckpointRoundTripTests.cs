@@ -115,12 +115,26 @@ public class CheckpointRoundTripTests
     }
 
     [Fact]
-    public void Weights_in_hdf5_formats_are_refused_for_now_with_the_format_named()
+    public void SaveWeights_picks_the_format_by_extension_and_refuses_keras_archives()
     {
+        using var dir = new TempDirectory();
         var model = TutorialModel.Create(hidden: 8);
-        var e = Assert.Throws<NotSupportedException>(() => model.SaveWeights("w.h5"));
-        Assert.Contains("HDF5", e.Message);
-        Assert.Throws<NotSupportedException>(() => model.LoadWeights("w.weights.h5"));
+        model.SaveWeights(dir.Combine("w.weights.h5"));
+        model.SaveWeights(dir.Combine("w.h5"));
+        model.SaveWeights(dir.Combine("prefix"));
+
+        byte[] hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F'];
+        Assert.Equal(hdf5Signature, File.ReadAllBytes(dir.Combine("w.weights.h5"))[..4]);
+        Assert.Equal(hdf5Signature, File.ReadAllBytes(dir.Combine("w.h5"))[..4]);
+        Assert.True(File.Exists(dir.Combine("prefix.index")));
+        foreach (var path in new[] { "w.weights.h5", "w.h5", "prefix" })
+        {
+            var other = TutorialModel.Create(hidden: 8);
+            other.LoadWeights(dir.Combine(path));
+            Assert.All(model.Weights.Zip(other.Weights), p => Assert.True(p.First.ToCpu().equal(p.Second.ToCpu()).all().item<bool>(), path));
+        }
+        var e = Assert.Throws<NotSupportedException>(() => model.SaveWeights(dir.Combine("m.keras")));
+        Assert.Contains("Model.Load", e.Message);
     }
 }
 

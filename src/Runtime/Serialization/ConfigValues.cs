@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Layerwise.Layers;
+
+namespace Layerwise.Serialization;
+
+/// <summary>
+/// Typed reads and writes of config values (used by generated code): JSON numbers, strings, booleans,
+/// arrays and nested objects to .NET values and back, without reflection. Read errors are
+/// <see cref="ConfigException"/>s that name the key, the expected type and the value received.
+/// </summary>
+public static class ConfigValues
+{
+    /// <summary>Keras' base config of every layer: <c>name</c>, <c>trainable</c>, <c>dtype</c>.</summary>
+    public static JsonObject BaseConfig(Layer layer) => new()
+    {
+        ["name"] = layer.Name,
+        ["trainable"] = layer.Trainable,
+        ["dtype"] = layer.DType,
+    };
+
+    // ---- writes -------------------------------------------------------------------------------
+
+    public static JsonNode WriteBoolean(bool value) => JsonValue.Create(value);
+    public static JsonNode WriteInt32(int value) => JsonValue.Create(value);
+    public static JsonNode WriteInt64(long value) => JsonValue.Create(value);
+    public static JsonNode WriteSingle(float value) => float.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
+    public static JsonNode WriteDouble(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
+    public static JsonNode? WriteString(string? value) => value is null ? null : JsonValue.Create(value);
+
+    public static JsonNode? WriteNullableValue<T>(T? value, Func<T, JsonNode?> write) where T : struct =>
+        value is { } v ? write(v) : null;
+
+    public static JsonNode? WriteNullableReference<T>(T? value, Func<T, JsonNode?> write) where T : class =>
+        value is null ? null : write(value);
+
+    public static JsonNode? WriteList<T>(IEnumerable<T>? values, Func<T, JsonNode?> write)
+    {
+        if (values is null) return null;
+        var array = new JsonArray();
+        foreach (var v in values) array.Add(write(v));
+        return array;
+    }
+
+    /// <summary>A per-sample shape as Keras' batch shape: <c>[null, d1, d2, ...]</c>; null stays null.</summary>
+    public static JsonNode? WriteBatchShape(long[]? shape)
+    {
+        if (shape is null) return null;
+        var array = new JsonArray { null };
+        foreach (var d in shape) array.Add((JsonNode)JsonValue.Create(d));
+        return array;
+    }
+
+    public static JsonNode WriteTuple(params JsonNode?[] items) => new JsonArray(items);
+
+    /// <summary>A nested layer as <c>{module, class_name, config, registered_name}</c>.</summary>
+    public static JsonNode? WriteLayer(Layer? layer) => layer is null ? null : LayerRegistry.Serialize(layer);
+
+    // ---- writer combinators (generated code nests these instead of lambdas: cheaper to compile) ----
+
+    public static Func<T?, JsonNode?> NullableValueWriter<T>(Func<T, JsonNode?> write) where T : struct =>
+        value => value is { } v ? write(v) : null;
+
+    public static Func<IEnumerable<T>?, JsonNode?> ListWriter<T>(Func<T, JsonNode?> write) =>
+        values => WriteList(values, write);
+
+    public static Func<(T1, T2), JsonNode?> TupleWriter<T1, T2>(Func<T1, JsonNode?> write1, Func<T2, JsonNode?> write2) =>
+        t => WriteTuple(write1(t.Item1), write2(t.Item2));
+
+    public static Func<(T1, T2, T3), JsonNode?> TupleWriter<T1, T2, T3>(Func<T1, JsonNode?> write1, Func<T2, JsonNode?> write2, Func<T3, JsonNode?> write3) =>
+        t => WriteTuple(write1(t.Item1), write2(t.Item2), write3(t.Item3));
+
+    public static Func<(T1, T2, T3, T4), JsonNode?> TupleWriter<T1, T2, T3, T4>(Func<T1, JsonNode?> write1, Func<T2, JsonNode?> write2, Func<T3, JsonNode?> write3, Func<T4, JsonNode?> write4) =>
+        t => WriteTuple(write1(t.Item1), write2(t.Item2), write3(t.Item3), write4(t.Item4));
+
+    // ---- reader combinators ---------------------------------------------------------------------
+
+    public static Func<JsonNode?, string, T?> NullableValue<T>(Func<JsonNode?, string, T> read) where T : struct =>
+        (node, path) => ReadNullableValue(node, path, read);
+
+    public static Func<JsonNode?, string, T?> NullableReference<T>(Func<JsonNode?, string, T> read) where T : class =>
+        (node, path) => ReadNullableReference(node, path, read);
+
+    public static Func<JsonNode?, string, T[]> ArrayOf<T>(Func<JsonNode?, string, T> read) =>
+        (node, path) => ReadArray(node, path, read);
+
+    public static Func<JsonNode?, string, List<T>> ListOf<T>(Func<JsonNode?, string, T> read) =>
+        (node, path) => ReadList(node, path, read);
+
+    public static Func<JsonNode?, string, (T1, T2)> TupleOf<T1, T2>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2) =>
+        (node, path) => ReadTuple(node, path, read1, read2);
+
+    public static Func<JsonNode?, string, (T1, T2, T3)> TupleOf<T1, T2, T3>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3) =>
+        (node, path) => ReadTuple(node, path, read1, read2, read3);
+
+    public static Func<JsonNode?, string, (T1, T2, T3, T4)> TupleOf<T1, T2, T3, T4>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3, Func<JsonNode?, string, T4> read4) =>
+        (node, path) => ReadTuple(node, path, read1, read2, read3, read4);
+
+    /// <summary>Reads an enum written as its Keras string; <paramref name="parse"/> (generated) maps names to members.</summary>
+    public static Func<JsonNode?, string, T> EnumOf<T>(Func<string, T?> parse, string allowed) where T : struct, Enum =>
+        (node, path) => ReadEnum(node, path, parse, allowed);
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    /// <summary>A short description of a received value for error messages.</summary>
+    public static string Describe(JsonNode? node)
+    {
+        if (node is null) return "null";
+        var text = node.ToJsonString();
+        return text.Length > 60 ? text[..57] + "..." : text;
+    }
+
+    static ConfigException Expected(string path, string expected, JsonNode? node) =>
+        new(path, $"expected {expected}; received {Describe(node)}.");
+
+    public static bool ReadBoolean(JsonNode? node, string path)
+    {
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<bool>(out var b)) return b;
+            if (v.TryGetValue<JsonElement>(out var e) && e.ValueKind is JsonValueKind.True or JsonValueKind.False) return e.GetBoolean();
+        }
+        throw Expected(path, "a boolean (true/false)", node);
+    }
+
+    public static int ReadInt32(JsonNode? node, string path) =>
+        TryReadInt64(node, out var l) && l is >= int.MinValue and <= int.MaxValue ? (int)l : throw Expected(path, "an integer (int)", node);
+
+    public static long ReadInt64(JsonNode? node, string path) =>
+        TryReadInt64(node, out var l) ? l : throw Expected(path, "an integer (long)", node);
+
+    public static float ReadSingle(JsonNode? node, string path) =>
+        TryReadDouble(node, out var d) ? (float)d : throw Expected(path, "a number (float)", node);
+
+    public static double ReadDouble(JsonNode? node, string path) =>
+        TryReadDouble(node, out var d) ? d : throw Expected(path, "a number (double)", node);
+
+    public static string ReadString(JsonNode? node, string path) =>
+        ReadNullableString(node, path) ?? throw Expected(path, "a string", node);
+
+    public static string? ReadNullableString(JsonNode? node, string path)
+    {
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<string>(out var s)) return s;
+            if (v.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.String) return e.GetString();
+        }
+        throw Expected(path, "a string", node);
+    }
+
+    /// <summary>An enum written as its Keras string; <paramref name="parse"/> maps the string (null when unknown).</summary>
+    public static T ReadEnum<T>(JsonNode? node, string path, Func<string, T?> parse, string allowed) where T : struct, Enum =>
+        parse(ReadString(node, path)) ?? throw Expected(path, $"one of {allowed}", node);
+
+    public static T? ReadNullableValue<T>(JsonNode? node, string path, Func<JsonNode?, string, T> read) where T : struct =>
+        node is null ? null : read(node, path);
+
+    public static T? ReadNullableReference<T>(JsonNode? node, string path, Func<JsonNode?, string, T> read) where T : class =>
+        node is null ? null : read(node, path);
+
+    public static List<T> ReadList<T>(JsonNode? node, string path, Func<JsonNode?, string, T> read)
+    {
+        // Keras writes a one-element shape or size as a bare number in places; accept it as a list.
+        if (node is JsonValue && TryReadDouble(node, out _)) return [read(node, path)];
+        if (node is not JsonArray array) throw Expected(path, "a list", node);
+        var list = new List<T>(array.Count);
+        for (int i = 0; i < array.Count; i++) list.Add(read(array[i], $"{path}[{i}]"));
+        return list;
+    }
+
+    public static T[] ReadArray<T>(JsonNode? node, string path, Func<JsonNode?, string, T> read) => [.. ReadList(node, path, read)];
+
+    /// <summary>The items of a fixed-length list (a tuple such as a kernel size).</summary>
+    static JsonArray TupleItems(JsonNode? node, string path, int arity)
+    {
+        if (node is JsonArray array && array.Count == arity) return array;
+        throw Expected(path, $"a list of {arity} values", node);
+    }
+
+    public static (T1, T2) ReadTuple<T1, T2>(JsonNode? node, string path,
+        Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2)
+    {
+        var a = TupleItems(node, path, 2);
+        return (read1(a[0], path + "[0]"), read2(a[1], path + "[1]"));
+    }
+
+    public static (T1, T2, T3) ReadTuple<T1, T2, T3>(JsonNode? node, string path,
+        Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3)
+    {
+        var a = TupleItems(node, path, 3);
+        return (read1(a[0], path + "[0]"), read2(a[1], path + "[1]"), read3(a[2], path + "[2]"));
+    }
+
+    public static (T1, T2, T3, T4) ReadTuple<T1, T2, T3, T4>(JsonNode? node, string path,
+        Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3, Func<JsonNode?, string, T4> read4)
+    {
+        var a = TupleItems(node, path, 4);
+        return (read1(a[0], path + "[0]"), read2(a[1], path + "[1]"), read3(a[2], path + "[2]"), read4(a[3], path + "[3]"));
+    }
+
+    /// <summary>A shape: a list of integers or nulls.</summary>
+    public static long?[] ReadShape(JsonNode? node, string path) =>
+        ReadArray(node, path, static (n, p) => n is null ? (long?)null : ReadInt64(n, p));
+
+    /// <summary>A nested layer written as <c>{class_name, config}</c>, resolved through <see cref="LayerRegistry"/>.</summary>
+    public static T ReadLayer<T>(JsonNode? node, string path) where T : Layer => LayerRegistry.Deserialize<T>(node, path);
+
+    static bool TryReadInt64(JsonNode? node, out long value)
+    {
+        value = 0;
+        if (node is not JsonValue v) return false;
+        if (v.TryGetValue<int>(out var i)) { value = i; return true; }
+        if (v.TryGetValue<long>(out value)) return true;
+        if (v.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.Number)
+        {
+            if (e.TryGetInt64(out value)) return true;
+            if (e.TryGetDouble(out var d) && IsIntegral(d)) { value = (long)d; return true; }
+            return false;
+        }
+        if (TryReadDouble(node, out var number) && IsIntegral(number)) { value = (long)number; return true; }
+        return false;
+    }
+
+    static bool IsIntegral(double d) => Math.Floor(d) == d && d is >= long.MinValue and <= long.MaxValue;
+
+    static bool TryReadDouble(JsonNode? node, out double value)
+    {
+        value = 0;
+        if (node is not JsonValue v) return false;
+        if (v.TryGetValue(out value)) return true;
+        if (v.TryGetValue<float>(out var f)) { value = f; return true; }
+        if (v.TryGetValue<int>(out var i)) { value = i; return true; }
+        if (v.TryGetValue<long>(out var l)) { value = l; return true; }
+        if (v.TryGetValue<JsonElement>(out var e))
+        {
+            if (e.ValueKind == JsonValueKind.Number) return e.TryGetDouble(out value);
+            // Non-finite numbers are written as strings ("NaN", "Infinity") since JSON has none.
+            if (e.ValueKind == JsonValueKind.String) return TryParseNonFinite(e.GetString(), out value);
+        }
+        if (v.TryGetValue<string>(out var s)) return TryParseNonFinite(s, out value);
+        return false;
+    }
+
+    static bool TryParseNonFinite(string? s, out double value)
+    {
+        value = s switch { "NaN" => double.NaN, "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity, _ => 0 };
+        return s is "NaN" or "Infinity" or "-Infinity";
+    }
+}

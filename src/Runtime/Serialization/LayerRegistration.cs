@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Layerwise.Layers;
+
+namespace Layerwise.Serialization;
+
+/// <summary>
+/// How one <c>[Layer]</c>/<c>[ModelConfig]</c> type is saved and found again: its registered name
+/// (<c>"package&gt;Name"</c>), Keras class name and module, and the generated <c>FromConfig</c>.
+/// Generated code creates one per type and registers it in a module initializer.
+/// </summary>
+public sealed class LayerRegistration
+{
+    public LayerRegistration(string registeredName, string className, string module, Func<JsonObject, Layer> factory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(registeredName);
+        ArgumentException.ThrowIfNullOrEmpty(className);
+        ArgumentNullException.ThrowIfNull(factory);
+        RegisteredName = registeredName;
+        ClassName = className;
+        Module = module ?? "";
+        Factory = factory;
+    }
+
+    /// <summary><c>"package&gt;Name"</c>, e.g. <c>"MyApp&gt;Antirectifier"</c> or <c>"Layerwise&gt;Dense"</c>.</summary>
+    public string RegisteredName { get; }
+
+    /// <summary>The Keras class name written as <c>class_name</c> (<c>Dense</c>).</summary>
+    public string ClassName { get; }
+
+    /// <summary>The <c>module</c> written beside the class name (<c>keras.layers</c> for built-ins).</summary>
+    public string Module { get; }
+
+    /// <summary>Whether this is one of Keras' own classes (module <c>keras</c> or <c>keras.*</c>).</summary>
+    public bool IsKerasBuiltIn => Module == "keras" || Module.StartsWith("keras.", StringComparison.Ordinal);
+
+    /// <summary>The generated <c>FromConfig</c>.</summary>
+    public Func<JsonObject, Layer> Factory { get; }
+
+    public override string ToString() => RegisteredName;
+}
