@@ -41,12 +41,14 @@ public sealed class AddRegistrationAttributeCodeFix : CodeFixProvider
         var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null) return document;
         var attributeList = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(SyntaxFactory.IdentifierName(attribute))));
+        var newLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        if (newLine == default) newLine = SyntaxFactory.ElasticLineFeed;
         var updated = declaration;
         if (declaration.AttributeLists.Count == 0)
         {
             // The attribute takes the declaration's leading trivia (indentation, doc comment).
             updated = updated.WithoutLeadingTrivia()
-                .AddAttributeLists(attributeList.WithLeadingTrivia(declaration.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))
+                .AddAttributeLists(attributeList.WithLeadingTrivia(declaration.GetLeadingTrivia()).WithTrailingTrivia(newLine))
                 .WithAdditionalAnnotations(Formatter.Annotation);
         }
         else

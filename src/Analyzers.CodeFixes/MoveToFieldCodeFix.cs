@@ -63,7 +63,7 @@ public sealed class MoveToFieldCodeFix : CodeFixProvider
         var modifiers = hasSetter ? SyntaxFactory.TokenList() : SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword));
         var field = SyntaxFactory.FieldDeclaration(SyntaxFactory.VariableDeclaration(property.Type.WithoutTrivia(), SyntaxFactory.SingletonSeparatedList(variable)))
             .WithModifiers(modifiers)
-            .WithLeadingTrivia(property.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+            .WithLeadingTrivia(property.GetLeadingTrivia())
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         PropertyDeclarationSyntax newProperty;
@@ -85,7 +85,9 @@ public sealed class MoveToFieldCodeFix : CodeFixProvider
                 .WithAccessorList(oldProperty.AccessorList!.WithAccessors(SyntaxFactory.List(newAccessors)))
                 .WithTrailingTrivia(oldProperty.GetTrailingTrivia());
         }
-        newProperty = newProperty.WithAdditionalAnnotations(Formatter.Annotation);
+        // The field takes the property's place (and its blank lines, comments); the property follows it.
+        newProperty = newProperty.WithLeadingTrivia(property.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+            .WithAdditionalAnnotations(Formatter.Annotation);
 
         var members = renamed.Members;
         var index = members.IndexOf(oldProperty);

@@ -34,6 +34,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     static void Analyze(SymbolAnalysisContext context, LayerwiseTypes types)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        ReportContainingTypeNotPartial(context, types, type);
         var attribute = types.RegistrationAttribute(type);
         if (attribute is null) return;
         var attributeName = types.IsModelConfigAttribute(attribute) ? "ModelConfig" : "Layer";
@@ -63,12 +64,6 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
         if (!LayerTypeReader.IsPartial(type))
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, type.Name));
-        foreach (var outer in containing.Where(t => !LayerTypeReader.IsPartial(t)))
-        {
-            var outerLocation = outer.Locations.FirstOrDefault(l => l.IsInSource);
-            if (outerLocation is not null)
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, outerLocation, outer.Name, type.Name));
-        }
 
         var hidden = new[] { type }.Concat(containing).FirstOrDefault(t => !VisibleToModule(t));
         if (hidden is not null)
@@ -77,6 +72,28 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 ? AccessibilityText(type.DeclaredAccessibility)
                 : $"nested in the {AccessibilityText(hidden.DeclaredAccessibility)} type '{hidden.Name}'";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InaccessibleType, location, type.Name, why));
+        }
+    }
+
+    /// <summary>
+    /// LW0003 on a type that is not partial but contains (at any depth) a [Layer]/[ModelConfig] type:
+    /// reported while analyzing the containing type itself, so the diagnostic is local to it.
+    /// </summary>
+    static void ReportContainingTypeNotPartial(SymbolAnalysisContext context, LayerwiseTypes types, INamedTypeSymbol type)
+    {
+        if (type.GetTypeMembers().Length == 0 || LayerTypeReader.IsPartial(type)) return;
+        var nested = Nested(type).FirstOrDefault(t => types.RegistrationAttribute(t) is not null && types.IsLayer(t));
+        var location = type.Locations.FirstOrDefault(l => l.IsInSource);
+        if (nested is null || location is null) return;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, nested.Name));
+    }
+
+    static System.Collections.Generic.IEnumerable<INamedTypeSymbol> Nested(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetTypeMembers())
+        {
+            yield return member;
+            foreach (var inner in Nested(member)) yield return inner;
         }
     }
 
