@@ -37,7 +37,8 @@ public sealed class ConfigAnalyzer : DiagnosticAnalyzer
         if (attribute is null || !LayerTypeReader.CanGenerate(type)) return;
         var spec = LayerTypeReader.Read(type, attribute, types.IsModelConfigAttribute(attribute), context.Compilation, context.CancellationToken);
         if (spec is null) return;
-        var needsFromConfig = !type.IsAbstract && !Declares(type, "FromConfig");
+        var needsFromConfig = !type.IsAbstract && !LayerwiseTypes.UserDeclares(type, "FromConfig");
+        var getConfigGenerated = !LayerwiseTypes.UserDeclares(type, "GetConfig");
 
         var constructor = LayerTypeReader.ChooseConstructor(type);
         if (constructor is null)
@@ -73,7 +74,7 @@ public sealed class ConfigAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (parameter.Source is null && spec.EmitGetConfig
+            if (parameter.Source is null && getConfigGenerated
                 && parameter.Role is ParameterRole.Value or ParameterRole.InputShape or ParameterRole.DType)
             {
                 var sourceOverride = symbol.GetAttributes()
@@ -88,8 +89,6 @@ public sealed class ConfigAnalyzer : DiagnosticAnalyzer
             }
         }
     }
-
-    static bool Declares(INamedTypeSymbol type, string member) => type.GetMembers(member).Any(m => !m.IsImplicitlyDeclared);
 
     internal static string PascalCase(string name) =>
         name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);

@@ -34,7 +34,7 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
                 if (attribute is null || !LayerTypeReader.CanGenerate(type)) return;
                 var spec = LayerTypeReader.Read(type, attribute, types.IsModelConfigAttribute(attribute), c.Compilation, c.CancellationToken);
                 // The generator registers only concrete types it can write FromConfig for.
-                if (spec is null || spec.IsAbstract || !spec.EmitFromConfig) return;
+                if (spec is null || !LayerwiseTypes.IsRegisteredByGenerator(type)) return;
                 registered.Add((spec.RegisteredName, type));
             }, SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end =>

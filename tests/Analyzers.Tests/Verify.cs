@@ -19,9 +19,11 @@ internal static class Verify<TAnalyzer> where TAnalyzer : DiagnosticAnalyzer, ne
     /// <summary>Common usings every test source gets, so the cases stay short.</summary>
     const string Usings = "using System;\nusing System.Collections.Generic;\nusing Layerwise;\nusing Layerwise.Layers;\nusing Layerwise.Models;\n";
 
-    public static Task AnalyzerAsync(string source)
+    /// <param name="generated">Extra files as the generator would add them (name ending in <c>.g.cs</c>).</param>
+    public static Task AnalyzerAsync(string source, params (string Name, string Source)[] generated)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = Usings + source };
+        foreach (var (name, text) in generated) test.TestState.Sources.Add((name, text));
         Configure(test);
         return test.RunAsync();
     }
