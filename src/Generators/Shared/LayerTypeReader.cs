@@ -95,10 +95,18 @@ internal static class LayerTypeReader
 
     static bool Declares(INamedTypeSymbol type, string member) => type.GetMembers(member).Any(m => !m.IsImplicitlyDeclared);
 
+    /// <summary>
+    /// Whether a base type has a static <paramref name="member"/> that a new one would hide: declared
+    /// there, or about to be generated there (a concrete <c>[Layer]</c> base in the same compilation,
+    /// whose generated code this run cannot see).
+    /// </summary>
     static bool BaseDeclares(INamedTypeSymbol type, string member)
     {
         for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
             if (t.GetMembers(member).Any(m => m.IsStatic && m.DeclaredAccessibility != Accessibility.Private)) return true;
+            if (!t.IsAbstract && (HasAttribute(t, KnownNames.LayerAttribute) || HasAttribute(t, KnownNames.ModelConfigAttribute))) return true;
+        }
         return false;
     }
 

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using Layerwise.Initializers;
+using Layerwise.Layers;
+using Layerwise.Models;
+using Layerwise.Serialization;
+
+namespace Layerwise.Tests.Serialization;
+
+public class ConfigRoundTripTests
+{
+    /// <summary>Serialize, write as text, parse, deserialize, serialize again: the text must not change.</summary>
+    static (string First, Layer Restored) RoundTrip(Layer layer)
+    {
+        var first = ConfigJson.ToText(LayerRegistry.Serialize(layer));
+        var restored = LayerRegistry.Deserialize(JsonNode.Parse(first));
+        Assert.Equal(layer.GetType(), restored.GetType());
+        Assert.Equal(first, ConfigJson.ToText(LayerRegistry.Serialize(restored)));
+        return (first, restored);
+    }
+
+    public static TheoryData<string> BuiltInCases() => ["dense", "dense_full", "dropout", "flatten", "activation", "input", "sequential", "sequential_input"];
+
+    static Layer BuiltIn(string which) => which switch
+    {
+        "dense" => new Dense(3),
+        "dense_full" => new Dense(7, activation: "softmax", useBias: false, kernelInitializer: new RandomNormal(0.5, 0.25),
+                                  biasInitializer: "ones", inputShape: [4], name: "custom_dense", trainable: false),
+        "dropout" => new Dropout(0.2, inputShape: [8]),
+        "flatten" => new Flatten(inputShape: [2, 3]),
+        "activation" => new Activation("tanh"),
+        "input" => new InputLayer([28, 28]),
+        "sequential" => new Sequential(new Dense(4, activation: "relu", inputShape: [3]), new Dropout(0.5), new Dense(2)),
+        "sequential_input" => new Sequential(new InputLayer([5]), new Flatten(), new Dense(2, kernelInitializer: "he_uniform")),
+        _ => throw new ArgumentOutOfRangeException(nameof(which)),
+    };
+
+    [Theory]
+    [MemberData(nameof(BuiltInCases))]
+    public void Every_built_in_layer_config_round_trips_unchanged(string which) => RoundTrip(BuiltIn(which));
+
+    [Fact]
+    public void Dense_config_has_Keras_keys_and_base_config_first()
+    {
+        var config = new Dense(7, activation: "relu", inputShape: [4], name: "d").GetConfig();
+        Assert.Equal(["name", "trainable", "dtype", "units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "batch_input_shape"],
+                     config.Select(p => p.Key));
+        Assert.Equal("""{"module":"keras.initializers","class_name":"GlorotUniform","config":{"seed":null},"registered_name":null}""",
+                     config["kernel_initializer"]!.ToJsonString());
+        Assert.Equal("[null,4]", config["batch_input_shape"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Built_in_layers_serialize_as_Keras_writes_them()
+    {
+        var node = LayerRegistry.Serialize(new Dropout(0.25, name: "drop"));
+        Assert.Equal("""{"module":"keras.layers","class_name":"Dropout","config":{"name":"drop","trainable":true,"dtype":"float32","rate":0.25},"registered_name":null}""",
+                     node.ToJsonString());
+    }
+
+    [Fact]
+    public void Sequential_config_keeps_its_input_layer_and_restores_the_input_shape()
+    {
+        var (json, restored) = RoundTrip(BuiltIn("sequential_input"));
+        Assert.Contains("\"class_name\":\"InputLayer\"", json);
+        Assert.Contains("\"batch_shape\":[null,5]", json);
+        var model = (Sequential)restored;
+        Assert.Equal([5L], model.InputShape!);
+        Assert.Equal(["Flatten", "Dense"], model.Layers.Select(l => l.ClassName));
+    }
+
+    [Fact]
+    public void Custom_layer_with_every_kind_of_value_round_trips()
+    {
+        var layer = new EveryKindLayer(true, 3, 1L << 40, 0.1f, 0.3, "fast", Padding.ChannelsLast, [1, 2], ["a", "b"], [0.5, 1.5], (3, 5),
+                                       maybe: 9, maybePadding: Padding.Same, note: null, shape: [2, 3], inner: new Dense(2),
+                                       children: [new Dropout(0.1), new Flatten()], init: new RandomUniform(-1, 1), renamed: 11, ignored: 99,
+                                       inputShape: [6]);
+        var (json, restored) = RoundTrip(layer);
+        var config = layer.GetConfig();
+        Assert.Equal("channels_last", config["padding"]!.GetValue<string>());
+        Assert.Equal("[3,5]", config["kernel_size"]!.ToJsonString());
+        Assert.Equal(11, config["alias_key"]!.GetValue<int>());
+        Assert.False(config.ContainsKey("ignored"));
+        Assert.Equal("\"Tests>EveryKind\"", ConfigJson.ToText(LayerRegistry.Serialize(layer)["registered_name"]!));
+        var copy = (EveryKindLayer)restored;
+        Assert.Equal(7, copy.Ignored); // [ConfigIgnore]: the constructor's default
+        Assert.Equal(0.1f, copy.Scale);
+        Assert.Equal((3, 5), copy.KernelSize);
+        Assert.Equal(Padding.Same, copy.MaybePadding);
+        Assert.IsType<Dense>(copy.Inner);
+        Assert.Equal(["Dropout", "Flatten"], copy.Children!.Select(c => c.ClassName));
+        Assert.DoesNotContain("\"note\":\"", json);
+    }
+
+    [Fact]
+    public void Custom_layer_and_subclassed_model_round_trip()
+    {
+        RoundTrip(new Antirectifier(4, activation: "tanh", initializer: "glorot_normal"));
+        var (json, restored) = RoundTrip(new TwoTower(8, 3, dropoutRate: 0.25));
+        Assert.Contains("\"registered_name\":\"Layerwise.Tests>TwoTower\"", json);
+        Assert.Equal(8, ((TwoTower)restored).HiddenUnits);
+    }
+
+    [Fact]
+    public void Absent_optional_keys_take_the_constructor_defaults()
+    {
+        var dense = (Dense)LayerRegistry.Deserialize(JsonNode.Parse("""{"class_name": "Dense", "config": {"units": 5}}"""));
+        Assert.Equal(5, dense.Units);
+        Assert.Equal("linear", dense.Activation);
+        Assert.True(dense.UseBias);
+        Assert.IsType<GlorotUniform>(dense.KernelInitializer);
+    }
+
+    [Fact]
+    public void A_Keras_3_Dense_config_loads()
+    {
+        const string keras = """
+            {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_7", "trainable": true,
+             "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null},
+             "units": 10, "activation": "relu", "use_bias": true,
+             "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null},
+             "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null},
+             "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null},
+             "registered_name": null, "build_config": {"input_shape": [null, 784]}}
+            """;
+        var dense = LayerRegistry.Deserialize<Dense>(JsonNode.Parse(keras));
+        Assert.Equal(("dense_7", 10, "relu"), (dense.Name, dense.Units, dense.Activation));
+        Assert.IsType<Zeros>(dense.BiasInitializer);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_the_key_and_the_expected_type()
+    {
+        var e = Assert.Throws<ConfigException>(() =>
+            LayerRegistry.Deserialize(JsonNode.Parse("""{"class_name": "Dense", "config": {"units": "ten"}}""")));
+        Assert.Equal("Dense.config.units", e.Path);
+        Assert.Contains("expected an integer", e.Message);
+        Assert.Contains("\"ten\"", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_required_key_is_reported_with_its_type()
+    {
+        var e = Assert.Throws<ConfigException>(() =>
+            LayerRegistry.Deserialize(JsonNode.Parse("""{"class_name": "Dense", "config": {"activation": "relu"}}""")));
+        Assert.Contains("\"units\" is required (int)", e.Message);
+    }
+
+    [Fact]
+    public void Lambda_layers_are_refused_with_an_explanation()
+    {
+        var e = Assert.Throws<ConfigException>(() =>
+            LayerRegistry.Deserialize(JsonNode.Parse("""{"class_name": "Lambda", "config": {"function": "..."}}""")));
+        Assert.Contains("Python code", e.Message);
+    }
+}

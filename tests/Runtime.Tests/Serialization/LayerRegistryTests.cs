@@ -1,0 +1,89 @@
+using Layerwise.Layers;
+using Layerwise.Models;
+using Layerwise.Serialization;
+
+namespace Layerwise.Tests.Serialization;
+
+public class LayerRegistryTests
+{
+    [Theory]
+    [InlineData("Dense", typeof(Dense))]
+    [InlineData("Layerwise>Dense", typeof(Dense))]
+    [InlineData("Dropout", typeof(Dropout))]
+    [InlineData("Flatten", typeof(Flatten))]
+    [InlineData("Activation", typeof(Activation))]
+    [InlineData("InputLayer", typeof(InputLayer))]
+    [InlineData("Sequential", typeof(Sequential))]
+    [InlineData("Layerwise.Tests>Antirectifier", typeof(Antirectifier))]
+    [InlineData("Antirectifier", typeof(Antirectifier))]
+    [InlineData("Tests>EveryKind", typeof(EveryKindLayer))]
+    [InlineData("Layerwise.Tests>TwoTower", typeof(TwoTower))]
+    public void Registered_names_and_Keras_class_names_resolve(string name, Type expected)
+    {
+        Assert.True(LayerRegistry.TryResolve(name, out var registration));
+        var layer = registration.Factory(DefaultConfigFor(expected));
+        Assert.IsType(expected, layer);
+    }
+
+    static System.Text.Json.Nodes.JsonObject DefaultConfigFor(Type type) => type.Name switch
+    {
+        nameof(Dense) or nameof(Antirectifier) => new() { ["units"] = 2 },
+        nameof(Dropout) => new() { ["rate"] = 0.5 },
+        nameof(Activation) => new() { ["activation"] = "relu" },
+        nameof(InputLayer) => new() { ["batch_shape"] = new System.Text.Json.Nodes.JsonArray(null, 3) },
+        nameof(Sequential) => new() { ["layers"] = new System.Text.Json.Nodes.JsonArray() },
+        nameof(EveryKindLayer) => (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""
+            {"flag": true, "count": 1, "big": 2, "scale": 0.5, "rate": 0.5, "mode": "m", "padding": "same", "sizes": [1],
+             "tags": [], "weights": [1.0], "kernel_size": [1, 1]}
+            """)!,
+        nameof(TwoTower) => new() { ["hidden_units"] = 2, ["classes"] = 2 },
+        _ => [],
+    };
+
+    [Fact]
+    public void Registered_names_follow_the_package_convention()
+    {
+        Assert.Contains("Layerwise>Dense", LayerRegistry.RegisteredNames);
+        Assert.Contains("Layerwise.Tests>Antirectifier", LayerRegistry.RegisteredNames);
+        Assert.Equal("Tests>EveryKind", new EveryKindLayer(true, 1, 1, 1, 1, "m", Padding.Valid, [], [], [], (1, 1)).Registration!.RegisteredName);
+    }
+
+    [Fact]
+    public void An_unknown_name_says_how_to_register_and_lists_near_matches()
+    {
+        var e = Assert.Throws<UnknownLayerException>(() => LayerRegistry.Resolve(registeredName: null, className: "Antirectifer"));
+        Assert.Contains("Unknown layer: 'Antirectifer'", e.Message);
+        Assert.Contains("[Layer]", e.Message);
+        Assert.Contains("partial", e.Message);
+        Assert.Contains("Antirectifier", e.NearMatches);
+        Assert.Contains("Did you mean", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_registered_name_lists_near_registered_names()
+    {
+        var e = Assert.Throws<UnknownLayerException>(() => LayerRegistry.Resolve("Layerwise.Tests>TwoTowers", "TwoTowers"));
+        Assert.Equal("Layerwise.Tests>TwoTowers", e.RequestedName);
+        Assert.Contains("Layerwise.Tests>TwoTower", e.NearMatches);
+    }
+
+    [Fact]
+    public void A_name_far_from_everything_has_no_near_matches()
+    {
+        var e = Assert.Throws<UnknownLayerException>(() => LayerRegistry.Resolve(null, "QwertyuiopAsdfgh"));
+        Assert.Empty(e.NearMatches);
+        Assert.DoesNotContain("Did you mean", e.Message);
+    }
+
+    [Fact]
+    public void A_layer_without_the_attribute_cannot_be_serialized()
+    {
+        var e = Assert.Throws<LayerwiseException>(() => LayerRegistry.Serialize(new Unregistered()));
+        Assert.Contains("[Layer]", e.Message);
+    }
+
+    sealed class Unregistered : Layer
+    {
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor inputs, bool training = false) => inputs.alias();
+    }
+}
