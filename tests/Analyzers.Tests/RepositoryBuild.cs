@@ -6,6 +6,9 @@ namespace Layerwise.Analyzers.Tests;
 /// <summary>Runs the <c>dotnet</c> CLI on projects of this repository, as a user or CI would.</summary>
 internal static class RepositoryBuild
 {
+    /// <summary>Tests that build repository projects run one at a time: they share obj/ folders.</summary>
+    public const string Collection = "dotnet CLI";
+
     public static string Root { get; } = FindRoot();
 
     static string FindRoot()

@@ -8,6 +8,7 @@ namespace Layerwise.Analyzers.Tests;
 /// analyzers) and checks that each line marked <c>// expect: LWnnnn</c> gets that diagnostic, that no
 /// other line gets one, and that every Layerwise id has a mistake there.
 /// </summary>
+[Collection(RepositoryBuild.Collection)]
 public partial class SampleBuildTests
 {
     [GeneratedRegex(@"(?<file>[^\s:()]+\.cs)\((?<line>\d+),\d+\): (?:error|warning) (?<id>LW\d{4}):")]
