@@ -98,11 +98,39 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
             // Declared inside the lambda: not a capture.
             var declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
             if (declaration is null || context.Operation.Syntax.Span.Contains(declaration.Span)) continue;
+            if (EscapesToMember(context.Operation, local)) continue;
             var location = declaration is VariableDeclaratorSyntax v ? v.Identifier.GetLocation() : declaration.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UntrackedCollection, location,
                 $"Local '{local.Name}'", type.Name, LayerTypeReader.TrackedKindOf(local.Type) == TrackedKind.Layer ? "a layer" : "layers or weights",
                 "a local captured by a lambda"));
         }
+    }
+
+    /// <summary>
+    /// Whether the method also stores the local where the tracker sees it: assigned to a field or
+    /// property, or passed to a method of this object or of a member (<c>TrackLayer(x)</c>,
+    /// <c>this.layers.AddRange(x)</c>), outside any lambda.
+    /// </summary>
+    static bool EscapesToMember(IOperation lambda, ILocalSymbol local)
+    {
+        var root = lambda;
+        while (root.Parent is not null) root = root.Parent;
+        foreach (var reference in root.Descendants().OfType<ILocalReferenceOperation>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(reference.Local, local)) continue;
+            IOperation value = reference;
+            while (value.Parent is IConversionOperation) value = value.Parent;
+            switch (value.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, value)
+                    && assignment.Target is IFieldReferenceOperation or IPropertyReferenceOperation:
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation invocation }
+                    when invocation.Instance is null or IInstanceReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation:
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>LW2003: <c>new SomeLayer(...)</c> or <c>AddWeight(...)</c> in a layer's method other than its constructor or Build.</summary>
@@ -125,6 +153,9 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
 
         if (context.ContainingSymbol is not IMethodSymbol method || method.IsStatic) return;
         if (!types.IsLayer(method.ContainingType) || IsConstructionMethod(method, types)) return;
+        // Layers: only where a new one per call is surely a mistake (Call and other overrides of the
+        // layer's own members, property getters); an ordinary method may build a new model on purpose.
+        if (context.Operation is IObjectCreationOperation && !method.IsOverride && method.MethodKind != MethodKind.PropertyGet) return;
         if (IsCalledFromConstruction(method, types, context.CancellationToken)) return;
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CreatedOutsideBuild, context.Operation.Syntax.GetLocation(),
             what, method.AssociatedSymbol?.Name ?? method.Name,

@@ -72,6 +72,22 @@ public class TrackingAnalyzerTests
             readonly Func<Dense> factory = () => new Dense(1);
             public Fine() { view = blocks; var local = new List<Dense>(); layers.AddRange(local); Func<int> f = () => 1; }
         }
+        [Layer]
+        public partial class Stored : Layer
+        {
+            readonly List<Dense> blocks;
+            readonly Dense head;
+            readonly Func<object, object> forward;
+            public Stored()
+            {
+                var list = new List<Dense> { new Dense(1) };
+                var last = new Dense(2);
+                blocks = list;
+                TrackLayer(last);
+                head = last;
+                forward = x => last.Call(list[0].Call(x));
+            }
+        }
         """);
 
     [Fact]
@@ -102,6 +118,12 @@ public class TrackingAnalyzerTests
             public static Custom Create() => new Custom();
         }
         public static class Factory { public static Layer Make() => new Dense(3); }
+        public class Growing : Model
+        {
+            public Sequential Widened(int units) => new Sequential(new Dense(units));
+            public void AddScale() => AddWeight("scale", [1]);
+            protected override void Build(long[] inputShape) => AddScale();
+        }
         """);
 
     [Fact]
