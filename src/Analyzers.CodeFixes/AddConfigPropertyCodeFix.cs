@@ -22,7 +22,8 @@ public sealed class AddConfigPropertyCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.ArgumentLostId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() =>
+        SequentialFixAll.Create<ParameterSyntax>(DiagnosticDescriptors.MemberNameProperty, AddPropertyAsync);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -63,9 +64,19 @@ public sealed class AddConfigPropertyCodeFix : CodeFixProvider
                 SyntaxFactory.IdentifierName(memberName), SyntaxFactory.IdentifierName(parameter.Identifier.WithoutTrivia())))
             .WithAdditionalAnnotations(Formatter.Annotation);
 
+        // Keep the parameters' order: after the assignments from earlier parameters, after their properties.
+        var earlier = constructor.ParameterList.Parameters.TakeWhile(p => p != parameter).Select(p => p.Identifier.ValueText).ToList();
+
         ConstructorDeclarationSyntax newConstructor;
         if (constructor.Body is { } body)
-            newConstructor = constructor.WithBody(body.WithStatements(body.Statements.Insert(0, assignment)));
+        {
+            int at = 0;
+            for (int i = 0; i < body.Statements.Count; i++)
+                if (body.Statements[i] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Right: IdentifierNameSyntax right } }
+                    && earlier.Contains(right.Identifier.ValueText))
+                    at = i + 1;
+            newConstructor = constructor.WithBody(body.WithStatements(body.Statements.Insert(at, assignment)));
+        }
         else if (constructor.ExpressionBody is { } arrow)
             newConstructor = constructor.WithExpressionBody(null).WithSemicolonToken(default)
                 .WithBody(SyntaxFactory.Block(assignment, SyntaxFactory.ExpressionStatement(arrow.Expression.WithoutTrivia())))
@@ -73,9 +84,11 @@ public sealed class AddConfigPropertyCodeFix : CodeFixProvider
         else return document;
 
         var newType = type.ReplaceNode(constructor, newConstructor);
-        // After the last constructor, so the new property sits with the others a reader expects there.
-        var lastConstructor = newType.Members.LastOrDefault(m => m is ConstructorDeclarationSyntax);
-        var insertAt = lastConstructor is null ? newType.Members.Count : newType.Members.IndexOf(lastConstructor) + 1;
+        // After the property of the latest earlier parameter, else after the last constructor.
+        var earlierProperties = earlier.Select(n => n.Length == 0 ? n : char.ToUpperInvariant(n[0]) + n.Substring(1)).ToList();
+        var anchor = newType.Members.LastOrDefault(m => m is PropertyDeclarationSyntax p && earlierProperties.Contains(p.Identifier.ValueText))
+                     ?? newType.Members.LastOrDefault(m => m is ConstructorDeclarationSyntax);
+        var insertAt = anchor is null ? newType.Members.Count : newType.Members.IndexOf(anchor) + 1;
         newType = newType.WithMembers(newType.Members.Insert(insertAt, property));
         return document.WithSyntaxRoot(root.ReplaceNode(type, newType));
     }

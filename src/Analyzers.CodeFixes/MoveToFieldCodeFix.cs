@@ -24,7 +24,8 @@ public sealed class MoveToFieldCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.TrackedInPropertyId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() =>
+        SequentialFixAll.Create<PropertyDeclarationSyntax>(DiagnosticDescriptors.MemberNameProperty, MoveAsync);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

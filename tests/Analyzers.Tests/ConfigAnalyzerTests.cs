@@ -143,12 +143,36 @@ public class ConfigAnalyzerTests
         {
             public Antirectifier(int units, double alpha = 0.5)
             {
-                Alpha = alpha;
                 Units = units;
+                Alpha = alpha;
             }
 
-            public double Alpha { get; }
             public int Units { get; }
+            public double Alpha { get; }
+        }
+        """);
+
+    [Fact]
+    public Task LW1001_fix_all_adds_every_missing_property() => Verify<ConfigAnalyzer>.CodeFixAsync<AddConfigPropertyCodeFix>("""
+        [Layer]
+        public partial class Pair : Layer
+        {
+            public Pair(int {|LW1001:first|}, string {|LW1001:second|})
+            {
+            }
+        }
+        """, """
+        [Layer]
+        public partial class Pair : Layer
+        {
+            public Pair(int first, string second)
+            {
+                First = first;
+                Second = second;
+            }
+
+            public int First { get; }
+            public string Second { get; }
         }
         """);
 

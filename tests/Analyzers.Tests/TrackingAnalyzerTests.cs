@@ -154,6 +154,27 @@ public class TrackingAnalyzerTests
         """);
 
     [Fact]
+    public Task LW2001_fix_all_moves_every_property_of_a_type() => Verify<TrackingAnalyzer>.CodeFixAsync<MoveToFieldCodeFix>("""
+        [Layer]
+        public partial class Block : Layer
+        {
+            public Dense {|LW2001:First|} { get; } = new Dense(1);
+            public Dense {|LW2001:Second|} { get; } = new Dense(2);
+        }
+        """, """
+        [Layer]
+        public partial class Block : Layer
+        {
+            readonly Dense first = new Dense(1);
+
+            public Dense First => first;
+            readonly Dense second = new Dense(2);
+
+            public Dense Second => second;
+        }
+        """);
+
+    [Fact]
     public Task LW2001_fix_keeps_setters_and_initializers() => Verify<TrackingAnalyzer>.CodeFixAsync<MoveToFieldCodeFix>("""
         [Layer]
         public partial class Block : Layer
