@@ -9,8 +9,9 @@ namespace Layerwise.Analyzers;
 
 /// <summary>
 /// LW0001: a concrete Layer/Model subclass without [Layer]/[ModelConfig] (reported on the type).
-/// LW0002: such a layer put into a model (constructor argument or <c>Add</c>) that the same method
-/// saves with <c>Save(...)</c> (reported where it is put in; this also covers types from other assemblies).
+/// LW0002: such a layer put into a model (constructor argument or <c>Add</c>) that code of the same
+/// type saves with <c>Save(...)</c>: a local saved in the same method, or a field or property saved in
+/// any method of the type (reported where it is put in; this also covers types from other assemblies).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
@@ -27,7 +28,7 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
             var types = LayerwiseTypes.From(start.Compilation);
             if (types is null) return;
             start.RegisterSymbolAction(c => AnalyzeType(c, types), SymbolKind.NamedType);
-            start.RegisterOperationBlockStartAction(block => AnalyzeBlock(block, types));
+            start.RegisterSymbolStartAction(symbol => AnalyzeModelsOf(symbol, types), SymbolKind.NamedType);
         });
     }
 
@@ -44,14 +45,17 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
                 type.Name, attribute == "ModelConfig" ? "Model" : "Layer", attribute));
     }
 
-    /// <summary>Collects, per method body, what goes into which model and which models are saved.</summary>
-    static void AnalyzeBlock(OperationBlockStartAnalysisContext block, LayerwiseTypes types)
+    /// <summary>
+    /// Collects, over all method bodies of one type, what goes into which model (a local, or a field
+    /// or property of the type) and which models are saved; reports at the end of the type.
+    /// </summary>
+    static void AnalyzeModelsOf(SymbolStartAnalysisContext start, LayerwiseTypes types)
     {
         var puts = new List<(ISymbol Model, IOperation Layer)>();
         var saved = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var gate = new object();
 
-        block.RegisterOperationAction(c =>
+        start.RegisterOperationAction(c =>
         {
             var creation = (IObjectCreationOperation)c.Operation;
             if (!types.IsModel(creation.Type)) return;
@@ -63,7 +67,7 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
                         puts.Add((model, layer));
         }, OperationKind.ObjectCreation);
 
-        block.RegisterOperationAction(c =>
+        start.RegisterOperationAction(c =>
         {
             var invocation = (IInvocationOperation)c.Operation;
             var method = invocation.TargetMethod;
@@ -82,7 +86,7 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
             }
         }, OperationKind.Invocation);
 
-        block.RegisterOperationBlockEndAction(c =>
+        start.RegisterSymbolEndAction(c =>
         {
             lock (gate)
             {
@@ -140,6 +144,8 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
         {
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
             ISimpleAssignmentOperation assignment => ReferencedSymbol(Unwrap(assignment.Target)),
+            IFieldInitializerOperation field => field.InitializedFields.FirstOrDefault(),
+            IPropertyInitializerOperation property => property.InitializedProperties.FirstOrDefault(),
             _ => null,
         };
     }

@@ -58,6 +58,35 @@ public class RegistrationAnalyzerTests
         """);
 
     [Fact]
+    public Task LW0002_fires_for_a_model_field_saved_in_another_method() => Verifier.AnalyzerAsync("""
+        public class {|LW0001:Custom|} : Layer { }
+        public class Trainer
+        {
+            readonly Sequential model = new(new Dense(4), {|LW0002:new Custom()|});
+            public Trainer() => model.Add({|LW0002:new Custom()|});
+            public void Checkpoint() => model.Save("m.keras");
+        }
+        """);
+
+    [Fact]
+    public Task LW0002_fires_in_top_level_statements()
+    {
+        var test = new Microsoft.CodeAnalysis.CSharp.Testing.CSharpAnalyzerTest<RegistrationAnalyzer, Microsoft.CodeAnalysis.Testing.DefaultVerifier>
+        {
+            TestCode = """
+                using Layerwise.Layers;
+                using Layerwise.Models;
+                var model = new Sequential(new Dense(4), {|LW0002:new Custom()|});
+                model.Save("m.keras");
+                public class {|LW0001:Custom|} : Layer { }
+                """,
+        };
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        Verify<RegistrationAnalyzer>.Configure(test);
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task LW0002_does_not_fire_when_the_model_is_not_saved_or_only_its_weights_are() => Verifier.AnalyzerAsync("""
         public class {|LW0001:Custom|} : Layer { }
         public static class Program
