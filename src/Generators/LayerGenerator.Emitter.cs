@@ -48,6 +48,7 @@ public sealed partial class LayerGenerator
                 w.Line("public override string ClassName => " + Literal(spec.ClassName) + ";");
                 w.Line();
             }
+            if (spec.EmitGetConfig || spec.EmitFromConfig) WriteEnumHelpers(w, spec);
             if (spec.EmitGetConfig) WriteGetConfig(w, spec);
             if (spec.EmitFromConfig) WriteFromConfig(w, spec);
             WriteTrackedFields(w, spec);
@@ -112,10 +113,9 @@ public sealed partial class LayerGenerator
                         : "reader.InputShape(" + Literal(p.Key) + ")";
                 else
                 {
-                    var lambda = "static (n, p) => " + ReadExpression(p.Value, "n", "p", 0);
                     read = p.DefaultValue is null
-                        ? "reader.Required(" + Literal(p.Key) + ", " + lambda + ", " + Literal(Short(p.Type)) + ")"
-                        : "reader.Optional(" + Literal(p.Key) + ", " + lambda + ", " + p.DefaultValue + ")";
+                        ? "reader.Required<" + p.Type + ">(" + Literal(p.Key) + ", " + Reader(p.Value) + ", " + Literal(Short(p.Type)) + ")"
+                        : "reader.Optional<" + p.Type + ">(" + Literal(p.Key) + ", " + Reader(p.Value) + ", " + p.DefaultValue + ")";
                 }
                 arguments.Add(p.Name + ": " + read);
             }
@@ -151,63 +151,101 @@ public sealed partial class LayerGenerator
             w.Close();
         }
 
+        // Generated code nests method groups and combinators (ConfigValues.ListOf<int>(ConfigValues.ReadInt32))
+        // with every type argument spelled out, never lambdas: nested lambdas in arguments are bound (and
+        // nullable-analysed) several times, which made a 1,000-layer project compile several times slower.
+
         /// <summary>An expression that turns <paramref name="value"/> into a JsonNode?.</summary>
         static string WriteExpression(ValueSpec spec, string value, int depth)
         {
-            var v = "v" + depth.ToString(System.Globalization.CultureInfo.InvariantCulture);
             switch (spec.Kind)
             {
-                case ValueKind.Boolean: return Values + ".WriteBoolean(" + value + ")";
-                case ValueKind.Int32: return Values + ".WriteInt32(" + value + ")";
-                case ValueKind.Int64: return Values + ".WriteInt64(" + value + ")";
-                case ValueKind.Single: return Values + ".WriteSingle(" + value + ")";
-                case ValueKind.Double: return Values + ".WriteDouble(" + value + ")";
-                case ValueKind.String: return Values + ".WriteString(" + value + ")";
-                case ValueKind.Enum:
-                    var cases = string.Join(", ", spec.EnumMembers.Select(m => spec.Type + "." + m.Split('=')[0] + " => " + Literal(m.Split('=')[1])));
-                    return Values + ".WriteString((" + value + ") switch { " + cases + (cases.Length > 0 ? ", " : "") + "var " + v + " => " + v + ".ToString() })";
-                case ValueKind.NullableValue:
-                    return Values + ".WriteNullableValue(" + value + ", static " + v + " => " + WriteExpression(spec.Items[0], v, depth + 1) + ")";
                 case ValueKind.NullableReference:
                     // Writers of reference types (strings, lists, layers, converters) accept null.
                     return WriteExpression(spec.Items[0], value, depth);
+                case ValueKind.NullableValue:
+                    return Values + ".WriteNullableValue<" + spec.Items[0].Type + ">(" + value + ", " + Writer(spec.Items[0]) + ")";
                 case ValueKind.Array:
                 case ValueKind.List:
-                    return Values + ".WriteList(" + value + ", static " + v + " => " + WriteExpression(spec.Items[0], v, depth + 1) + ")";
+                    return Values + ".WriteList<" + spec.Items[0].Type + ">(" + value + ", " + Writer(spec.Items[0]) + ")";
                 case ValueKind.Tuple:
                     return Values + ".WriteTuple(" + string.Join(", ", spec.Items.Select((item, i) =>
                         WriteExpression(item, "(" + value + ").Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), depth + 1))) + ")";
-                case ValueKind.Layer: return Values + ".WriteLayer(" + value + ")";
-                default: return spec.Converter + ".Write(" + value + ")";
+                default:
+                    return Writer(spec) + "(" + value + ")";
             }
         }
 
-        /// <summary>An expression that reads <paramref name="node"/> (a JsonNode?) as the value's type.</summary>
-        static string ReadExpression(ValueSpec spec, string node, string path, int depth)
+        /// <summary>An expression of type <c>Func&lt;T, JsonNode?&gt;</c> for the value's type.</summary>
+        static string Writer(ValueSpec spec) => spec.Kind switch
         {
-            var d = depth.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            string Inner(ValueSpec item) => "static (n" + d + ", p" + d + ") => " + ReadExpression(item, "n" + d, "p" + d, depth + 1);
-            switch (spec.Kind)
+            ValueKind.Boolean => Values + ".WriteBoolean",
+            ValueKind.Int32 => Values + ".WriteInt32",
+            ValueKind.Int64 => Values + ".WriteInt64",
+            ValueKind.Single => Values + ".WriteSingle",
+            ValueKind.Double => Values + ".WriteDouble",
+            ValueKind.String => Values + ".WriteString",
+            ValueKind.Enum => EnumWriterName(spec),
+            ValueKind.NullableReference => Writer(spec.Items[0]),
+            ValueKind.NullableValue => Values + ".NullableValueWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
+            ValueKind.Array or ValueKind.List => Values + ".ListWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
+            ValueKind.Tuple => Values + ".TupleWriter<" + string.Join(", ", spec.Items.Select(i => i.Type)) + ">(" + string.Join(", ", spec.Items.Select(Writer)) + ")",
+            ValueKind.Layer => Values + ".WriteLayer",
+            _ => spec.Converter + ".Write",
+        };
+
+        /// <summary>An expression of type <c>Func&lt;JsonNode?, string, T&gt;</c> for the value's type.</summary>
+        static string Reader(ValueSpec spec) => spec.Kind switch
+        {
+            ValueKind.Boolean => Values + ".ReadBoolean",
+            ValueKind.Int32 => Values + ".ReadInt32",
+            ValueKind.Int64 => Values + ".ReadInt64",
+            ValueKind.Single => Values + ".ReadSingle",
+            ValueKind.Double => Values + ".ReadDouble",
+            ValueKind.String => Values + ".ReadString",
+            ValueKind.Enum => Values + ".EnumOf<" + spec.Type + ">(" + EnumParserName(spec) + ", " +
+                              Literal(string.Join(", ", spec.EnumMembers.Select(m => "\"" + m.Split('=')[1] + "\""))) + ")",
+            ValueKind.NullableReference => Values + ".NullableReference<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
+            ValueKind.NullableValue => Values + ".NullableValue<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
+            ValueKind.Array => Values + ".ArrayOf<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
+            ValueKind.List => Values + ".ListOf<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
+            ValueKind.Tuple => Values + ".TupleOf<" + string.Join(", ", spec.Items.Select(i => i.Type)) + ">(" + string.Join(", ", spec.Items.Select(Reader)) + ")",
+            ValueKind.Layer => Values + ".ReadLayer<" + spec.Type + ">",
+            _ => spec.Converter + ".Read",
+        };
+
+        static string EnumSuffix(ValueSpec spec) => new string(spec.Type.Replace("global::", "").Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+        static string EnumWriterName(ValueSpec spec) => "LayerwiseWrite_" + EnumSuffix(spec);
+        static string EnumParserName(ValueSpec spec) => "LayerwiseParse_" + EnumSuffix(spec);
+
+        static IEnumerable<ValueSpec> Enums(ValueSpec? spec)
+        {
+            if (spec is null) yield break;
+            if (spec.Kind == ValueKind.Enum) yield return spec;
+            foreach (var item in spec.Items)
+                foreach (var e in Enums(item)) yield return e;
+        }
+
+        /// <summary>The enum writers and parsers the config code names (private: a derived layer's do not clash).</summary>
+        static void WriteEnumHelpers(SourceWriter w, LayerSpec spec)
+        {
+            var enums = spec.Parameters.Where(p => p.Role != ParameterRole.Ignored).SelectMany(p => Enums(p.Value))
+                .GroupBy(e => e.Type).Select(g => g.First()).ToList();
+            foreach (var e in enums)
             {
-                case ValueKind.Boolean: return Values + ".ReadBoolean(" + node + ", " + path + ")";
-                case ValueKind.Int32: return Values + ".ReadInt32(" + node + ", " + path + ")";
-                case ValueKind.Int64: return Values + ".ReadInt64(" + node + ", " + path + ")";
-                case ValueKind.Single: return Values + ".ReadSingle(" + node + ", " + path + ")";
-                case ValueKind.Double: return Values + ".ReadDouble(" + node + ", " + path + ")";
-                case ValueKind.String: return Values + ".ReadString(" + node + ", " + path + ")";
-                case ValueKind.Enum:
-                    var cases = string.Join(", ", spec.EnumMembers.Select(m => Literal(m.Split('=')[1]) + " => " + spec.Type + "." + m.Split('=')[0]));
-                    var allowed = string.Join(", ", spec.EnumMembers.Select(m => "\"" + m.Split('=')[1] + "\""));
-                    return Values + ".ReadEnum<" + spec.Type + ">(" + node + ", " + path + ", static s" + d + " => s" + d + " switch { " + cases +
-                           (cases.Length > 0 ? ", " : "") + "_ => (" + spec.Type + "?)null }, " + Literal(allowed) + ")";
-                case ValueKind.NullableValue: return Values + ".ReadNullableValue(" + node + ", " + path + ", " + Inner(spec.Items[0]) + ")";
-                case ValueKind.NullableReference: return Values + ".ReadNullableReference(" + node + ", " + path + ", " + Inner(spec.Items[0]) + ")";
-                case ValueKind.Array: return Values + ".ReadArray(" + node + ", " + path + ", " + Inner(spec.Items[0]) + ")";
-                case ValueKind.List: return Values + ".ReadList(" + node + ", " + path + ", " + Inner(spec.Items[0]) + ")";
-                case ValueKind.Tuple:
-                    return Values + ".ReadTuple(" + node + ", " + path + ", " + string.Join(", ", spec.Items.Select(Inner)) + ")";
-                case ValueKind.Layer: return Values + ".ReadLayer<" + spec.Type + ">(" + node + ", " + path + ")";
-                default: return spec.Converter + ".Read(" + node + ", " + path + ")";
+                var members = e.EnumMembers.Select(m => (Member: m.Split('=')[0], Name: m.Split('=')[1])).ToList();
+                w.Line("static global::System.Text.Json.Nodes.JsonNode? " + EnumWriterName(e) + "(" + e.Type + " value) => " + Values + ".WriteString(value switch");
+                w.Line("{");
+                foreach (var m in members) w.Line("    " + e.Type + "." + m.Member + " => " + Literal(m.Name) + ",");
+                w.Line("    _ => value.ToString(),");
+                w.Line("});");
+                w.Line();
+                w.Line("static " + e.Type + "? " + EnumParserName(e) + "(string name) => name switch");
+                w.Line("{");
+                foreach (var m in members) w.Line("    " + Literal(m.Name) + " => " + e.Type + "." + m.Member + ",");
+                w.Line("    _ => null,");
+                w.Line("};");
+                w.Line();
             }
         }
 

@@ -41,8 +41,29 @@ internal static class LayerTypeReader
     public static bool DerivesFrom(ITypeSymbol? type, string metadataName)
     {
         for (var t = type; t is not null; t = t.BaseType)
-            if (t.ToDisplayString() == metadataName) return true;
+            if (HasFullName(t, metadataName)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is the type or namespace named <paramref name="fullName"/>
+    /// (<c>Layerwise.Layers.Layer</c>), compared part by part without formatting the symbol: the
+    /// transform runs for every attributed type on every edit, so it must be cheap.
+    /// </summary>
+    public static bool HasFullName(ISymbol? symbol, string fullName)
+    {
+        int end = fullName.Length;
+        var current = symbol;
+        while (true)
+        {
+            int dot = end == 0 ? -1 : fullName.LastIndexOf('.', end - 1);
+            int start = dot + 1, length = end - start;
+            if (current is null || current.Name.Length != length || string.CompareOrdinal(current.Name, 0, fullName, start, length) != 0)
+                return false;
+            current = current.ContainingSymbol;
+            if (dot < 0) return current is INamespaceSymbol { IsGlobalNamespace: true };
+            end = dot;
+        }
     }
 
     /// <summary>The spec of <paramref name="type"/>, or null when it cannot be generated (see <see cref="CanGenerate"/>).</summary>
@@ -122,11 +143,14 @@ internal static class LayerTypeReader
             .FirstOrDefault();
     }
 
-    static bool HasAttribute(ISymbol symbol, string metadataName) =>
-        symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
+    static bool HasAttribute(ISymbol symbol, string metadataName) => GetAttribute(symbol, metadataName) is not null;
 
-    static AttributeData? GetAttribute(ISymbol symbol, string metadataName) =>
-        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
+    static AttributeData? GetAttribute(ISymbol symbol, string metadataName)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+            if (HasFullName(attribute.AttributeClass, metadataName)) return attribute;
+        return null;
+    }
 
     static ParameterSpec ReadParameter(INamedTypeSymbol type, IParameterSymbol parameter, Compilation compilation)
     {
@@ -234,9 +258,8 @@ internal static class LayerTypeReader
             return new ValueSpec(ValueKind.Tuple, display, new EquatableArray<ValueSpec>(items!), EquatableArray<string>.Empty, null);
         }
         if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic
-            && generic.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.List<T>" or "System.Collections.Generic.IList<T>"
-                or "System.Collections.Generic.IReadOnlyList<T>" or "System.Collections.Generic.IEnumerable<T>"
-                or "System.Collections.Generic.ICollection<T>" or "System.Collections.Generic.IReadOnlyCollection<T>")
+            && generic.Name is "List" or "IList" or "IReadOnlyList" or "IEnumerable" or "ICollection" or "IReadOnlyCollection"
+            && HasFullName(generic.ContainingNamespace, "System.Collections.Generic"))
             return Wrap(ValueKind.List, generic.TypeArguments[0]);
         if (DerivesFrom(type, KnownNames.Layer))
             return Simple(ValueKind.Layer);
@@ -303,7 +326,7 @@ internal static class LayerTypeReader
 
     public static TrackedKind? TrackedKindOf(ITypeSymbol type)
     {
-        if (type.ToDisplayString().TrimEnd('?') == KnownNames.Variable)
+        if (HasFullName(type, KnownNames.Variable))
             return TrackedKind.Variable;
         if (DerivesFrom(type, KnownNames.Layer)) return TrackedKind.Layer;
         var element = type switch

@@ -57,6 +57,50 @@ public static class ConfigValues
     /// <summary>A nested layer as <c>{module, class_name, config, registered_name}</c>.</summary>
     public static JsonNode? WriteLayer(Layer? layer) => layer is null ? null : LayerRegistry.Serialize(layer);
 
+    // ---- writer combinators (generated code nests these instead of lambdas: cheaper to compile) ----
+
+    public static Func<T?, JsonNode?> NullableValueWriter<T>(Func<T, JsonNode?> write) where T : struct =>
+        value => value is { } v ? write(v) : null;
+
+    public static Func<IEnumerable<T>?, JsonNode?> ListWriter<T>(Func<T, JsonNode?> write) =>
+        values => WriteList(values, write);
+
+    public static Func<(T1, T2), JsonNode?> TupleWriter<T1, T2>(Func<T1, JsonNode?> write1, Func<T2, JsonNode?> write2) =>
+        t => WriteTuple(write1(t.Item1), write2(t.Item2));
+
+    public static Func<(T1, T2, T3), JsonNode?> TupleWriter<T1, T2, T3>(Func<T1, JsonNode?> write1, Func<T2, JsonNode?> write2, Func<T3, JsonNode?> write3) =>
+        t => WriteTuple(write1(t.Item1), write2(t.Item2), write3(t.Item3));
+
+    public static Func<(T1, T2, T3, T4), JsonNode?> TupleWriter<T1, T2, T3, T4>(Func<T1, JsonNode?> write1, Func<T2, JsonNode?> write2, Func<T3, JsonNode?> write3, Func<T4, JsonNode?> write4) =>
+        t => WriteTuple(write1(t.Item1), write2(t.Item2), write3(t.Item3), write4(t.Item4));
+
+    // ---- reader combinators ---------------------------------------------------------------------
+
+    public static Func<JsonNode?, string, T?> NullableValue<T>(Func<JsonNode?, string, T> read) where T : struct =>
+        (node, path) => ReadNullableValue(node, path, read);
+
+    public static Func<JsonNode?, string, T?> NullableReference<T>(Func<JsonNode?, string, T> read) where T : class =>
+        (node, path) => ReadNullableReference(node, path, read);
+
+    public static Func<JsonNode?, string, T[]> ArrayOf<T>(Func<JsonNode?, string, T> read) =>
+        (node, path) => ReadArray(node, path, read);
+
+    public static Func<JsonNode?, string, List<T>> ListOf<T>(Func<JsonNode?, string, T> read) =>
+        (node, path) => ReadList(node, path, read);
+
+    public static Func<JsonNode?, string, (T1, T2)> TupleOf<T1, T2>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2) =>
+        (node, path) => ReadTuple(node, path, read1, read2);
+
+    public static Func<JsonNode?, string, (T1, T2, T3)> TupleOf<T1, T2, T3>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3) =>
+        (node, path) => ReadTuple(node, path, read1, read2, read3);
+
+    public static Func<JsonNode?, string, (T1, T2, T3, T4)> TupleOf<T1, T2, T3, T4>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3, Func<JsonNode?, string, T4> read4) =>
+        (node, path) => ReadTuple(node, path, read1, read2, read3, read4);
+
+    /// <summary>Reads an enum written as its Keras string; <paramref name="parse"/> (generated) maps names to members.</summary>
+    public static Func<JsonNode?, string, T> EnumOf<T>(Func<string, T?> parse, string allowed) where T : struct, Enum =>
+        (node, path) => ReadEnum(node, path, parse, allowed);
+
     // ---- reads --------------------------------------------------------------------------------
 
     /// <summary>A short description of a received value for error messages.</summary>

@@ -39,14 +39,14 @@ namespace Sample.Layers
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "CustomDense");
             return new global::Sample.Layers.CustomDense(
-                units: reader.Optional("units", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), (int)(32)),
-                activation: reader.Optional("activation", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadString(n, p), "relu"),
-                useBias: reader.Optional("use_bias", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadBoolean(n, p), true),
-                scale: reader.Optional("scale", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadDouble(n, p), 0.5D),
-                floatScale: reader.Optional("float_scale", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadSingle(n, p), 1.25F),
-                seed: reader.Optional("seed", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt64(n, p), (long)(-3)),
-                name: reader.Optional("name", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadString(n0, p0)), default(string?)),
-                trainable: reader.Optional("trainable", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadBoolean(n, p), true));
+                units: reader.Optional<int>("units", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(32)),
+                activation: reader.Optional<string>("activation", global::Layerwise.Serialization.ConfigValues.ReadString, "relu"),
+                useBias: reader.Optional<bool>("use_bias", global::Layerwise.Serialization.ConfigValues.ReadBoolean, true),
+                scale: reader.Optional<double>("scale", global::Layerwise.Serialization.ConfigValues.ReadDouble, 0.5D),
+                floatScale: reader.Optional<float>("float_scale", global::Layerwise.Serialization.ConfigValues.ReadSingle, 1.25F),
+                seed: reader.Optional<long>("seed", global::Layerwise.Serialization.ConfigValues.ReadInt64, (long)(-3)),
+                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)),
+                trainable: reader.Optional<bool>("trainable", global::Layerwise.Serialization.ConfigValues.ReadBoolean, true));
         }
 
         /// <inheritdoc/>

@@ -35,9 +35,9 @@ namespace Sample.Edge
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "DerivedBlock");
             return new global::Sample.Edge.DerivedBlock(
-                size: reader.Required("size", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), "int"),
-                epsilon: reader.Optional("epsilon", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadDouble(n, p), 0.001D),
-                name: reader.Optional("name", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadString(n0, p0)), default(string?)));
+                size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
+                epsilon: reader.Optional<double>("epsilon", global::Layerwise.Serialization.ConfigValues.ReadDouble, 0.001D),
+                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
         }
 
         /// <inheritdoc/>

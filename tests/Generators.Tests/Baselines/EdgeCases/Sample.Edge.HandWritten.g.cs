@@ -26,7 +26,7 @@ namespace Sample.Edge
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "HandWritten");
             return new global::Sample.Edge.HandWritten(
-                size: reader.Required("size", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), "int"));
+                size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"));
         }
 
         /// <inheritdoc/>

@@ -36,7 +36,7 @@ namespace Sample.Edge
             {
                 var reader = new global::Layerwise.Serialization.ConfigReader(config, "Inner");
                 return new global::Sample.Edge.Outer.Inner(
-                    @fixed: reader.Optional("fixed", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), (int)(1)));
+                    @fixed: reader.Optional<int>("fixed", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(1)));
             }
 
             /// <inheritdoc/>

@@ -35,9 +35,9 @@ namespace Sample.Edge
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "WiderBlock");
             return new global::Sample.Edge.WiderBlock(
-                size: reader.Required("size", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), "int"),
-                factor: reader.Optional("factor", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), (int)(2)),
-                name: reader.Optional("name", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadString(n0, p0)), default(string?)));
+                size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
+                factor: reader.Optional<int>("factor", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(2)),
+                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
         }
 
         /// <inheritdoc/>

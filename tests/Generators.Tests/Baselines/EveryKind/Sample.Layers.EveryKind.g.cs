@@ -20,20 +20,34 @@ namespace Sample.Layers
         /// <inheritdoc/>
         public override string ClassName => "Everything";
 
+        static global::System.Text.Json.Nodes.JsonNode? LayerwiseWrite_Sample_Layers_DataFormat(global::Sample.Layers.DataFormat value) => global::Layerwise.Serialization.ConfigValues.WriteString(value switch
+        {
+            global::Sample.Layers.DataFormat.ChannelsLast => "channels_last",
+            global::Sample.Layers.DataFormat.ChannelsFirst => "channels_first",
+            _ => value.ToString(),
+        });
+
+        static global::Sample.Layers.DataFormat? LayerwiseParse_Sample_Layers_DataFormat(string name) => name switch
+        {
+            "channels_last" => global::Sample.Layers.DataFormat.ChannelsLast,
+            "channels_first" => global::Sample.Layers.DataFormat.ChannelsFirst,
+            _ => null,
+        };
+
         /// <inheritdoc/>
         public override global::System.Text.Json.Nodes.JsonObject GetConfig()
         {
             var config = global::Layerwise.Serialization.ConfigValues.BaseConfig(this);
-            config["format"] = global::Layerwise.Serialization.ConfigValues.WriteString((this.Format) switch { global::Sample.Layers.DataFormat.ChannelsLast => "channels_last", global::Sample.Layers.DataFormat.ChannelsFirst => "channels_first", var v0 => v0.ToString() });
-            config["sizes"] = global::Layerwise.Serialization.ConfigValues.WriteList(this.Sizes, static v0 => global::Layerwise.Serialization.ConfigValues.WriteInt32(v0));
-            config["tags"] = global::Layerwise.Serialization.ConfigValues.WriteList(this.Tags, static v0 => global::Layerwise.Serialization.ConfigValues.WriteString(v0));
-            config["rates"] = global::Layerwise.Serialization.ConfigValues.WriteList(this.Rates, static v0 => global::Layerwise.Serialization.ConfigValues.WriteDouble(v0));
+            config["format"] = LayerwiseWrite_Sample_Layers_DataFormat(this.Format);
+            config["sizes"] = global::Layerwise.Serialization.ConfigValues.WriteList<int>(this.Sizes, global::Layerwise.Serialization.ConfigValues.WriteInt32);
+            config["tags"] = global::Layerwise.Serialization.ConfigValues.WriteList<string>(this.Tags, global::Layerwise.Serialization.ConfigValues.WriteString);
+            config["rates"] = global::Layerwise.Serialization.ConfigValues.WriteList<double>(this.Rates, global::Layerwise.Serialization.ConfigValues.WriteDouble);
             config["kernel_size"] = global::Layerwise.Serialization.ConfigValues.WriteTuple(global::Layerwise.Serialization.ConfigValues.WriteInt32((this.KernelSize).Item1), global::Layerwise.Serialization.ConfigValues.WriteInt32((this.KernelSize).Item2));
-            config["maybe"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue(this.Maybe, static v0 => global::Layerwise.Serialization.ConfigValues.WriteInt32(v0));
-            config["maybe_format"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue(this.MaybeFormat, static v0 => global::Layerwise.Serialization.ConfigValues.WriteString((v0) switch { global::Sample.Layers.DataFormat.ChannelsLast => "channels_last", global::Sample.Layers.DataFormat.ChannelsFirst => "channels_first", var v1 => v1.ToString() }));
-            config["shape"] = global::Layerwise.Serialization.ConfigValues.WriteList(this.Shape, static v0 => global::Layerwise.Serialization.ConfigValues.WriteInt64(v0));
+            config["maybe"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<int>(this.Maybe, global::Layerwise.Serialization.ConfigValues.WriteInt32);
+            config["maybe_format"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<global::Sample.Layers.DataFormat>(this.MaybeFormat, LayerwiseWrite_Sample_Layers_DataFormat);
+            config["shape"] = global::Layerwise.Serialization.ConfigValues.WriteList<long>(this.Shape, global::Layerwise.Serialization.ConfigValues.WriteInt64);
             config["inner"] = global::Layerwise.Serialization.ConfigValues.WriteLayer(this.Inner);
-            config["children"] = global::Layerwise.Serialization.ConfigValues.WriteList(this.Children, static v0 => global::Layerwise.Serialization.ConfigValues.WriteLayer(v0));
+            config["children"] = global::Layerwise.Serialization.ConfigValues.WriteList<global::Layerwise.Layers.Layer>(this.Children, global::Layerwise.Serialization.ConfigValues.WriteLayer);
             config["init"] = global::Layerwise.Serialization.InitializerConverter.Write(this.Init);
             config["custom_key"] = global::Layerwise.Serialization.ConfigValues.WriteInt32(this.Renamed);
             config["source"] = global::Layerwise.Serialization.ConfigValues.WriteString(this.OtherName);
@@ -47,21 +61,21 @@ namespace Sample.Layers
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "Everything");
             return new global::Sample.Layers.EveryKind(
-                format: reader.Required("format", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadEnum<global::Sample.Layers.DataFormat>(n, p, static s0 => s0 switch { "channels_last" => global::Sample.Layers.DataFormat.ChannelsLast, "channels_first" => global::Sample.Layers.DataFormat.ChannelsFirst, _ => (global::Sample.Layers.DataFormat?)null }, "\"channels_last\", \"channels_first\""), "DataFormat"),
-                sizes: reader.Required("sizes", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadArray(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n0, p0)), "int[]"),
-                tags: reader.Required("tags", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadList(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadString(n0, p0)), "List<string>"),
-                rates: reader.Required("rates", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadList(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadDouble(n0, p0)), "IReadOnlyList<double>"),
-                kernelSize: reader.Required("kernel_size", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadTuple(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n0, p0), static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n0, p0)), "(int, int)"),
-                maybe: reader.Optional("maybe", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableValue(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n0, p0)), default(int?)),
-                maybeFormat: reader.Optional("maybe_format", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableValue(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadEnum<global::Sample.Layers.DataFormat>(n0, p0, static s1 => s1 switch { "channels_last" => global::Sample.Layers.DataFormat.ChannelsLast, "channels_first" => global::Sample.Layers.DataFormat.ChannelsFirst, _ => (global::Sample.Layers.DataFormat?)null }, "\"channels_last\", \"channels_first\"")), (global::Sample.Layers.DataFormat)(1)),
-                shape: reader.Optional("shape", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadArray(n0, p0, static (n1, p1) => global::Layerwise.Serialization.ConfigValues.ReadInt64(n1, p1))), default(long[]?)),
-                inner: reader.Optional("inner", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Dense>(n0, p0)), default(global::Layerwise.Layers.Dense?)),
-                children: reader.Optional("children", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadList(n0, p0, static (n1, p1) => global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Layer>(n1, p1))), default(global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?)),
-                init: reader.Optional("init", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.InitializerConverter.Read(n0, p0)), default(global::Layerwise.Initializers.Initializer?)),
-                renamed: reader.Optional("custom_key", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), (int)(1)),
-                source: reader.Optional("source", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadString(n, p), "x"),
+                format: reader.Required<global::Sample.Layers.DataFormat>("format", global::Layerwise.Serialization.ConfigValues.EnumOf<global::Sample.Layers.DataFormat>(LayerwiseParse_Sample_Layers_DataFormat, "\"channels_last\", \"channels_first\""), "DataFormat"),
+                sizes: reader.Required<int[]>("sizes", global::Layerwise.Serialization.ConfigValues.ArrayOf<int>(global::Layerwise.Serialization.ConfigValues.ReadInt32), "int[]"),
+                tags: reader.Required<global::System.Collections.Generic.List<string>>("tags", global::Layerwise.Serialization.ConfigValues.ListOf<string>(global::Layerwise.Serialization.ConfigValues.ReadString), "List<string>"),
+                rates: reader.Required<global::System.Collections.Generic.IReadOnlyList<double>>("rates", global::Layerwise.Serialization.ConfigValues.ListOf<double>(global::Layerwise.Serialization.ConfigValues.ReadDouble), "IReadOnlyList<double>"),
+                kernelSize: reader.Required<(int, int)>("kernel_size", global::Layerwise.Serialization.ConfigValues.TupleOf<int, int>(global::Layerwise.Serialization.ConfigValues.ReadInt32, global::Layerwise.Serialization.ConfigValues.ReadInt32), "(int, int)"),
+                maybe: reader.Optional<int?>("maybe", global::Layerwise.Serialization.ConfigValues.NullableValue<int>(global::Layerwise.Serialization.ConfigValues.ReadInt32), default(int?)),
+                maybeFormat: reader.Optional<global::Sample.Layers.DataFormat?>("maybe_format", global::Layerwise.Serialization.ConfigValues.NullableValue<global::Sample.Layers.DataFormat>(global::Layerwise.Serialization.ConfigValues.EnumOf<global::Sample.Layers.DataFormat>(LayerwiseParse_Sample_Layers_DataFormat, "\"channels_last\", \"channels_first\"")), (global::Sample.Layers.DataFormat)(1)),
+                shape: reader.Optional<long[]?>("shape", global::Layerwise.Serialization.ConfigValues.NullableReference<long[]>(global::Layerwise.Serialization.ConfigValues.ArrayOf<long>(global::Layerwise.Serialization.ConfigValues.ReadInt64)), default(long[]?)),
+                inner: reader.Optional<global::Layerwise.Layers.Dense?>("inner", global::Layerwise.Serialization.ConfigValues.NullableReference<global::Layerwise.Layers.Dense>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Dense>), default(global::Layerwise.Layers.Dense?)),
+                children: reader.Optional<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?>("children", global::Layerwise.Serialization.ConfigValues.NullableReference<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>>(global::Layerwise.Serialization.ConfigValues.ListOf<global::Layerwise.Layers.Layer>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Layer>)), default(global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?)),
+                init: reader.Optional<global::Layerwise.Initializers.Initializer?>("init", global::Layerwise.Serialization.ConfigValues.NullableReference<global::Layerwise.Initializers.Initializer>(global::Layerwise.Serialization.InitializerConverter.Read), default(global::Layerwise.Initializers.Initializer?)),
+                renamed: reader.Optional<int>("custom_key", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(1)),
+                source: reader.Optional<string>("source", global::Layerwise.Serialization.ConfigValues.ReadString, "x"),
                 inputShape: reader.InputShape("batch_input_shape"),
-                name: reader.Optional("name", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadString(n0, p0)), default(string?)));
+                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
         }
 
         /// <inheritdoc/>

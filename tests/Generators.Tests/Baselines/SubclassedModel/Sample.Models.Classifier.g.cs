@@ -35,9 +35,9 @@ namespace Sample.Models
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "Classifier");
             return new global::Sample.Models.Classifier(
-                hiddenUnits: reader.Required("hidden_units", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), "int"),
-                classes: reader.Optional("classes", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadInt32(n, p), (int)(10)),
-                name: reader.Optional("name", static (n, p) => global::Layerwise.Serialization.ConfigValues.ReadNullableReference(n, p, static (n0, p0) => global::Layerwise.Serialization.ConfigValues.ReadString(n0, p0)), default(string?)));
+                hiddenUnits: reader.Required<int>("hidden_units", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
+                classes: reader.Optional<int>("classes", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(10)),
+                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
         }
 
         /// <inheritdoc/>

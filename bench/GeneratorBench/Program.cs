@@ -1,0 +1,215 @@
+// Times Layerwise.Generators on a synthetic project of N [Layer] types (one file each):
+//   full         a fresh driver on a fresh compilation (what a clean build pays)
+//   edit         a driver that has run once, re-run after a one-line edit in one file (what a keystroke pays)
+//   whitespace   the same after a whitespace-only edit
+//   floor-*      the same runs with a generator that only finds the [Layer] types (ForAttributeWithMetadataName
+//                returning the type's name): the part of the time that is Roslyn binding the project, not ours
+//   compile      for scale: the compiler's own GetDiagnostics() on the same project, without the generator
+//   gen+compile  the generator, then GetDiagnostics() on the compilation with the generated files: minus
+//                `compile`, what the generator adds to a clean build (binding that both need is shared)
+// GENBENCH_PROFILE=1 prints instead where the reader's time goes (binding of parameter defaults, types, members).
+// Each figure is the median of R rounds, after one warm-up round.
+//   dotnet run -c Release --project bench/GeneratorBench -- 1000 9      # types, rounds
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Basic.Reference.Assemblies;
+using Layerwise.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+int types = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
+int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9;
+
+var parse = new CSharpParseOptions(LanguageVersion.Latest);
+var trees = Enumerable.Range(0, types).Select(i => CSharpSyntaxTree.ParseText(Source(i), parse, path: $"Layer{i}.cs")).ToArray();
+MetadataReference[] references =
+[
+    .. Net100.References.All,
+    MetadataReference.CreateFromFile(Metadata("LayerwiseAssembly")),
+    MetadataReference.CreateFromFile(Metadata("TorchSharpAssembly")),
+];
+CSharpCompilation NewCompilation() => CSharpCompilation.Create("Synthetic", trees, references,
+    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create([new LayerGenerator().AsSourceGenerator()], parseOptions: parse);
+GeneratorDriver NewFloorDriver() => CSharpGeneratorDriver.Create([new FloorGenerator().AsSourceGenerator()], parseOptions: parse);
+
+// Sanity: every type generates a file and the result compiles.
+{
+    var driver = NewDriver().RunGeneratorsAndUpdateCompilation(NewCompilation(), out var output, out _);
+    int files = driver.GetRunResult().GeneratedTrees.Length;
+    var errors = output.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
+    if (files != types || errors != 0) throw new InvalidOperationException($"{files} files for {types} types, {errors} errors");
+}
+
+if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "1")
+{
+    for (int r = 0; r < 4; r++)
+    {
+        var parts = new Dictionary<string, double>();
+        void Part(string name, Action<INamedTypeSymbol, Compilation> action)
+        {
+            var c = NewCompilation();
+            var symbols = Enumerable.Range(0, types).Select(i => c.GetTypeByMetadataName($"Synthetic.Group{i / 100}.Layer{i}")!).ToList();
+            parts[name] = Time(() => { foreach (var t in symbols) action(t, c); });
+        }
+        Part("lookup only", (t, c) => { });
+        Part("attributes of type", (t, c) => t.GetAttributes());
+        Part("ctor params attrs", (t, c) => { foreach (var p in t.InstanceConstructors[0].Parameters) p.GetAttributes(); });
+        Part("ctor params defaults", (t, c) => { foreach (var p in t.InstanceConstructors[0].Parameters) _ = p.HasExplicitDefaultValue ? p.ExplicitDefaultValue : null; });
+        Part("members", (t, c) => { foreach (var m in t.GetMembers()) _ = m is IPropertySymbol ps ? ps.Type : (m as IFieldSymbol)?.Type; });
+        Part("display types", (t, c) => { foreach (var p in t.InstanceConstructors[0].Parameters) p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat); });
+        Part("reader", (t, c) => Layerwise.Generators.Shared.LayerTypeReader.Read(t, t.GetAttributes()[0], false, c, default));
+        Console.WriteLine(string.Join("  ", parts.Select(p => $"{p.Key}: {p.Value:F0}")));
+    }
+    return;
+}
+
+if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
+{
+    var run = NewDriver().RunGenerators(NewCompilation()).GetRunResult();
+    var generated = run.GeneratedTrees.Select(t => t.ToString()).ToList();
+    string Strip(string text, string startMarker)
+    {
+        int start = text.IndexOf(startMarker, StringComparison.Ordinal);
+        if (start < 0) return text;
+        int open = text.IndexOf('{', start);
+        int depth = 0, i = open;
+        for (; i < text.Length; i++) { if (text[i] == '{') depth++; else if (text[i] == '}' && --depth == 0) break; }
+        return text[..open] + "{ throw null!; }" + text[(i + 1)..];
+    }
+    var variants = new Dictionary<string, Func<string, string>>
+    {
+        ["as generated"] = t => t,
+        ["no GetConfig body"] = t => Strip(t, "GetConfig()"),
+        ["no FromConfig body"] = t => Strip(t, "FromConfig(global"),
+        ["neither"] = t => Strip(Strip(t, "GetConfig()"), "FromConfig(global"),
+        ["annotations only"] = t => t.Replace("#nullable enable", "#nullable enable annotations"),
+    };
+    for (int r = 0; r < 3; r++)
+    {
+        Console.WriteLine(string.Join("  ", variants.Select(v =>
+        {
+            var c = NewCompilation().AddSyntaxTrees(generated.Select(g => CSharpSyntaxTree.ParseText(v.Value(g), parse)));
+            return $"{v.Key}: {Time(() => c.GetDiagnostics()):F0}";
+        })) + $"  compile: {Compile():F0}");
+    }
+    return;
+}
+
+var editedTree = trees[types / 2];
+var edited = editedTree.WithChangedText(SourceText.From(editedTree.ToString().Replace("double rate = 0.5", "double rate = 0.25")));
+var spaced = editedTree.WithChangedText(SourceText.From(editedTree.ToString().Replace("public int Units { get; }", "public int Units  {  get;  }\n")));
+
+double Full(Func<GeneratorDriver> newDriver) => Time(() => newDriver().RunGenerators(NewCompilation()));
+double Incremental(Func<GeneratorDriver> newDriver, SyntaxTree replacement)
+{
+    var compilation = NewCompilation();
+    var driver = newDriver().RunGenerators(compilation);
+    var next = compilation.ReplaceSyntaxTree(editedTree, replacement);
+    return Time(() => driver.RunGenerators(next));
+}
+double Compile() => Time(() => NewCompilation().GetDiagnostics());
+double GenerateAndCompile() => Time(() =>
+{
+    NewDriver().RunGeneratorsAndUpdateCompilation(NewCompilation(), out var output, out _);
+    output.GetDiagnostics();
+});
+
+var results = new Dictionary<string, List<double>>();
+for (int round = -1; round < rounds; round++)
+{
+    var measured = new Dictionary<string, double>
+    {
+        ["full"] = Full(NewDriver),
+        ["edit"] = Incremental(NewDriver, edited),
+        ["whitespace"] = Incremental(NewDriver, spaced),
+        ["floor-full"] = Full(NewFloorDriver),
+        ["floor-edit"] = Incremental(NewFloorDriver, edited),
+        ["compile"] = Compile(),
+        ["gen+compile"] = GenerateAndCompile(),
+    };
+    if (round < 0) continue; // warm-up: JIT, reference metadata
+    foreach (var (key, ms) in measured)
+    {
+        if (!results.TryGetValue(key, out var list)) results[key] = list = [];
+        list.Add(ms);
+    }
+}
+
+Console.WriteLine($"{types} [Layer] types, {rounds} rounds, median ms (min-max)");
+foreach (var (key, values) in results)
+{
+    var sorted = values.Order().ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key,-11} {sorted[sorted.Count / 2],9:F1}   ({sorted[0]:F1}-{sorted[^1]:F1})"));
+}
+
+static double Time(Action action)
+{
+    var watch = Stopwatch.StartNew();
+    action();
+    return watch.Elapsed.TotalMilliseconds;
+}
+
+static string Metadata(string key)
+{
+    var path = Assembly.GetEntryAssembly()!.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+    return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{key} not found: build src/Runtime in Release first.", path);
+}
+
+static string Source(int i) => $$"""
+    using Layerwise;
+    using Layerwise.Initializers;
+    using Layerwise.Layers;
+    using static TorchSharp.torch;
+
+    namespace Synthetic.Group{{i / 100}};
+
+    public enum Mode{{i}} { Fast, Careful }
+
+    /// <summary>Synthetic layer {{i}}.</summary>
+    [Layer]
+    public partial class Layer{{i}} : Layer
+    {
+        Variable? kernel;
+        Variable? bias;
+
+        public Layer{{i}}(int units = {{i % 64 + 1}}, string activation = "relu", double rate = 0.5, bool useBias = true,
+                        Mode{{i}} mode = Mode{{i}}.Fast, int[]? sizes = null, Initializer? initializer = null,
+                        long[]? inputShape = null, string? name = null, bool trainable = true)
+            : base(name, trainable, inputShape)
+        {
+            Units = units; Activation = activation; Rate = rate; UseBias = useBias; Mode = mode; Sizes = sizes;
+            Initializer = initializer ?? new GlorotUniform();
+        }
+
+        public int Units { get; }
+        public string Activation { get; }
+        public double Rate { get; }
+        public bool UseBias { get; }
+        public Mode{{i}} Mode { get; }
+        public int[]? Sizes { get; }
+        public Initializer Initializer { get; }
+
+        protected override void Build(long[] inputShape)
+        {
+            kernel = AddWeight("kernel", [inputShape[^1], Units], Initializer);
+            if (UseBias) bias = AddWeight("bias", [Units], new Zeros());
+        }
+
+        public override Tensor Call(Tensor inputs, bool training = false) => inputs.matmul(kernel!.Value);
+    }
+    """;
+
+/// <summary>Finds the [Layer] types and nothing else: what any attribute-driven generator pays.</summary>
+sealed class FloorGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var names = context.SyntaxProvider.ForAttributeWithMetadataName("Layerwise.LayerAttribute",
+            static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+            static (ctx, _) => ctx.TargetSymbol.Name);
+        context.RegisterSourceOutput(names, static (_, _) => { });
+    }
+}
