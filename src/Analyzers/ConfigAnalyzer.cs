@@ -78,7 +78,7 @@ public sealed class ConfigAnalyzer : DiagnosticAnalyzer
                 && parameter.Role is ParameterRole.Value or ParameterRole.InputShape or ParameterRole.DType)
             {
                 var sourceOverride = symbol.GetAttributes()
-                    .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.ConfigSourceAttribute)?
+                    .FirstOrDefault(a => LayerTypeReader.HasFullName(a.AttributeClass, KnownNames.ConfigSourceAttribute))?
                     .ConstructorArguments.FirstOrDefault().Value as string;
                 var memberName = sourceOverride ?? PascalCase(symbol.Name);
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.MemberNameProperty,

@@ -40,7 +40,7 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
         types.RegistrationAttribute(type) is not null && LayerTypeReader.CanGenerate(type);
 
     static bool NotTracked(ISymbol symbol) =>
-        symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NotTrackedAttribute);
+        symbol.GetAttributes().Any(a => LayerTypeReader.HasFullName(a.AttributeClass, KnownNames.NotTrackedAttribute));
 
     /// <summary>LW2001 and the field/property part of LW2002.</summary>
     static void AnalyzeMembers(SymbolAnalysisContext context, LayerwiseTypes types)
