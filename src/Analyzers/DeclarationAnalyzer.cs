@@ -65,10 +65,10 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         if (!LayerTypeReader.IsPartial(type))
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, location, type.Name, type.Name));
 
-        var hidden = new[] { type }.Concat(containing).FirstOrDefault(t => !VisibleToModule(t));
+        var hidden = ModuleVisibility.FirstHidden(type);
         if (hidden is not null)
         {
-            var why = ReferenceEquals(hidden, type)
+            var why = SymbolEqualityComparer.Default.Equals(hidden, type)
                 ? AccessibilityText(type.DeclaredAccessibility)
                 : $"nested in the {AccessibilityText(hidden.DeclaredAccessibility)} type '{hidden.Name}'";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InaccessibleType, location, type.Name, why));
@@ -96,10 +96,6 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             foreach (var inner in Nested(member)) yield return inner;
         }
     }
-
-    static bool VisibleToModule(INamedTypeSymbol type) =>
-        type.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal
-        && !type.IsFileLocal;
 
     static string AccessibilityText(Accessibility accessibility) => accessibility switch
     {
