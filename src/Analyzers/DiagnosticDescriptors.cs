@@ -107,7 +107,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UntrackedCollection = Create(
         UntrackedCollectionId, Tracking, DiagnosticSeverity.Warning,
         "Sub-layers or weights held where the tracker cannot see them",
-        "{0} of '{1}' holds {2} in '{3}', which the weight tracker cannot see: their weights are left out of saved files",
+        "{0} of '{1}' holds {2} where the weight tracker cannot see them ({3}): their weights are left out of saved files",
         "The tracker sees fields that hold a Variable, a Layer, or a one-dimensional array or IEnumerable<T> of layers. Layers kept in dictionaries, tuples, nested collections, collections of weights, or in locals that lambdas capture are not tracked, so their weights are silently missing from saved files. Keep them in a field of a tracked shape (Layer, Layer[], List<Layer>).");
 
     public static readonly DiagnosticDescriptor CreatedOutsideBuild = Create(

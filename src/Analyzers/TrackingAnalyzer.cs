@@ -64,7 +64,7 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
             {
                 var what = property is not null ? $"Auto-property '{property.Name}'" : $"Field '{field.Name}'";
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UntrackedCollection, location,
-                    what, type.Name, "layers or weights", field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                    what, type.Name, "layers or weights", "type " + field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
             }
         }
     }
@@ -101,8 +101,7 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
             if (EscapesToMember(context.Operation, local)) continue;
             var location = declaration is VariableDeclaratorSyntax v ? v.Identifier.GetLocation() : declaration.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UntrackedCollection, location,
-                $"Local '{local.Name}'", type.Name, LayerTypeReader.TrackedKindOf(local.Type) == TrackedKind.Layer ? "a layer" : "layers or weights",
-                "a local captured by a lambda"));
+                $"Local '{local.Name}'", type.Name, "layers", "captured by a lambda, stored in no field"));
         }
     }
 
