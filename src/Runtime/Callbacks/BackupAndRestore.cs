@@ -65,10 +65,15 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
     public override void OnTrainEnd(Logs logs)
     {
         if (!DeleteCheckpoint) return;
-        if (File.Exists(StatePath)) File.Delete(StatePath);
-        if (current is not null) BundleFiles.Delete(Path.Combine(BackupDir, current));
+        if (File.Exists(StatePath)) File.Delete(StatePath);   // the commit point goes first
         current = null;
-        if (Directory.Exists(BackupDir) && !Directory.EnumerateFileSystemEntries(BackupDir).Any())
+        if (!Directory.Exists(BackupDir)) return;
+        // Everything this callback writes, including what a process killed mid-save left behind
+        // (an older prefix not yet deleted, temporary files); other files in the folder are kept.
+        foreach (var file in Directory.EnumerateFiles(BackupDir, "chkpt-*")
+                     .Concat(Directory.EnumerateFiles(BackupDir, StateFileName + "*")))
+            File.Delete(file);
+        if (!Directory.EnumerateFileSystemEntries(BackupDir).Any())
             Directory.Delete(BackupDir);
     }
 }

@@ -1,0 +1,152 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Layerwise.Analyzers;
+
+/// <summary>
+/// LW0001: a concrete Layer/Model subclass without [Layer]/[ModelConfig] (reported on the type).
+/// LW0002: such a layer put into a model (constructor argument or <c>Add</c>) that code of the same
+/// type saves with <c>Save(...)</c>: a local saved in the same method, or a field or property saved in
+/// any method of the type (reported where it is put in; this also covers types from other assemblies).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.UnregisteredType, DiagnosticDescriptors.UnregisteredTypeSaved);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = LayerwiseTypes.From(start.Compilation);
+            if (types is null) return;
+            start.RegisterSymbolAction(c => AnalyzeType(c, types), SymbolKind.NamedType);
+            start.RegisterSymbolStartAction(symbol => AnalyzeModelsOf(symbol, types), SymbolKind.NamedType);
+        });
+    }
+
+    static void AnalyzeType(SymbolAnalysisContext context, LayerwiseTypes types)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.IsImplicitlyDeclared || !types.IsUnregisteredConcreteLayer(type)) return;
+        // A generic type cannot be registered at all (LW0004 says why when the attribute is added).
+        if (type.IsGenericType || LayerwiseTypes.ContainingTypes(type).Any(t => t.IsGenericType)) return;
+        var attribute = types.AttributeFor(type);
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.AttributeProperty, attribute);
+        foreach (var location in type.Locations.Where(l => l.IsInSource).Take(1))
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnregisteredType, location, properties,
+                type.Name, attribute == "ModelConfig" ? "Model" : "Layer", attribute));
+    }
+
+    /// <summary>
+    /// Collects, over all method bodies of one type, what goes into which model (a local, or a field
+    /// or property of the type) and which models are saved; reports at the end of the type.
+    /// </summary>
+    static void AnalyzeModelsOf(SymbolStartAnalysisContext start, LayerwiseTypes types)
+    {
+        var puts = new List<(ISymbol Model, IOperation Layer)>();
+        var saved = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var gate = new object();
+
+        start.RegisterOperationAction(c =>
+        {
+            var creation = (IObjectCreationOperation)c.Operation;
+            if (!types.IsModel(creation.Type)) return;
+            var model = AssignedSymbol(creation);
+            if (model is null) return;
+            lock (gate)
+                foreach (var argument in creation.Arguments)
+                    foreach (var layer in LayerExpressions(argument.Value))
+                        puts.Add((model, layer));
+        }, OperationKind.ObjectCreation);
+
+        start.RegisterOperationAction(c =>
+        {
+            var invocation = (IInvocationOperation)c.Operation;
+            var method = invocation.TargetMethod;
+            var receiver = invocation.Instance
+                ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            if (receiver is null || !types.IsModel(Unwrap(receiver).Type)) return;
+            var model = ReferencedSymbol(Unwrap(receiver));
+            if (model is null) return;
+            lock (gate)
+            {
+                if (method.Name == "Save") saved.Add(model);
+                else if (method.Name == "Add")
+                    foreach (var argument in invocation.Arguments.Where(a => !ReferenceEquals(a.Value, receiver)))
+                        foreach (var layer in LayerExpressions(argument.Value))
+                            puts.Add((model, layer));
+            }
+        }, OperationKind.Invocation);
+
+        start.RegisterSymbolEndAction(c =>
+        {
+            lock (gate)
+            {
+                foreach (var (model, layer) in puts)
+                {
+                    if (!saved.Contains(model)) continue;
+                    var type = layer.Type;
+                    if (type is null || !types.IsUnregisteredConcreteLayer(type)) continue;
+                    c.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnregisteredTypeSaved, layer.Syntax.GetLocation(),
+                        type.Name, types.AttributeFor(type), model.Name));
+                }
+            }
+        });
+    }
+
+    static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion) operation = conversion.Operand;
+        return operation;
+    }
+
+    /// <summary>The layer expressions in an argument: itself, or the items of an array or collection expression.</summary>
+    static IEnumerable<IOperation> LayerExpressions(IOperation value)
+    {
+        value = Unwrap(value);
+        switch (value)
+        {
+            case IArrayCreationOperation { Initializer: { } initializer }:
+                foreach (var item in initializer.ElementValues) yield return Unwrap(item);
+                break;
+            case ICollectionExpressionOperation collection:
+                foreach (var item in collection.Elements) yield return Unwrap(item);
+                break;
+            default:
+                yield return value;
+                break;
+        }
+    }
+
+    static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation l => l.Local,
+        IFieldReferenceOperation f => f.Field,
+        IParameterReferenceOperation p => p.Parameter,
+        IPropertyReferenceOperation p => p.Property,
+        _ => null,
+    };
+
+    /// <summary>The local, field or property a new model is stored in (<c>var model = new Sequential(...)</c>).</summary>
+    static ISymbol? AssignedSymbol(IOperation creation)
+    {
+        var parent = creation.Parent;
+        while (parent is IConversionOperation) parent = parent.Parent;
+        return parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation assignment => ReferencedSymbol(Unwrap(assignment.Target)),
+            IFieldInitializerOperation field => field.InitializedFields.FirstOrDefault(),
+            IPropertyInitializerOperation property => property.InitializedProperties.FirstOrDefault(),
+            _ => null,
+        };
+    }
+}
