@@ -1,3 +1,4 @@
+using Layerwise.Data;
 using Layerwise.Layers;
 using Layerwise.Models;
 using Layerwise.Training.Losses;
@@ -7,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Layerwise.Tests;
 
-/// <summary>The tutorial's 784-512-10 model (compiled with Adam) and small seeded data for it.</summary>
+/// <summary>The tutorial's 784-512-10 model (compiled with Adam), small seeded data for it, and the tutorial's MNIST slices.</summary>
 public static class TutorialModel
 {
     public static Sequential Create(int hidden = 512, bool compile = true)
@@ -38,4 +39,31 @@ public static class TutorialModel
         [.. model.Weights.Select(w => { using var c = w.ToCpu(); return c.data<float>().ToArray(); })];
 
     public static void SingleThread() => torch.set_num_threads(1);
+
+    static (Tensor X, Tensor Y)? mnistTrain, mnistTest;
+
+    /// <summary>The first <paramref name="count"/> (at most 1000) MNIST training examples, preprocessed as in the tutorial.</summary>
+    public static (Tensor X, Tensor Y) MnistTrain(int count = 1000)
+    {
+        mnistTrain ??= LoadMnist(training: true);
+        return (mnistTrain.Value.X.narrow(0, 0, count), mnistTrain.Value.Y.narrow(0, 0, count));
+    }
+
+    /// <summary>The first <paramref name="count"/> (at most 1000) MNIST test examples.</summary>
+    public static (Tensor X, Tensor Y) MnistTest(int count = 1000)
+    {
+        mnistTest ??= LoadMnist(training: false);
+        return (mnistTest.Value.X.narrow(0, 0, count), mnistTest.Value.Y.narrow(0, 0, count));
+    }
+
+    static (Tensor, Tensor) LoadMnist(bool training)
+    {
+        var data = Mnist.Load();
+        var (x, y) = training
+            ? Mnist.Preprocess(data.TrainImages, data.TrainLabels, 1000)
+            : Mnist.Preprocess(data.TestImages, data.TestLabels, 1000);
+        x.DetachFromDisposeScope();
+        y.DetachFromDisposeScope();
+        return (x, y);
+    }
 }

@@ -24,14 +24,3 @@ public sealed class H5PyFactAttribute : FactAttribute
             Skip = $"Independent check skipped: {why}.";
     }
 }
-
-/// <summary>
-/// Tests that compare two seeded training runs bit for bit. Torch's random generator is global to the
-/// process, so any test running in parallel that draws from it (initializers, dropout, shuffling)
-/// would change the sequence between the seed and the draws: these run with nothing else in parallel.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SeededTrainingCollection
-{
-    public const string Name = "Seeded training (global random generator)";
-}

@@ -10,7 +10,7 @@ namespace Layerwise.Tests.Formats;
 /// same bits, prints the same summary, is compiled the same way, and training continued from it
 /// gives bit-identical weights to training continued from the original (seeded).
 /// </summary>
-[Collection(SeededTrainingCollection.Name)]
+[Collection(GlobalRandomState.Name)]
 public class ModelRoundTripTests
 {
     public ModelRoundTripTests() => TutorialModel.SingleThread();

@@ -1,5 +1,4 @@
 using TorchSharp;
-using Layerwise.Tests.Support;
 
 namespace Layerwise.Tests.Models;
 
@@ -8,8 +7,8 @@ public class DeviceTests
     [Fact]
     public void Model_weights_optimizer_state_and_outputs_live_on_the_model_device()
     {
-        var (x, y) = Tutorial.Train(32);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(32);
+        var model = TutorialModel.Create();
         model.To(torch.CPU);
         model.Fit(x, y, epochs: 1, verbose: 0);
 
@@ -36,8 +35,8 @@ public class DeviceTests
     [Fact]
     public void Moving_a_trained_model_keeps_its_predictions()
     {
-        var (x, y) = Tutorial.Train(64);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(64);
+        var model = TutorialModel.Create();
         model.Fit(x, y, epochs: 1, verbose: 0);
         using var before = model.Predict(x);
         var target = torch.cuda.is_available() ? torch.CUDA : torch.CPU;

@@ -1,6 +1,5 @@
 using Layerwise.Layers;
 using Layerwise.Models;
-using Layerwise.Tests.Support;
 
 namespace Layerwise.Tests.Models;
 
@@ -29,7 +28,7 @@ public class SummaryTests
     public void Tutorial_model_summary_matches_the_keras_table()
     {
         Backend.ClearSession();
-        var model = Tutorial.CreateModel();
+        var model = TutorialModel.Create();
         var lines = new List<string>();
 
         model.Summary(lines.Add);

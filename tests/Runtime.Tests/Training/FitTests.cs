@@ -1,7 +1,6 @@
 using Layerwise.Callbacks;
 using Layerwise.Layers;
 using Layerwise.Models;
-using Layerwise.Tests.Support;
 using Layerwise.Training;
 using static TorchSharp.torch;
 
@@ -13,8 +12,8 @@ public class FitTests
     public void Training_the_tutorial_model_lowers_the_loss_every_few_epochs_and_learns()
     {
         Backend.SetRandomSeed(7);
-        var (x, y) = Tutorial.Train(1000);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(1000);
+        var model = TutorialModel.Create();
 
         var history = model.Fit(x, y, epochs: 5, verbose: 0);
 
@@ -28,12 +27,12 @@ public class FitTests
     [Fact]
     public void Seeded_runs_give_identical_weights_and_losses()
     {
-        var (x, y) = Tutorial.Train(256);
+        var (x, y) = TutorialModel.MnistTrain(256);
 
         (float[] Weights, IReadOnlyList<double> Losses) Run(long seed)
         {
             Backend.SetRandomSeed(seed);
-            var model = Tutorial.CreateModel();
+            var model = TutorialModel.Create();
             var history = model.Fit(x, y, epochs: 2, verbose: 0);   // shuffling and dropout both draw from the seed
             var weights = model.Weights.SelectMany(w => w.ToCpu().data<float>().ToArray()).ToArray();
             return (weights, history["loss"]);
@@ -52,9 +51,9 @@ public class FitTests
     public void Validation_data_is_reported_with_val_prefix_and_matches_evaluate()
     {
         Backend.SetRandomSeed(3);
-        var (x, y) = Tutorial.Train(200);
-        var (xv, yv) = Tutorial.Test(100);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(200);
+        var (xv, yv) = TutorialModel.MnistTest(100);
+        var model = TutorialModel.Create();
 
         var history = model.Fit(x, y, epochs: 1, verbose: 0, validationData: (xv, yv));
         var (loss, accuracy) = model.Evaluate(xv, yv, verbose: 0);
@@ -67,8 +66,8 @@ public class FitTests
     [Fact]
     public void Validation_split_holds_out_the_last_samples()
     {
-        var (x, y) = Tutorial.Train(100);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(100);
+        var model = TutorialModel.Create();
         var seen = new BatchCounter();
 
         model.Fit(x, y, batchSize: 10, epochs: 1, verbose: 0, validationSplit: 0.2, callbacks: [seen]);
@@ -80,8 +79,8 @@ public class FitTests
     [Fact]
     public void Callbacks_see_train_epoch_and_batch_moments_in_keras_order()
     {
-        var (x, y) = Tutorial.Train(64);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(64);
+        var model = TutorialModel.Create();
         var recorder = new Recorder();
 
         model.Fit(x, y, batchSize: 32, epochs: 2, verbose: 0, callbacks: [recorder]);
@@ -96,8 +95,8 @@ public class FitTests
     [Fact]
     public void Initial_epoch_continues_the_count_and_stop_training_ends_early()
     {
-        var (x, y) = Tutorial.Train(64);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(64);
+        var model = TutorialModel.Create();
         var stopper = new StopAfter(epoch: 4);
 
         var history = model.Fit(x, y, epochs: 10, initialEpoch: 3, verbose: 0, callbacks: [stopper]);
@@ -109,8 +108,8 @@ public class FitTests
     public void Predict_returns_one_row_per_sample_on_cpu_and_is_deterministic()
     {
         Backend.SetRandomSeed(5);
-        var (x, _) = Tutorial.Test(70);
-        var model = Tutorial.CreateModel();
+        var (x, _) = TutorialModel.MnistTest(70);
+        var model = TutorialModel.Create();
 
         using var first = model.Predict(x, batchSize: 32);
         using var second = model.Predict(x, batchSize: 7);
@@ -131,7 +130,7 @@ public class FitTests
     [Fact]
     public void String_accuracy_is_resolved_against_the_loss_and_logged_under_its_name()
     {
-        var (x, y) = Tutorial.Train(64);
+        var (x, y) = TutorialModel.MnistTrain(64);
         var model = new Sequential(new Dense(10, inputShape: [784]));
         model.Compile("sgd", "sparse_categorical_crossentropy", ["accuracy"]);
 

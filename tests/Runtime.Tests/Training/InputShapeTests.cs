@@ -1,6 +1,5 @@
 using Layerwise.Layers;
 using Layerwise.Models;
-using Layerwise.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Layerwise.Tests.Training;
@@ -12,7 +11,7 @@ public class InputShapeTests
     public void Fit_with_wrong_feature_count_names_the_model_and_both_shapes()
     {
         Backend.ClearSession();
-        var model = Tutorial.CreateModel();
+        var model = TutorialModel.Create();
         var e = Assert.Throws<IncompatibleShapeException>(() => model.Fit(zeros(32, 100), zeros(32), verbose: 0));
 
         Assert.Contains("\"sequential\"", e.Message);
@@ -23,7 +22,7 @@ public class InputShapeTests
     [Fact]
     public void Predict_with_wrong_shape_after_training_is_a_managed_error()
     {
-        var model = Tutorial.CreateModel();
+        var model = TutorialModel.Create();
         model.EnsureBuilt([784]);
         Assert.Throws<IncompatibleShapeException>(() => model.Predict(zeros(4, 28, 28)));
     }
@@ -44,7 +43,7 @@ public class InputShapeTests
     [Fact]
     public void Labels_that_do_not_match_the_samples_are_rejected()
     {
-        var model = Tutorial.CreateModel();
+        var model = TutorialModel.Create();
         var e = Assert.Throws<ArgumentException>(() => model.Fit(zeros(32, 784), zeros(31), verbose: 0));
         Assert.Contains("32 samples", e.Message);
         Assert.Contains("(31,)", e.Message);
@@ -53,7 +52,7 @@ public class InputShapeTests
     [Fact]
     public void Labels_of_wrong_rank_for_sparse_loss_name_the_loss_and_both_shapes()
     {
-        var model = Tutorial.CreateModel();
+        var model = TutorialModel.Create();
         var e = Assert.Throws<IncompatibleShapeException>(() => model.Fit(zeros(32, 784), zeros(32, 10), verbose: 0));
         Assert.Contains("sparse_categorical_crossentropy", e.Message);
         Assert.Contains("(32, 10)", e.Message);

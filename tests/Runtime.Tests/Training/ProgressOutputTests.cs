@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Layerwise.Tests.Support;
 
 namespace Layerwise.Tests.Training;
 
@@ -19,9 +18,9 @@ public class ProgressOutputTests
     [Fact]
     public void Fit_verbose_1_prints_epoch_headers_and_one_keras_progress_line_per_epoch()
     {
-        var (x, y) = Tutorial.Train(64);
-        var (xv, yv) = Tutorial.Test(32);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(64);
+        var (xv, yv) = TutorialModel.MnistTest(32);
+        var model = TutorialModel.Create();
 
         var text = Capture(() => model.Fit(x, y, epochs: 2, validationData: (xv, yv)));
 
@@ -38,8 +37,8 @@ public class ProgressOutputTests
     [Fact]
     public void Fit_of_one_epoch_prints_no_epoch_header_as_keras()
     {
-        var (x, y) = Tutorial.Train(32);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(32);
+        var model = TutorialModel.Create();
         var text = Capture(() => model.Fit(x, y, epochs: 1));
         Assert.StartsWith("1/1 [", text);
     }
@@ -47,8 +46,8 @@ public class ProgressOutputTests
     [Fact]
     public void Evaluate_verbose_2_prints_the_one_line_form()
     {
-        var (x, y) = Tutorial.Test(1000);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTest(1000);
+        var model = TutorialModel.Create();
         var text = Capture(() => model.Evaluate(x, y, verbose: 2));
         Assert.Matches(new Regex(@"^32/32 - \d+s - loss: \d\.\d{4} - sparse_categorical_accuracy: \d\.\d{4} - \d+(us|ms|s)/epoch - \d+(us|ms|s)/step\n$"), text);
     }
@@ -56,8 +55,8 @@ public class ProgressOutputTests
     [Fact]
     public void Verbose_0_prints_nothing()
     {
-        var (x, y) = Tutorial.Train(32);
-        var model = Tutorial.CreateModel();
+        var (x, y) = TutorialModel.MnistTrain(32);
+        var model = TutorialModel.Create();
         Assert.Equal("", Capture(() => { model.Fit(x, y, epochs: 2, verbose: 0); model.Evaluate(x, y, verbose: 0); }));
     }
 
