@@ -31,6 +31,7 @@ Console.WriteLine($"Tracked fields: {string.Join(", ", model.TrackedFields.Selec
 
 // 2. Save config, weights and the predictions to compare against.
 SavedModel.Save(model, directory);
+WholeModelFormats.Save(model, directory);
 using (var predictions = model.Predict(xTest))
     File.WriteAllBytes(Path.Combine(directory, "expected.bin"), Bytes(predictions));
 File.WriteAllBytes(Path.Combine(directory, "inputs.bin"), Bytes(xTest));
@@ -56,7 +57,8 @@ static int Load(string directory)
     var expected = File.ReadAllBytes(Path.Combine(directory, "expected.bin"));
     bool same = expected.AsSpan().SequenceEqual(Bytes(predictions));
     Console.WriteLine(same ? "[load] predictions are identical" : "[load] predictions DIFFER");
-    return same ? 0 : 1;
+    int failures = WholeModelFormats.Check(directory, inputs, expected, Bytes);
+    return same && failures == 0 ? 0 : 1;
 }
 
 static byte[] Bytes(torch.Tensor t)

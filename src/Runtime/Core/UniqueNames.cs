@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Layerwise;
 
@@ -6,7 +6,7 @@ namespace Layerwise;
 /// Keras' per-process object names: the first Dense is "dense", the next "dense_1", and so on,
 /// counted separately for each base name. <see cref="Backend.ClearSession"/> starts them again.
 /// </summary>
-internal static class UniqueNames
+internal static partial class UniqueNames
 {
     static readonly Dictionary<string, int> counts = new(StringComparer.Ordinal);
     static readonly Lock gate = new();
@@ -32,19 +32,17 @@ internal static class UniqueNames
         lock (gate) counts.Clear();
     }
 
-    /// <summary>Keras' <c>to_snake_case</c>: "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy".</summary>
+    /// <summary>Keras' <c>to_snake_case</c>: "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy", "Conv2DTranspose" -> "conv2d_transpose".</summary>
     public static string ToSnakeCase(string pascal)
     {
-        var sb = new StringBuilder(pascal.Length + 8);
-        for (int i = 0; i < pascal.Length; i++)
-        {
-            char c = pascal[i];
-            bool boundary = i > 0 && char.IsUpper(c)
-                && (char.IsLower(pascal[i - 1]) || char.IsDigit(pascal[i - 1])
-                    || (i + 1 < pascal.Length && char.IsLower(pascal[i + 1]) && char.IsUpper(pascal[i - 1])));
-            if (boundary) sb.Append('_');
-            sb.Append(char.ToLowerInvariant(c));
-        }
-        return sb.ToString();
+        var intermediate = WordStart().Replace(pascal, "$1_$2");
+        var snake = LowerUpper().Replace(intermediate, "$1_$2").ToLowerInvariant();
+        return snake.StartsWith('_') ? "private" + snake : snake;
     }
+
+    [GeneratedRegex("(.)([A-Z][a-z0-9]+)")]
+    private static partial Regex WordStart();
+
+    [GeneratedRegex("([a-z])([A-Z])")]
+    private static partial Regex LowerUpper();
 }

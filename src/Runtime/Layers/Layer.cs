@@ -138,7 +138,11 @@ public abstract class Layer
         }
         BuildInputShape = inputShape.ToArray();
         Built = true;
+        OnBuilt();
     }
+
+    /// <summary>Runs once, right after the layer is built (a model restores deferred checkpoint values here).</summary>
+    private protected virtual void OnBuilt() { }
 
     /// <summary>
     /// Keras' <c>layer(x)</c>: checks the input shape, builds on first use, then calls the layer.
@@ -168,7 +172,7 @@ public abstract class Layer
         if (ownWeights.Any(w => w.Name == name))
             throw new InvalidOperationException($"Layer \"{Name}\" already has a weight named \"{name}\".");
         using var _ = no_grad();
-        var variable = new Variable(this, name, initializer.Generate(shape, Device), trainable);
+        var variable = new Variable(this, name, WeightInitialization.Create(initializer, shape, Device), trainable);
         ownWeights.Add(variable);
         return variable;
     }

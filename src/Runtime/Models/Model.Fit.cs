@@ -49,7 +49,11 @@ public abstract partial class Model
         var lossTracker = new Mean("loss");
         var trainable = TrainableWeights;
         StopTraining = false;
+        FitHistory = history;
         all.TrainBegin(new Logs());
+        // A callback restoring a backup (BackupAndRestore) says where training stopped.
+        if (ResumeAtEpoch is { } resume) initialEpoch = Math.Max(initialEpoch, resume);
+        ResumeAtEpoch = null;
         Logs epochLogs = new();
         for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
         {

@@ -41,9 +41,25 @@ public partial class Sequential : Model
         }
         if (layers.Any(l => l.Name == layer.Name))
             throw new ArgumentException($"All layers added to Sequential \"{Name}\" must have unique names; \"{layer.Name}\" is already there.", nameof(layer));
-        if (Built)
-            throw new InvalidOperationException($"Sequential \"{Name}\" is already built; add layers before building or training it.");
         layers.Add(TrackLayer(layer));
+        BuildAsFarAsKnown(layer);
+    }
+
+    /// <summary>
+    /// As in Keras, a Sequential whose input shape is known is built as layers are added, so its
+    /// weights and parameter counts exist before any data is seen.
+    /// </summary>
+    void BuildAsFarAsKnown(Layer added)
+    {
+        var inputShape = InputShape;
+        if (inputShape is null) return;
+        if (!Built)
+        {
+            EnsureBuilt(inputShape);
+            return;
+        }
+        var shape = layers.Take(layers.Count - 1).Aggregate(inputShape, (s, l) => l.ComputeOutputShape(s));
+        added.EnsureBuilt(shape);
     }
 
     private protected override long[]? DeclaredInputShapeOrFirstLayer() =>

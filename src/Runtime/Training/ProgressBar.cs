@@ -18,7 +18,7 @@ internal sealed class ProgressBar
     readonly bool interactive;
     readonly Stopwatch clock = Stopwatch.StartNew();
     int previousLength;
-    TimeSpan lastDraw = TimeSpan.MinValue;
+    TimeSpan? lastDraw;
 
     public ProgressBar(int target, int verbose, TextWriter output, bool interactive)
     {
@@ -38,7 +38,7 @@ internal sealed class ProgressBar
 
     void UpdateBar(int current, Logs logs, bool finalize)
     {
-        if (!finalize && (!interactive || clock.Elapsed - lastDraw < TimeSpan.FromMilliseconds(50))) return;
+        if (!finalize && (!interactive || (lastDraw is { } last && clock.Elapsed - last < TimeSpan.FromMilliseconds(50)))) return;
         lastDraw = clock.Elapsed;
         var line = new StringBuilder();
         line.Append(Counter(current)).Append(" [").Append(Bar(current)).Append(']');

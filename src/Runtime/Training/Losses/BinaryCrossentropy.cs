@@ -24,7 +24,8 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, string? name = n
         using var oneMinusP = p.neg().add_(1);
         using var logOneMinusP = oneMinusP.log_();
         using var oneMinusT = targets.neg().add_(1);
-        using var positive = targets.mul(logP);
-        return positive.add_(oneMinusT.mul(logOneMinusP)).neg_();
+        using var negative = oneMinusT.mul(logOneMinusP);
+        var positive = targets.mul(logP);   // not disposed: the in-place ops below return it
+        return positive.add_(negative).neg_();
     }
 }

@@ -63,6 +63,9 @@ public abstract class Optimizer
     /// <summary>One Keras update of <paramref name="variable"/> in place, at step <paramref name="step"/> (1-based).</summary>
     protected abstract void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step);
 
+    /// <summary>The slots of <paramref name="v"/>, created as zeros if it has none yet (checkpoint loading fills them).</summary>
+    internal Tensor[] EnsureSlots(Variable v) => SlotsOf(v);
+
     Tensor[] SlotsOf(Variable v)
     {
         if (slots.TryGetValue(v, out var existing)) return existing;

@@ -1,0 +1,103 @@
+// Whole-model .h5 save/load throughput against plain file I/O of the same bytes, in the same run.
+//   dotnet run -c Release --project bench/FormatsBench -- [megabytes=400] [rounds=5] [directory=temp]
+// Baseline: every weight's bytes written to one file with FileStream (flushed to disk, as the save is),
+// then read back into the existing tensors. Layerwise: Model.Save("m.h5") (write beside, flush,
+// rename) and Model.Load("m.h5") (parse config, build the model, read and check every weight,
+// compile). Medians of alternating rounds; throughput = weight bytes / time.
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Layerwise;
+using Layerwise.Layers;
+using Layerwise.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+int megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
+int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+var directory = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "layerwise-formats-bench");
+Directory.CreateDirectory(directory);
+torch.set_num_threads(1);
+Backend.SetRandomSeed(1);
+
+// Square Dense layers of 2048 x 2048 floats (16 MB each) until the requested size is reached.
+const int width = 2048;
+int layers = Math.Max(1, (int)Math.Round(megabytes * 1024.0 * 1024.0 / (4.0 * width * (width + 1))));
+var model = new Sequential([new Dense(width, inputShape: [width]), .. Enumerable.Range(1, layers - 1).Select(_ => (Layer)new Dense(width))]);
+model.Compile("adam", "mse");
+model.EnsureBuilt([width]);
+long bytes = model.Weights.Sum(w => w.NumElements) * 4;
+Console.WriteLine($"model: {layers} Dense({width}) layers, {bytes / 1e6:F1} MB of float32 weights; {rounds} rounds; files in {directory}");
+Console.WriteLine($"GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "(unset: the runtime raises malloc's thresholds itself)"}");
+
+var rawPath = Path.Combine(directory, "weights.raw");
+var h5Path = Path.Combine(directory, "model.h5");
+var timings = new Dictionary<string, List<double>> { ["raw write"] = [], ["raw read"] = [], ["h5 save"] = [], ["h5 load"] = [] };
+for (int round = 0; round < rounds; round++)
+{
+    timings["raw write"].Add(Time(() => RawWrite(model, rawPath)));
+    timings["h5 save"].Add(Time(() => model.Save(h5Path)));
+    timings["raw read"].Add(Time(() => RawRead(model, rawPath)));
+    Model? loaded = null;
+    timings["h5 load"].Add(Time(() => loaded = Model.Load(h5Path)));
+    if (round == 0) Check(model, loaded!);
+    loaded = null;
+    GC.Collect();
+}
+
+Console.WriteLine();
+Console.WriteLine("| operation | median (ms) | MB/s | ratio to plain I/O |");
+Console.WriteLine("| --- | --- | --- | --- |");
+foreach (var (name, baseline) in new[] { ("raw write", "raw write"), ("h5 save", "raw write"), ("raw read", "raw read"), ("h5 load", "raw read") })
+{
+    double median = Median(timings[name]);
+    Console.WriteLine($"| {name} | {median:F0} | {bytes / 1e6 / (median / 1000):F0} | {median / Median(timings[baseline]):F2} |");
+}
+File.Delete(rawPath);
+File.Delete(h5Path);
+
+static double Time(Action action)
+{
+    var watch = Stopwatch.StartNew();
+    action();
+    return watch.Elapsed.TotalMilliseconds;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static void RawWrite(Model model, string path)
+{
+    using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+    foreach (var w in model.Weights)
+    {
+        using var cpu = w.ToCpu();
+        stream.Write(cpu.bytes);
+    }
+    stream.Flush(flushToDisk: true);
+}
+
+static void RawRead(Model model, string path)
+{
+    using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+    foreach (var w in model.Weights)
+    {
+        using var staging = empty(w.Shape, ScalarType.Float32);
+        stream.ReadExactly(staging.bytes);
+        w.Assign(staging);
+    }
+}
+
+static void Check(Model saved, Model loaded)
+{
+    foreach (var (a, b) in saved.Weights.Zip(loaded.Weights))
+    {
+        using var x = a.ToCpu();
+        using var y = b.ToCpu();
+        if (!MemoryMarshal.Cast<byte, float>(x.bytes).SequenceEqual(MemoryMarshal.Cast<byte, float>(y.bytes)))
+            throw new InvalidOperationException($"weight {a.Path} differs after the round trip");
+    }
+}

@@ -1,0 +1,114 @@
+// Runs on the GPU machine (bench/gpu/run.sh): the tutorial training on CUDA and on CPU, a checkpoint
+// written from CUDA and loaded on CPU, and one-epoch training timings; writes a JSON report.
+// Usage: GpuProbe <output-dir> [device=cuda] [bench-samples=10000] [bench-epochs=3]
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Layerwise;
+using Layerwise.Data;
+using Layerwise.Layers;
+using Layerwise.Models;
+using Layerwise.Training.Losses;
+using Layerwise.Training.Metrics;
+using TorchSharp;
+
+var outDir = args.Length > 0 ? args[0] : ".";
+var deviceName = args.Length > 1 ? args[1] : "cuda";
+int benchSamples = args.Length > 2 ? int.Parse(args[2]) : 10000;
+int benchEpochs = args.Length > 3 ? int.Parse(args[3]) : 3;
+Directory.CreateDirectory(outDir);
+var report = new JsonObject { ["started"] = DateTime.UtcNow.ToString("O") };
+void Save() => File.WriteAllText(Path.Combine(outDir, "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+void Step(string name, Func<JsonNode> run)
+{
+    Console.WriteLine($"== {name}");
+    var sw = Stopwatch.StartNew();
+    try { report[name] = run(); }
+    catch (Exception e) { report[name] = new JsonObject { ["error"] = e.ToString() }; Console.WriteLine(e); }
+    Console.WriteLine($"   {sw.Elapsed.TotalSeconds:F1}s: {report[name]?.ToJsonString()}");
+    Save();
+}
+
+Step("environment", () => new JsonObject
+{
+    ["cuda_available"] = torch.cuda.is_available(),
+    ["cuda_devices"] = torch.cuda.is_available() ? torch.cuda.device_count() : 0,
+    ["torch_threads"] = torch.get_num_threads(),
+});
+var gpu = Backend.ParseDevice(deviceName);
+
+var data = Mnist.Load();
+var (xTrain, yTrain) = Mnist.Preprocess(data.TrainImages, data.TrainLabels, 1000);
+var (xTest, yTest) = Mnist.Preprocess(data.TestImages, data.TestLabels, 1000);
+
+Sequential CreateModel(torch.Device device)
+{
+    var model = new Sequential(new Dense(512, activation: "relu", inputShape: [784]), new Dropout(0.2), new Dense(10));
+    model.To(device);
+    model.Compile("adam", new SparseCategoricalCrossentropy(fromLogits: true), [new SparseCategoricalAccuracy()]);
+    return model;
+}
+
+JsonNode Tutorial(torch.Device device)
+{
+    Backend.SetRandomSeed(42);
+    var model = CreateModel(device);
+    var sw = Stopwatch.StartNew();
+    var history = model.Fit(xTrain, yTrain, epochs: 10, validationData: (xTest, yTest), verbose: 2);
+    double seconds = sw.Elapsed.TotalSeconds;
+    return new JsonObject
+    {
+        ["device"] = device.ToString(),
+        ["seconds_10_epochs"] = seconds,
+        ["final_loss"] = history["loss"][^1],
+        ["final_val_accuracy"] = history["val_sparse_categorical_accuracy"][^1],
+        ["weights_on_device"] = model.Weights.All(w => w.Value.device_type == device.type),
+    };
+}
+
+Step("tutorial_cuda", () => Tutorial(gpu));
+Step("tutorial_cpu", () => Tutorial(torch.CPU));
+
+Step("checkpoint_cuda_to_cpu", () =>
+{
+    Backend.SetRandomSeed(7);
+    var onGpu = CreateModel(gpu);
+    onGpu.Fit(xTrain, yTrain, epochs: 2, verbose: 0);
+    var prefix = Path.Combine(outDir, "ckpt", "cp.ckpt");
+    onGpu.SaveWeights(prefix);
+    var onCpu = CreateModel(torch.CPU);
+    onCpu.LoadWeights(prefix);
+    using var expected = onGpu.Predict(xTest);
+    using var actual = onCpu.Predict(xTest);
+    var gpuWeights = onGpu.Weights.Select(w => w.ToCpu()).ToList();
+    bool weightsIdentical = gpuWeights.Zip(onCpu.Weights, (a, b) => a.equal(b.ToCpu()).item<bool>()).All(x => x);
+    return new JsonObject
+    {
+        ["weights_bit_identical"] = weightsIdentical,
+        ["max_abs_prediction_diff"] = (expected - actual).abs().max().item<float>(),
+        ["files"] = new JsonArray(Directory.GetFiles(Path.GetDirectoryName(prefix)!).Select(f => (JsonNode)Path.GetFileName(f)).ToArray()),
+    };
+});
+
+JsonNode Bench(torch.Device device)
+{
+    var (x, y) = Mnist.Preprocess(data.TrainImages, data.TrainLabels, benchSamples);
+    Backend.SetRandomSeed(0);
+    var model = CreateModel(device);
+    model.Fit(x, y, epochs: 1, verbose: 0); // warm-up
+    var times = new JsonArray();
+    for (int e = 0; e < benchEpochs; e++)
+    {
+        if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
+        var sw = Stopwatch.StartNew();
+        model.Fit(x, y, epochs: 1, verbose: 0);
+        if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    return new JsonObject { ["device"] = device.ToString(), ["samples"] = benchSamples, ["ms_per_epoch"] = times };
+}
+
+Step("bench_cuda", () => Bench(gpu));
+Step("bench_cpu", () => Bench(torch.CPU));
+report["finished"] = DateTime.UtcNow.ToString("O");
+Save();

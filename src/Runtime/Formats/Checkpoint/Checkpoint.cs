@@ -1,0 +1,47 @@
+using Layerwise.Formats.Checkpoint;
+
+namespace Layerwise;
+
+/// <summary>
+/// Finding checkpoints on disk (TensorFlow's <c>tf.train.latest_checkpoint</c> and friends). In the
+/// <c>Layerwise</c> namespace, beside <see cref="Backend"/>, so that <c>Checkpoint.Latest(dir)</c> reads as in
+/// Keras code; the format itself lives in <c>Layerwise.Formats.Checkpoint</c>.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>
+    /// The prefix of the latest checkpoint in <paramref name="directory"/>, as its <c>checkpoint</c>
+    /// state file names it (joined to the directory when relative, e.g. <c>training_2/cp-0050.ckpt</c>),
+    /// or null when there is no state file or the checkpoint it names has no files.
+    /// </summary>
+    public static string? Latest(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var state = CheckpointState.Read(directory);
+        if (state is null) return null;
+        var prefix = Path.IsPathRooted(state.ModelCheckpointPath)
+            ? state.ModelCheckpointPath
+            : Path.Combine(directory, state.ModelCheckpointPath);
+        return Exists(prefix) ? prefix : null;
+    }
+
+    /// <summary>Whether a checkpoint with this prefix exists (its index file does).</summary>
+    public static bool Exists(string prefix) => BundleFiles.Exists(prefix);
+
+    /// <summary>The files of the checkpoint at <paramref name="prefix"/>: the index first, then its data shards.</summary>
+    public static IReadOnlyList<string> Files(string prefix)
+    {
+        using var reader = BundleReader.Open(prefix);
+        return [reader.IndexPath, .. Enumerable.Range(0, reader.NumShards).Select(s => BundleFiles.DataPath(prefix, s, reader.NumShards))];
+    }
+
+    /// <summary>Records <paramref name="prefix"/> as the latest checkpoint of its directory (the state file, written last).</summary>
+    public static void UpdateState(string prefix, IEnumerable<string>? allPrefixes = null)
+    {
+        var directory = BundleFiles.DirectoryOf(prefix);
+        string Relative(string p) => Path.GetRelativePath(directory, Path.GetFullPath(p));
+        var all = (allPrefixes ?? [prefix]).Select(Relative).ToList();
+        if (!all.Contains(Relative(prefix))) all.Add(Relative(prefix));
+        new CheckpointState(Relative(prefix), all).Write(directory);
+    }
+}

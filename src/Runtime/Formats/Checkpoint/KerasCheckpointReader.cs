@@ -1,0 +1,161 @@
+using Google.Protobuf;
+using Layerwise.Models;
+using static TorchSharp.torch;
+
+namespace Layerwise.Formats.Checkpoint;
+
+/// <summary>
+/// Restores a built model from a TF2 bundle in three phases, so that a bad file or a different
+/// architecture leaves the model untouched: plan (match every weight of the model to a checkpoint
+/// tensor through the object graph, checking types and shapes), verify (every tensor's CRC-32C,
+/// streamed through small buffers on all cores), apply (read each tensor straight into its weight
+/// or optimizer slot). No full-size staging copy is made: the load's extra memory is a few chunks.
+/// </summary>
+internal static class KerasCheckpointReader
+{
+    public static void Restore(Model model, string prefix)
+    {
+        using var reader = BundleReader.Open(prefix);
+        var graph = ReadGraph(reader);
+        var layout = KerasCheckpointLayout.For(model, includeOptimizerState: model.Optimizer is not null);
+        var plan = new List<PlanItem>();
+
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var weight in layout.Weights)
+        {
+            var variable = weight.Variable;
+            var key = Resolve(graph, weight.GraphPath) ?? weight.Key;
+            if (!reader.Contains(key))
+                throw new CheckpointMismatchException(
+                    $"Checkpoint \"{prefix}\" has no value for weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\" " +
+                    $"(expected key \"{key}\" in \"{reader.IndexPath}\"). The model's architecture differs from the one that was saved; " +
+                    $"the checkpoint holds: {Describe(reader)}.", reader.IndexPath, key, variable.Owner.Name, variable.Name);
+            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
+            used.Add(key);
+            plan.Add(new(key, () => variable.Value, null));
+        }
+        var extra = reader.Entries.Keys
+            .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
+                        && !k.Contains("/.OPTIMIZER_SLOT/", StringComparison.Ordinal) && !used.Contains(k))
+            .ToList();
+        if (extra.Count > 0)
+            throw new CheckpointMismatchException(
+                $"Checkpoint \"{prefix}\" holds weights that model \"{model.Name}\" does not have: {string.Join(", ", extra.Take(5))}" +
+                $"{(extra.Count > 5 ? $" and {extra.Count - 5} more" : "")}. The model's architecture differs from the one that was saved " +
+                $"(the model has {layout.Weights.Count} weights in {model.Layers.Count(l => l.Weights.Count > 0)} layers with weights).",
+                reader.IndexPath, extra[0], null, null);
+
+        if (model.Optimizer is { } optimizer)
+            PlanOptimizer(reader, graph, layout, optimizer, plan);
+
+        reader.VerifyAll(plan.Select(p => p.Key));
+        using var _ = no_grad();
+        var targets = new List<(string Key, Tensor Destination)>();
+        foreach (var item in plan)
+        {
+            if (item.Apply is { } apply) apply(item.Key);
+            else targets.Add((item.Key, item.Destination!()));
+        }
+        reader.ReadAllInto(targets);
+    }
+
+    static void PlanOptimizer(BundleReader reader, TrackableObjectGraph? graph, KerasCheckpointLayout layout,
+                              Training.Optimizers.Optimizer optimizer, List<PlanItem> plan)
+    {
+        var iterKey = Resolve(graph, ["optimizer", "iter"]) ?? "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE";
+        if (reader.Contains(iterKey))
+        {
+            CheckScalar(reader, iterKey, TensorDataType.Int64, "the optimizer's iteration counter");
+            plan.Add(new(iterKey, null, k => { using var value = reader.ReadTensor(k); optimizer.Iterations = value.item<long>(); }));
+        }
+        var rateKey = Resolve(graph, ["optimizer", "learning_rate"]) ?? "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE";
+        if (reader.Contains(rateKey))
+        {
+            CheckScalar(reader, rateKey, TensorDataType.Float, "the optimizer's learning rate");
+            // Stored as float32: keep the exact double when it rounds to the stored value.
+            plan.Add(new(rateKey, null, k =>
+            {
+                using var value = reader.ReadTensor(k);
+                float stored = value.item<float>();
+                if ((float)optimizer.LearningRate != stored) optimizer.LearningRate = stored;
+            }));
+        }
+        int? optimizerNode = graph?.Find("optimizer");
+        foreach (var weight in layout.Weights.Where(w => w.Variable.Trainable))
+        {
+            var variable = weight.Variable;
+            for (int index = 0; index < optimizer.SlotNames.Count; index++)
+            {
+                string tfName = KerasCheckpointLayout.TfSlotName(optimizer, optimizer.SlotNames[index]);
+                string key = ResolveSlot(graph, optimizerNode, weight.GraphPath, tfName)
+                    ?? $"{string.Join('/', weight.GraphPath)}/.OPTIMIZER_SLOT/optimizer/{tfName}/.ATTRIBUTES/VARIABLE_VALUE";
+                if (!reader.Contains(key)) continue;
+                CheckTensor(reader, key, variable.Shape, $"optimizer slot \"{tfName}\" of weight \"{variable.Path}\"", variable.Owner.Name, variable.Name);
+                int slot = index;
+                plan.Add(new(key, () => optimizer.EnsureSlots(variable)[slot], null));
+            }
+        }
+    }
+
+    /// <summary>A checkpoint tensor to restore: read into <see cref="Destination"/>'s memory, or handed to <see cref="Apply"/> (scalars).</summary>
+    sealed record PlanItem(string Key, Func<Tensor>? Destination, Action<string>? Apply);
+
+    static TrackableObjectGraph? ReadGraph(BundleReader reader)
+    {
+        if (!reader.Contains(KerasCheckpointLayout.ObjectGraphKey)) return null;
+        var bytes = reader.ReadString(KerasCheckpointLayout.ObjectGraphKey);
+        try
+        {
+            return TrackableObjectGraph.Parse(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            var path = reader.DataPathOf(KerasCheckpointLayout.ObjectGraphKey);
+            throw new CorruptCheckpointException($"Checkpoint data file \"{path}\": the object graph ({KerasCheckpointLayout.ObjectGraphKey}) does not parse.",
+                path, KerasCheckpointLayout.ObjectGraphKey, e);
+        }
+    }
+
+    /// <summary>The checkpoint key of the variable at <paramref name="path"/> in the file's object graph, if the graph has it.</summary>
+    static string? Resolve(TrackableObjectGraph? graph, string[] path) =>
+        graph?.Find(path) is { } node ? graph.VariableKey(node) : null;
+
+    static string? ResolveSlot(TrackableObjectGraph? graph, int? optimizerNode, string[] variablePath, string slotName)
+    {
+        if (graph is null || optimizerNode is null || graph.Find(variablePath) is not { } variableNode) return null;
+        var reference = graph.Nodes[optimizerNode.Value].SlotVariables
+            .FirstOrDefault(s => s.OriginalVariableNodeId == variableNode && s.SlotName == slotName);
+        if (reference is null || reference.SlotVariableNodeId < 0 || reference.SlotVariableNodeId >= graph.Nodes.Count) return null;
+        return graph.VariableKey(reference.SlotVariableNodeId);
+    }
+
+    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable)
+    {
+        var entry = reader.Entry(key);
+        if (entry.DType != TensorDataType.Float)
+            throw new CheckpointMismatchException(
+                $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)}; expected float32.",
+                reader.IndexPath, key, layer, variable);
+        if (!entry.Shape.SequenceEqual(shape))
+            throw new CheckpointMismatchException(
+                $"Shape mismatch for {what}: the model expects {ShapeText.Format(shape)}, but checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" " +
+                $"has shape {ShapeText.Format(entry.Shape)}. The model's architecture differs from the one that was saved; nothing was loaded.",
+                reader.IndexPath, key, layer, variable);
+    }
+
+    static void CheckScalar(BundleReader reader, string key, TensorDataType type, string what)
+    {
+        var entry = reader.Entry(key);
+        if (entry.DType != type || entry.Shape.Length != 0)
+            throw new CheckpointMismatchException(
+                $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)} of shape {ShapeText.Format(entry.Shape)}; " +
+                $"expected a {TensorDataTypes.Name(type)} scalar.", reader.IndexPath, key, null, null);
+    }
+
+    static string Describe(BundleReader reader)
+    {
+        var keys = reader.Entries.Where(e => e.Key != KerasCheckpointLayout.ObjectGraphKey)
+            .Select(e => $"{e.Key} {ShapeText.Format(e.Value.Shape)}").ToList();
+        return keys.Count == 0 ? "no tensors" : string.Join(", ", keys.Take(8)) + (keys.Count > 8 ? $" and {keys.Count - 8} more" : "");
+    }
+}

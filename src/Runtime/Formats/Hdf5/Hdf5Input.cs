@@ -1,0 +1,270 @@
+using System.Runtime.InteropServices;
+using PureHDF;
+using PureHDF.VOL.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Layerwise.Formats.Hdf5;
+
+/// <summary>
+/// An HDF5 file opened for reading, with the checks every reader here needs: the signature is
+/// verified before PureHDF parses anything, every failure of the parser becomes a
+/// <see cref="ModelFileException"/> naming the file and the object, string attributes are read
+/// whether h5py stored them fixed- or variable-length (and long lists whether chunked or not), and
+/// datasets are read straight into tensor memory after their type, shape and size were checked
+/// against what the model expects and against the file's length.
+/// </summary>
+internal sealed class Hdf5Input : IDisposable
+{
+    static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
+
+    readonly NativeFile file;
+
+    Hdf5Input(string path, NativeFile file, long length)
+    {
+        FilePath = path;
+        this.file = file;
+        Length = length;
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>The file's length in bytes: no dataset can hold more.</summary>
+    public long Length { get; }
+
+    public IH5Group Root => file;
+
+    /// <summary>Opens <paramref name="path"/>, checking that it exists and is an HDF5 file.</summary>
+    public static Hdf5Input Open(string path, string displayPath)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No file at \"{displayPath}\".", displayPath);
+        long length = new FileInfo(path).Length;
+        if (!HasSignature(path, length))
+            throw new ModelFileException(displayPath, "", $"expected an HDF5 file (signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...); " +
+                $"the file ({length} bytes) does not have one. It is not HDF5, or it is truncated or corrupt.");
+        try
+        {
+            return new Hdf5Input(displayPath, H5File.OpenRead(path), length);
+        }
+        catch (Exception e) when (IsParserFailure(e))
+        {
+            throw new ModelFileException(displayPath, "/", $"the HDF5 structure cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+        }
+    }
+
+    static bool HasSignature(string path, long length)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        Span<byte> buffer = stackalloc byte[8];
+        for (long offset = 0; offset + 8 <= length; offset = offset == 0 ? 512 : offset * 2)
+        {
+            stream.Position = offset;
+            stream.ReadExactly(buffer);
+            if (buffer.SequenceEqual(Signature)) return true;
+            if (offset >= 1 << 20) break;
+        }
+        return false;
+    }
+
+    /// <summary>Exceptions PureHDF (or the stream under it) throws on bad input; not our own errors.</summary>
+    public static bool IsParserFailure(Exception e) => e is not (LayerwiseException or OutOfMemoryException or StackOverflowException);
+
+    /// <summary>Runs a read, turning parser failures into <see cref="ModelFileException"/>s about <paramref name="objectPath"/>.</summary>
+    public T Guard<T>(string objectPath, string expected, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (IsParserFailure(e))
+        {
+            throw Error(objectPath, $"{expected}, but it could not be read ({e.GetType().Name}: {e.Message}). The file is truncated or corrupt.", e);
+        }
+    }
+
+    public ModelFileException Error(string objectPath, string message, Exception? inner = null) => new(FilePath, objectPath, message, inner);
+
+    public bool HasLink(IH5Group group, string name) => Guard(Join(group, name), "a link", () => group.LinkExists(name));
+
+    public IH5Group Group(IH5Group group, string name)
+    {
+        var path = Join(group, name);
+        if (!HasLink(group, name)) throw Error(path, "expected a group here; the file has none.");
+        return Guard(path, "expected a group", () => group.Group(name));
+    }
+
+    public bool HasAttribute(IH5Object obj, string name) => Guard(PathOf(obj) + "@" + name, "an attribute", () => obj.AttributeExists(name));
+
+    /// <summary>A string attribute (fixed- or variable-length, scalar or a one-element array).</summary>
+    public string ReadString(IH5Object obj, string name)
+    {
+        var where = PathOf(obj) + "@" + name;
+        if (!HasAttribute(obj, name)) throw Error(where, "expected a string attribute; there is none.");
+        return Guard(where, "expected a string attribute", () =>
+        {
+            var attribute = obj.Attribute(name);
+            RequireString(attribute, where);
+            if (attribute.Space.Type == H5DataspaceType.Scalar) return Clean(attribute.Read<string>());
+            var values = attribute.Read<string[]>();
+            if (values.Length != 1) throw Error(where, $"expected one string; the attribute holds {values.Length}.");
+            return Clean(values[0]);
+        });
+    }
+
+    public string? ReadOptionalString(IH5Object obj, string name) => HasAttribute(obj, name) ? ReadString(obj, name) : null;
+
+    /// <summary>
+    /// A list of strings stored as Keras does: attribute <paramref name="name"/>, or chunks
+    /// <c>name0</c>, <c>name1</c>, ... when it exceeded HDF5's 64 KB object header; an empty
+    /// float64 array (what h5py writes for an empty list) reads as no strings.
+    /// </summary>
+    public string[] ReadStringList(IH5Object obj, string name)
+    {
+        if (HasAttribute(obj, name)) return ReadStringArray(obj, name);
+        var chunks = new List<string>();
+        int chunk = 0;
+        for (; HasAttribute(obj, name + chunk); chunk++)
+            chunks.AddRange(ReadStringArray(obj, name + chunk));
+        if (chunk == 0) throw Error(PathOf(obj) + "@" + name, $"expected a list of names (attribute \"{name}\", or chunks \"{name}0\", \"{name}1\", ...); there is none.");
+        return [.. chunks];
+    }
+
+    string[] ReadStringArray(IH5Object obj, string name)
+    {
+        var where = PathOf(obj) + "@" + name;
+        return Guard(where, "expected a list of strings", () =>
+        {
+            var attribute = obj.Attribute(name);
+            if (attribute.Type.Class == H5DataTypeClass.FloatingPoint && TotalElements(attribute.Space) == 0) return [];
+            RequireString(attribute, where);
+            if (attribute.Space.Type == H5DataspaceType.Scalar) return [Clean(attribute.Read<string>())];
+            return attribute.Read<string[]>().Select(Clean).ToArray();
+        });
+    }
+
+    void RequireString(IH5Attribute attribute, string where)
+    {
+        var type = attribute.Type;
+        bool isString = type.Class == H5DataTypeClass.String
+                        || (type.Class == H5DataTypeClass.VariableLength && IsVariableLengthString(type));
+        if (!isString) throw Error(where, $"expected strings; the attribute holds {type.Class} values.");
+        if (attribute.Space.Type == H5DataspaceType.Simple && TotalElements(attribute.Space) * (ulong)Math.Max(type.Size, 1) > (ulong)Length)
+            throw Error(where, "the attribute declares more data than the file holds.");
+    }
+
+    static bool IsVariableLengthString(IH5DataType type)
+    {
+        try
+        {
+            return type.VariableLength.BaseType.Class == H5DataTypeClass.String || type.VariableLength.BaseType.Class == H5DataTypeClass.FixedPoint;
+        }
+        catch (Exception e) when (IsParserFailure(e))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Fixed-length strings come padded with NULs (h5py's <c>|S17</c>); drop them.</summary>
+    static string Clean(string? s) => (s ?? "").TrimEnd('\0');
+
+    public static ulong TotalElements(IH5Dataspace space)
+    {
+        if (space.Type == H5DataspaceType.Scalar) return 1;
+        if (space.Type == H5DataspaceType.Null) return 0;
+        ulong total = 1;
+        foreach (var d in space.Dimensions) total = checked(total * d);
+        return total;
+    }
+
+    /// <summary>The dataset's shape, after checking it exists and holds floats.</summary>
+    public (IH5Dataset Dataset, long[] Shape) FloatDataset(IH5Group group, string name)
+    {
+        var path = Join(group, name);
+        if (!HasLink(group, name)) throw Error(path, "expected a weight dataset here; the file has none.");
+        return Guard(path, "expected a float dataset", () =>
+        {
+            if (group.Get(name) is not IH5Dataset dataset) throw Error(path, "expected a dataset; this is a group.");
+            var type = dataset.Type;
+            if (type.Class != H5DataTypeClass.FloatingPoint || type.Size is not (4 or 8 or 2))
+                throw Error(path, $"expected float32 values; the dataset holds {type.Class} of {type.Size} bytes.");
+            var space = dataset.Space;
+            long[] shape = space.Type == H5DataspaceType.Scalar ? [] : space.Dimensions.Select(d => checked((long)d)).ToArray();
+            ulong bytes;
+            try { bytes = checked(TotalElements(space) * (ulong)type.Size); }
+            catch (OverflowException) { throw Error(path, "the dataset declares more elements than can exist."); }
+            if (bytes > (ulong)Length && dataset.Layout.Class != H5DataLayoutClass.Chunked)
+                throw Error(path, $"the dataset declares {bytes} bytes of data but the file is only {Length} bytes long: it is truncated or corrupt.");
+            return (dataset, shape);
+        });
+    }
+
+    /// <summary>
+    /// Reads a float dataset whose shape has been checked into a new CPU float32 tensor of that shape,
+    /// straight into the tensor's memory (no managed copy for float32 data).
+    /// </summary>
+    public Tensor ReadFloats(IH5Dataset dataset, long[] shape, string path)
+    {
+        var tensor = empty(shape, ScalarType.Float32);
+        try
+        {
+            Guard(path, "expected float values", () =>
+            {
+                var native = dataset as NativeDataset ?? throw Error(path, "expected a dataset of this file.");
+                var target = MemoryMarshal.Cast<byte, float>(tensor.bytes);
+                if (dataset.Type.Size == 4)
+                {
+                    native.Read(target);
+                }
+                else if (dataset.Type.Size == 8)
+                {
+                    var doubles = new double[target.Length];
+                    native.Read(doubles.AsSpan());
+                    for (int i = 0; i < doubles.Length; i++) target[i] = (float)doubles[i];
+                }
+                else
+                {
+                    var halves = new Half[target.Length];
+                    native.Read(halves.AsSpan());
+                    for (int i = 0; i < halves.Length; i++) target[i] = (float)halves[i];
+                }
+                return 0;
+            });
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A scalar integer dataset (an optimizer's iteration count).</summary>
+    public long ReadInteger(IH5Group group, string name)
+    {
+        var path = Join(group, name);
+        return Guard(path, "expected an integer scalar", () =>
+        {
+            if (group.Get(name) is not IH5Dataset dataset) throw Error(path, "expected a dataset; this is a group.");
+            if (TotalElements(dataset.Space) != 1) throw Error(path, "expected a single number.");
+            return dataset.Type.Class switch
+            {
+                H5DataTypeClass.FixedPoint when dataset.Type.Size == 8 => dataset.Type.FixedPoint.IsSigned ? dataset.Read<long>() : checked((long)dataset.Read<ulong>()),
+                H5DataTypeClass.FixedPoint when dataset.Type.Size == 4 => dataset.Type.FixedPoint.IsSigned ? dataset.Read<int>() : dataset.Read<uint>(),
+                H5DataTypeClass.FloatingPoint when dataset.Type.Size == 4 => (long)dataset.Read<float>(),
+                H5DataTypeClass.FloatingPoint when dataset.Type.Size == 8 => (long)dataset.Read<double>(),
+                _ => throw Error(path, $"expected an integer; the dataset holds {dataset.Type.Class} of {dataset.Type.Size} bytes."),
+            };
+        });
+    }
+
+    public static string PathOf(IH5Object obj) => obj is NativeFile ? "/" : obj.Name.StartsWith('/') ? obj.Name : "/" + obj.Name;
+
+    public static string Join(IH5Object group, string name)
+    {
+        var parent = PathOf(group);
+        return parent.EndsWith('/') ? parent + name : parent + "/" + name;
+    }
+
+    public void Dispose() => file.Dispose();
+}

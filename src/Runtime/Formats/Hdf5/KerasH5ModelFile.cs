@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using Layerwise.Models;
+using Layerwise.Serialization;
+using PureHDF;
+
+namespace Layerwise.Formats.Hdf5;
+
+/// <summary>
+/// Keras 2's whole-model HDF5 file (<c>model.save("m.h5")</c>), as tf.keras 2.x writes it and Keras 3
+/// writes its legacy .h5: root attributes <c>keras_version</c>, <c>backend</c>, <c>model_config</c>
+/// (JSON) and <c>training_config</c> (JSON, when compiled); group <c>model_weights</c>
+/// (<see cref="KerasH5Weights"/>) and group <c>optimizer_weights</c>
+/// (<see cref="KerasH5OptimizerWeights"/>). Also the weights-only .h5 of Keras 2's <c>save_weights</c>.
+/// </summary>
+internal static class KerasH5ModelFile
+{
+    public static void Save(Model model, string path)
+    {
+        var file = new H5File();
+        file.Attributes["keras_version"] = KerasH5Weights.KerasVersion;
+        file.Attributes["backend"] = "tensorflow";
+        file.Attributes["layerwise_version"] = LayerwiseVersion;
+        file.Attributes["model_config"] = ModelConfigJson(model).ToJsonString();
+        if (model.IsCompiled)
+            file.Attributes["training_config"] = CompileConfig.WriteTrainingConfig(model.Optimizer!, model.Loss!, model.Metrics).ToJsonString();
+        var weights = new H5Group();
+        KerasH5Weights.Write(model, weights);
+        file["model_weights"] = weights;
+        if (model.Optimizer is { } optimizer && (optimizer.Iterations > 0 || optimizer.SlotVariables.Count > 0))
+        {
+            var optimizerGroup = new H5Group();
+            KerasH5OptimizerWeights.Write(model, optimizer, optimizerGroup);
+            file["optimizer_weights"] = optimizerGroup;
+        }
+        AtomicFile.Write(path, temporary => file.Write(temporary));
+    }
+
+    /// <summary>Keras 2's <c>save_weights("w.h5")</c>: the layers' weights at the root of the file.</summary>
+    public static void SaveWeights(Model model, string path)
+    {
+        var file = new H5File();
+        KerasH5Weights.Write(model, file);
+        file.Attributes["layerwise_version"] = LayerwiseVersion;
+        AtomicFile.Write(path, temporary => file.Write(temporary));
+    }
+
+    /// <summary><c>{class_name, config, ...}</c> of the model, with Keras 3's <c>build_config</c> (the input shape).</summary>
+    public static JsonObject ModelConfigJson(Model model)
+    {
+        var config = LayerRegistry.Serialize(model);
+        if (model.BuildInputShape is { } shape)
+            config["build_config"] = new JsonObject { ["input_shape"] = ConfigValues.WriteBatchShape(shape) };
+        return config;
+    }
+
+    public static Model Load(string path, bool compile)
+    {
+        using var input = Hdf5Input.Open(path, path);
+        var root = input.Root;
+        if (!input.HasAttribute(root, "model_config"))
+        {
+            if (input.HasAttribute(root, "layer_names") || input.HasAttribute(root, "layer_names0") || input.HasLink(root, "layers"))
+                throw input.Error("/@model_config", "this is a weights-only file (written by save_weights): it holds no architecture. " +
+                                                    "Create the model in code, then call LoadWeights on it.");
+            throw input.Error("/@model_config", "expected a Keras model file with a \"model_config\" attribute; the file has none.");
+        }
+        var configText = input.ReadString(root, "model_config");
+        var modelConfig = KerasModelConfig.Parse(configText, path, "/@model_config");
+        var model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config");
+        ModelBuilding.Build(model, modelConfig, path, "/@model_config");
+
+        using var staged = new StagedWeights();
+        var weightsGroup = input.HasLink(root, "model_weights") ? input.Group(root, "model_weights") : root;
+        KerasH5Weights.Read(input, weightsGroup, model, staged);
+
+        string? optimizerProblem = null;
+        if (compile && input.HasAttribute(root, "training_config"))
+        {
+            var trainingText = input.ReadString(root, "training_config");
+            var trainingConfig = KerasModelConfig.Parse(trainingText, path, "/@training_config");
+            CompileConfig compileConfig;
+            try
+            {
+                compileConfig = CompileConfig.Read(trainingConfig, "training_config");
+            }
+            catch (ConfigException e)
+            {
+                throw new ModelFileException(path, "/@training_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
+            }
+            model.Compile(compileConfig.Optimizer, compileConfig.Loss, compileConfig.Metrics);
+            if (input.HasLink(root, "optimizer_weights"))
+                optimizerProblem = KerasH5OptimizerWeights.Read(input, input.Group(root, "optimizer_weights"), model, compileConfig.Optimizer, staged);
+        }
+        staged.Apply(optimizerProblem is null ? model.Optimizer : null);
+        if (optimizerProblem is not null)
+            Output.Writer.WriteLine($"WARNING: the optimizer state in \"{path}\" was not loaded: {optimizerProblem}. The model starts with a fresh optimizer.");
+        return model;
+    }
+
+    /// <summary>Loads weights saved by <see cref="SaveWeights"/>, Keras 2's <c>save_weights</c> or a whole-model .h5 into a model.</summary>
+    public static void LoadWeights(Model model, string path)
+    {
+        using var input = Hdf5Input.Open(path, path);
+        var root = input.Root;
+        var group = input.HasLink(root, "model_weights") ? input.Group(root, "model_weights") : root;
+        using var staged = new StagedWeights();
+        KerasH5Weights.Read(input, group, model, staged);
+        staged.Apply(null);
+    }
+
+    internal static string LayerwiseVersion => typeof(KerasH5ModelFile).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

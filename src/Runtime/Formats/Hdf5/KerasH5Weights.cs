@@ -1,0 +1,117 @@
+using Layerwise.Layers;
+using Layerwise.Models;
+using PureHDF;
+using static TorchSharp.torch;
+
+namespace Layerwise.Formats.Hdf5;
+
+/// <summary>
+/// Layer weights in Keras 2's HDF5 layout (<c>save_weights_to_hdf5_group</c>), used for the
+/// <c>model_weights</c> group of a whole-model .h5 and for the root of a weights-only .h5: attribute
+/// <c>layer_names</c> lists the layers; each has a group with attribute <c>weight_names</c>
+/// (<c>dense/kernel:0</c>, ...) and one dataset per weight at that relative path.
+/// Reading follows Keras' <c>load_weights_from_hdf5_group</c>: the layers that have weights are
+/// matched in order, their weights in order, every shape checked; Keras 1 files (<c>dense_1_W:0</c>,
+/// Theano-ordered convolution kernels [out, in, h, w]) are converted as Keras' legacy loader does.
+/// </summary>
+internal static class KerasH5Weights
+{
+    public const string KerasVersion = "2.15.0";
+
+    /// <summary>Adds the weights of <paramref name="model"/>'s layers to <paramref name="group"/>.</summary>
+    public static void Write(Model model, H5Group group)
+    {
+        var layers = model.Layers;
+        Hdf5Output.AddStringList(group.Attributes, "layer_names", [.. layers.Select(l => l.Name)]);
+        group.Attributes["backend"] = "tensorflow";
+        group.Attributes["keras_version"] = KerasVersion;
+        foreach (var layer in layers)
+        {
+            if (group.ContainsKey(layer.Name))
+                throw new LayerwiseException($"Cannot save model \"{model.Name}\": two layers are named \"{layer.Name}\".");
+            group[layer.Name] = LayerGroup(layer.Name, layer.Weights, layer);
+        }
+        var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model)).ToList();
+        if (!group.ContainsKey("top_level_model_weights"))
+            group["top_level_model_weights"] = LayerGroup(model.Name, own, model);
+    }
+
+    static H5Group LayerGroup(string layerName, IReadOnlyList<Variable> weights, Layer layer)
+    {
+        var layerGroup = new H5Group();
+        var names = new List<string>();
+        foreach (var w in weights)
+        {
+            var relative = ReferenceEquals(w.Owner, layer) ? w.Name : $"{w.Owner.Name}/{w.Name}";
+            var name = $"{layerName}/{relative}:0";
+            names.Add(name);
+            Hdf5Output.Put(layerGroup, name, Hdf5Output.Dataset(w));
+        }
+        Hdf5Output.AddStringList(layerGroup.Attributes, "weight_names", names);
+        return layerGroup;
+    }
+
+    /// <summary>
+    /// Reads and checks the weights in <paramref name="group"/> for <paramref name="model"/> (built)
+    /// into <paramref name="staged"/>; nothing of the model changes here.
+    /// </summary>
+    public static void Read(Hdf5Input input, PureHDF.IH5Group group, Model model, StagedWeights staged)
+    {
+        var layerNames = input.ReadStringList(group, "layer_names");
+        bool theano = input.ReadOptionalString(group, "backend") == "theano" || input.ReadOptionalString(input.Root, "backend") == "theano";
+        var fileLayers = new List<(string Name, PureHDF.IH5Group Group, string[] WeightNames)>();
+        foreach (var name in layerNames)
+        {
+            var layerGroup = input.Group(group, name);
+            var weightNames = input.ReadStringList(layerGroup, "weight_names");
+            if (weightNames.Length > 0) fileLayers.Add((name, layerGroup, weightNames));
+        }
+        var modelLayers = model.Layers.Where(l => l.Weights.Count > 0).ToList();
+        if (fileLayers.Count != modelLayers.Count)
+            throw input.Error(Hdf5Input.PathOf(group) + "@layer_names",
+                $"the file has {fileLayers.Count} layer(s) with weights ({string.Join(", ", fileLayers.Select(l => l.Name))}) but model \"{model.Name}\" " +
+                $"has {modelLayers.Count} ({string.Join(", ", modelLayers.Select(l => l.Name))}); the architectures differ.");
+        for (int i = 0; i < modelLayers.Count; i++)
+        {
+            var layer = modelLayers[i];
+            var (fileName, layerGroup, weightNames) = fileLayers[i];
+            var expected = layer.Weights;
+            if (weightNames.Length != expected.Count)
+                throw input.Error(Hdf5Input.PathOf(layerGroup) + "@weight_names",
+                    $"layer \"{fileName}\" has {weightNames.Length} weight(s) in the file ({string.Join(", ", weightNames)}) but layer \"{layer.Name}\" " +
+                    $"({layer.ClassName}) expects {expected.Count} ({string.Join(", ", expected.Select(w => w.Name))}).");
+            for (int k = 0; k < expected.Count; k++)
+                staged.Add(expected[k], ReadWeight(input, layerGroup, weightNames[k], expected[k], theano));
+        }
+        // A subclassed model's own weights (not its layers'): Keras 2.x writes them under top_level_model_weights.
+        var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model)).ToList();
+        if (own.Count == 0) return;
+        if (!input.HasLink(group, "top_level_model_weights"))
+            throw input.Error(Hdf5Input.Join(group, "top_level_model_weights"),
+                $"model \"{model.Name}\" has {own.Count} weight(s) of its own ({string.Join(", ", own.Select(w => w.Name))}); the file has no group for them.");
+        var topGroup = input.Group(group, "top_level_model_weights");
+        var topNames = input.ReadStringList(topGroup, "weight_names");
+        if (topNames.Length != own.Count)
+            throw input.Error(Hdf5Input.PathOf(topGroup) + "@weight_names",
+                $"model \"{model.Name}\" has {own.Count} weight(s) of its own but the file lists {topNames.Length}.");
+        for (int k = 0; k < own.Count; k++)
+            staged.Add(own[k], ReadWeight(input, topGroup, topNames[k], own[k], theano));
+    }
+
+    static Tensor ReadWeight(Hdf5Input input, PureHDF.IH5Group layerGroup, string weightName, Variable target, bool theano)
+    {
+        var path = Hdf5Input.Join(layerGroup, weightName);
+        var (dataset, shape) = input.FloatDataset(layerGroup, weightName);
+        var want = target.Shape;
+        if (shape.SequenceEqual(want)) return input.ReadFloats(dataset, shape, path);
+        // Keras 1 convolution kernels: [filters, in, rows, cols] (Theano order) -> [rows, cols, in, filters].
+        if (shape.Length == 4 && want.Length == 4 && shape[0] == want[3] && shape[1] == want[2] && shape[2] == want[0] && shape[3] == want[1])
+        {
+            using var raw = input.ReadFloats(dataset, shape, path);
+            using var permuted = raw.permute(2, 3, 1, 0);
+            // Theano convolves (flips the kernel), TensorFlow correlates: Keras' convert_kernel.
+            return theano ? permuted.flip(0, 1).contiguous() : permuted.contiguous();
+        }
+        throw input.Error(path, $"weight \"{target.Path}\" has shape {ShapeText.Format(want)} in the model, but this dataset has shape {ShapeText.Format(shape)}.");
+    }
+}

@@ -1,0 +1,175 @@
+using System.IO.Compression;
+using System.Text;
+using Layerwise.Models;
+
+namespace Layerwise.Formats.KerasArchive;
+
+/// <summary>
+/// Keras 3's <c>.keras</c> file: a zip archive of <c>metadata.json</c>, <c>config.json</c> and
+/// <c>model.weights.h5</c> (stored, not compressed, as Keras writes it). Reading treats the archive as
+/// untrusted: member names are checked (no absolute paths, no <c>..</c>, no backslashes), declared
+/// sizes are checked against limits and against the archive's length before anything is allocated,
+/// and no member is read past its declared size.
+/// </summary>
+internal static class KerasArchiveFile
+{
+    /// <summary>Most members an archive may list.</summary>
+    const int MaxEntries = 10_000;
+
+    /// <summary>Deflate cannot expand data by more than about 1032 times; a larger declared ratio is a lie (or a bomb).</summary>
+    const long MaxCompressionRatio = 1100;
+
+    public static void Save(Model model, string path)
+    {
+        AtomicFile.Write(path, temporary =>
+        {
+            var weights = temporary + ".weights";
+            try
+            {
+                KerasSavedModel.WriteWeights(model, weights);
+                using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
+                WriteText(zip, KerasSavedModel.MetadataEntry, KerasSavedModel.MetadataJson());
+                WriteText(zip, KerasSavedModel.ConfigEntry, KerasSavedModel.ConfigJson(model));
+                zip.CreateEntryFromFile(weights, KerasSavedModel.WeightsEntry, CompressionLevel.NoCompression);
+            }
+            finally
+            {
+                File.Delete(weights);
+            }
+        });
+    }
+
+    static void WriteText(ZipArchive zip, string name, string text)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+        writer.Write(text);
+    }
+
+    public static Model Load(string path, bool compile)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No file at \"{path}\".", path);
+        long archiveLength = new FileInfo(path).Length;
+        ZipArchive zip;
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
+        }
+        catch (InvalidDataException e)
+        {
+            stream.Dispose();
+            throw new ModelFileException(path, "", $"expected a .keras zip archive; the file is not a valid zip (it is truncated or corrupt: {e.Message}).", e);
+        }
+        using (zip)
+        {
+            var entries = CheckedEntries(zip, path, archiveLength);
+            var config = ReadText(entries, KerasSavedModel.ConfigEntry, path);
+            var weights = Require(entries, KerasSavedModel.WeightsEntry, path);
+            var extracted = Path.Combine(Path.GetTempPath(), $"layerwise-{Guid.NewGuid():N}.weights.h5");
+            try
+            {
+                Extract(weights, extracted, path);
+                return KerasSavedModel.Load(config, extracted, path, $"{path}!{KerasSavedModel.WeightsEntry}", compile);
+            }
+            finally
+            {
+                try { File.Delete(extracted); } catch (IOException) { }
+            }
+        }
+    }
+
+    /// <summary>The archive's members by name, after checking every name and declared size.</summary>
+    static Dictionary<string, ZipArchiveEntry> CheckedEntries(ZipArchive zip, string path, long archiveLength)
+    {
+        IReadOnlyCollection<ZipArchiveEntry> all;
+        try
+        {
+            all = zip.Entries;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFileException(path, "", $"the zip's central directory cannot be read ({e.Message}); the archive is truncated or corrupt.", e);
+        }
+        if (all.Count > MaxEntries) throw new ModelFileException(path, "", $"the archive lists {all.Count} members; a .keras archive has a handful (at most {MaxEntries} accepted).");
+        var result = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+        foreach (var entry in all)
+        {
+            var name = entry.FullName;
+            if (name.Length == 0 || name.StartsWith('/') || name.Contains('\\') || name.Contains(':') || name.Contains('\0')
+                || name.Split('/').Any(part => part is ".." or "."))
+                throw new ModelFileException(path, name, "unsafe member path: archive members must be relative paths without \"..\", \".\", " +
+                                                         "backslashes, drive letters or a leading \"/\" (a path that could escape the archive is refused).");
+            if (entry.CompressedLength > archiveLength)
+                throw new ModelFileException(path, name, $"the member declares {entry.CompressedLength} compressed bytes but the archive is only {archiveLength} bytes long: it is truncated or corrupt.");
+            if (entry.Length > Math.Max(entry.CompressedLength, 1) * MaxCompressionRatio)
+                throw new ModelFileException(path, name, $"the member declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than deflate can produce: the archive is corrupt or hostile.");
+            if (!result.TryAdd(name, entry))
+                throw new ModelFileException(path, name, "the archive lists this member twice.");
+        }
+        return result;
+    }
+
+    static ZipArchiveEntry Require(Dictionary<string, ZipArchiveEntry> entries, string name, string path) =>
+        entries.TryGetValue(name, out var entry)
+            ? entry
+            : throw new ModelFileException(path, name, $"expected a .keras archive with \"{KerasSavedModel.ConfigEntry}\" and \"{KerasSavedModel.WeightsEntry}\"; " +
+                                                       $"this member is missing (members: {string.Join(", ", entries.Keys.Take(10))}).");
+
+    static string ReadText(Dictionary<string, ZipArchiveEntry> entries, string name, string path)
+    {
+        var entry = Require(entries, name, path);
+        if (entry.Length > KerasSavedModel.MaxJsonBytes)
+            throw new ModelFileException(path, name, $"the member declares {entry.Length} bytes; a config larger than {KerasSavedModel.MaxJsonBytes} bytes is refused.");
+        var buffer = new byte[entry.Length];
+        try
+        {
+            using var stream = entry.Open();
+            stream.ReadExactly(buffer);
+            if (stream.ReadByte() != -1)
+                throw new ModelFileException(path, name, $"the member holds more than the {entry.Length} bytes it declares: the archive is corrupt or hostile.");
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new ModelFileException(path, name, $"the member cannot be read ({e.Message}); the archive is truncated or corrupt.", e);
+        }
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ModelFileException(path, name, "expected UTF-8 JSON text; the member holds invalid UTF-8.", e);
+        }
+    }
+
+    /// <summary>Copies a member to <paramref name="target"/>, never more than the size it declares.</summary>
+    static void Extract(ZipArchiveEntry entry, string target, string path)
+    {
+        var available = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(target)) ?? "/").AvailableFreeSpace;
+        if (entry.Length > available)
+            throw new ModelFileException(path, entry.FullName, $"the member declares {entry.Length} bytes, more than the {available} bytes free for extracting it.");
+        try
+        {
+            using var source = entry.Open();
+            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            var buffer = new byte[1 << 20];
+            long total = 0;
+            int read;
+            while ((read = source.Read(buffer)) > 0)
+            {
+                total += read;
+                if (total > entry.Length)
+                    throw new ModelFileException(path, entry.FullName, $"the member holds more than the {entry.Length} bytes it declares: the archive is corrupt or hostile.");
+                output.Write(buffer, 0, read);
+            }
+            if (total != entry.Length)
+                throw new ModelFileException(path, entry.FullName, $"the member holds {total} bytes but declares {entry.Length}: the archive is truncated or corrupt.");
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new ModelFileException(path, entry.FullName, $"the member cannot be read ({e.Message}); the archive is truncated or corrupt.", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Layerwise.Formats.Hdf5;
+using Layerwise.Models;
+using Layerwise.Serialization;
+using PureHDF;
+
+namespace Layerwise.Formats.KerasArchive;
+
+/// <summary>
+/// The three entries of a Keras 3 saved model, shared by the .keras archive and the model directory:
+/// <c>config.json</c> (<c>{module, class_name, config, registered_name, build_config, compile_config}</c>),
+/// <c>metadata.json</c> (<c>keras_version</c>, <c>date_saved</c>) and <c>model.weights.h5</c>
+/// (<see cref="KerasWeightsStore"/>, with the optimizer's variables).
+/// </summary>
+internal static class KerasSavedModel
+{
+    public const string ConfigEntry = "config.json";
+    public const string MetadataEntry = "metadata.json";
+    public const string WeightsEntry = "model.weights.h5";
+
+    /// <summary>The Keras 3 version whose layout is written.</summary>
+    public const string KerasVersion = "3.6.0";
+
+    /// <summary>Largest config.json / metadata.json read (a config of thousands of layers is a few MB).</summary>
+    public const long MaxJsonBytes = 64L << 20;
+
+    public static string ConfigJson(Model model)
+    {
+        var config = KerasH5ModelFile.ModelConfigJson(model);
+        if (model.IsCompiled)
+            config["compile_config"] = CompileConfig.WriteCompileConfig(model.Optimizer!, model.Loss!, model.Metrics);
+        return config.ToJsonString();
+    }
+
+    public static string MetadataJson() => new JsonObject
+    {
+        ["keras_version"] = KerasVersion,
+        ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
+        ["layerwise_version"] = KerasH5ModelFile.LayerwiseVersion,
+    }.ToJsonString();
+
+    public static void WriteWeights(Model model, string path)
+    {
+        var file = new H5File();
+        KerasWeightsStore.Write(model, file, includeOptimizer: true);
+        file.Write(path);
+    }
+
+    /// <summary>Creates, builds, fills and (with <paramref name="compile"/>) compiles the model the entries describe.</summary>
+    public static Model Load(string configJson, string weightsPath, string displayPath, string weightsDisplayPath, bool compile)
+    {
+        var configPath = ConfigEntry;
+        var config = KerasModelConfig.Parse(configJson, displayPath, configPath);
+        var model = KerasModelConfig.CreateModel(config, displayPath, configPath);
+        ModelBuilding.Build(model, config, displayPath, configPath);
+
+        using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
+        using var staged = new StagedWeights();
+        KerasWeightsStore.Read(input, model, staged);
+        string? optimizerProblem = null;
+        if (compile && config["compile_config"] is JsonObject compileNode)
+        {
+            CompileConfig compileConfig;
+            try
+            {
+                compileConfig = CompileConfig.Read(compileNode, "compile_config");
+            }
+            catch (ConfigException e)
+            {
+                throw new ModelFileException(displayPath, configPath + ".compile_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
+            }
+            model.Compile(compileConfig.Optimizer, compileConfig.Loss, compileConfig.Metrics);
+            optimizerProblem = KerasWeightsStore.ReadOptimizer(input, model, compileConfig.Optimizer, staged);
+        }
+        staged.Apply(optimizerProblem is null ? model.Optimizer : null);
+        if (optimizerProblem is not null)
+            Output.Writer.WriteLine($"WARNING: the optimizer state in \"{displayPath}\" was not loaded: {optimizerProblem}. The model starts with a fresh optimizer.");
+        return model;
+    }
+}

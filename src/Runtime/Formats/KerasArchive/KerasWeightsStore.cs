@@ -1,0 +1,190 @@
+using Layerwise.Formats.Hdf5;
+using Layerwise.Layers;
+using Layerwise.Models;
+using Layerwise.Training.Optimizers;
+using PureHDF;
+using static TorchSharp.torch;
+
+namespace Layerwise.Formats.KerasArchive;
+
+/// <summary>
+/// Keras 3's weights file (<c>model.weights.h5</c> inside a .keras archive or a model directory, and
+/// <c>*.weights.h5</c> of <c>save_weights</c>), laid out as Keras 3's <c>saving_lib</c> walks objects:
+/// each object's own variables are datasets <c>&lt;path&gt;/vars/0</c>, <c>1</c>, ... in creation
+/// order; a layer's sub-layer fields are at <c>&lt;path&gt;/&lt;field name&gt;</c>; the layers of a list
+/// (a Sequential's <c>layers</c>) are named by their class, snake_case, numbered per class
+/// (<c>layers/dense</c>, <c>layers/dropout</c>, <c>layers/dense_1</c>); the optimizer's variables are
+/// <c>optimizer/vars/&lt;i&gt;</c>: iteration, learning rate, then its slots.
+/// </summary>
+internal static class KerasWeightsStore
+{
+    /// <summary>Every (path, layer) pair in the order Keras 3 visits them; the model itself at the root ("").</summary>
+    public static List<(string Path, Layer Layer)> Objects(Model model)
+    {
+        var result = new List<(string, Layer)>();
+        var visited = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
+        Walk(model, "", result, visited);
+        return result;
+    }
+
+    static void Walk(Layer layer, string path, List<(string, Layer)> result, HashSet<Layer> visited)
+    {
+        if (!visited.Add(layer)) return;
+        result.Add((path, layer));
+        var covered = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
+        foreach (var field in layer.TrackedFields)
+        {
+            if (field.Kind == TrackedFieldKind.Layer && field.Layer is { } sub)
+            {
+                covered.Add(sub);
+                Walk(sub, Join(path, field.Name), result, visited);
+            }
+            else if (field.Kind == TrackedFieldKind.LayerList && field.Layers is { } list)
+            {
+                foreach (var l in list) covered.Add(l);
+                WalkContainer(list, Join(path, field.Name), result, visited);
+            }
+        }
+        var rest = layer.SubLayers.Where(l => !covered.Contains(l)).ToList();
+        if (rest.Count > 0) WalkContainer(rest, Join(path, "layers"), result, visited);
+    }
+
+    static void WalkContainer(IReadOnlyList<Layer> layers, string path, List<(string, Layer)> result, HashSet<Layer> visited)
+    {
+        var used = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            var name = UniqueNames.ToSnakeCase(layer.ClassName);
+            if (used.TryGetValue(name, out var count))
+            {
+                used[name] = count + 1;
+                name = $"{name}_{count + 1}";
+            }
+            else used[name] = 0;
+            Walk(layer, Join(path, name), result, visited);
+        }
+    }
+
+    static string Join(string path, string name) => path.Length == 0 ? name : path + "/" + name;
+
+    static string VarsPath(string path) => path.Length == 0 ? "vars" : path + "/vars";
+
+    /// <summary>Variables created by <paramref name="layer"/> itself (not by its sub-layers), in creation order.</summary>
+    static List<Variable> OwnVariables(Layer layer) => [.. layer.Weights.Where(w => ReferenceEquals(w.Owner, layer))];
+
+    public static void Write(Model model, H5Group root, bool includeOptimizer)
+    {
+        foreach (var (path, layer) in Objects(model))
+        {
+            var vars = Hdf5Output.GroupAt(root, VarsPath(path));
+            var own = OwnVariables(layer);
+            for (int i = 0; i < own.Count; i++) vars[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(own[i]);
+        }
+        if (includeOptimizer && model.Optimizer is { } optimizer)
+        {
+            var vars = Hdf5Output.GroupAt(root, "optimizer/vars");
+            var values = OptimizerValues(model, optimizer);
+            vars["0"] = new H5Dataset(optimizer.Iterations);
+            vars["1"] = new H5Dataset((float)optimizer.LearningRate);
+            for (int i = 0; i < values.Count; i++)
+                vars[(i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(optimizer.GetSlot(values[i].Variable, values[i].Slot));
+        }
+    }
+
+    /// <summary>The optimizer's slot variables in Keras 3's order (Adam: m0, v0, m1, v1, ...; others slot by slot).</summary>
+    static List<(Variable Variable, string Slot)> OptimizerValues(Model model, Optimizer optimizer)
+    {
+        var trainable = model.TrainableWeights;
+        var result = new List<(Variable, string)>();
+        if (OptimizerSlotNames.Keras3InterleavesSlots(optimizer))
+            foreach (var v in trainable) foreach (var s in optimizer.SlotNames) result.Add((v, s));
+        else
+            foreach (var s in optimizer.SlotNames) foreach (var v in trainable) result.Add((v, s));
+        return result;
+    }
+
+    public static void SaveWeights(Model model, string path)
+    {
+        var file = new H5File();
+        Write(model, file, includeOptimizer: false);
+        AtomicFile.Write(path, temporary => file.Write(temporary));
+    }
+
+    /// <summary>Whether <paramref name="path"/> is an HDF5 file in Keras 3's layout (a <c>layers</c> or <c>vars</c> group, no <c>layer_names</c>).</summary>
+    public static bool IsKeras3WeightsFile(string path)
+    {
+        using var input = Hdf5Input.Open(path, path);
+        var root = input.Root;
+        return !input.HasAttribute(root, "layer_names") && !input.HasAttribute(root, "layer_names0") && !input.HasLink(root, "model_weights")
+               && (input.HasLink(root, "layers") || input.HasLink(root, "vars"));
+    }
+
+    public static void LoadWeights(Model model, string path)
+    {
+        using var input = Hdf5Input.Open(path, path);
+        using var staged = new StagedWeights();
+        Read(input, model, staged);
+        staged.Apply(null);
+    }
+
+    /// <summary>Reads and checks every variable of <paramref name="model"/> (built) into <paramref name="staged"/>.</summary>
+    public static void Read(Hdf5Input input, Model model, StagedWeights staged)
+    {
+        foreach (var (path, layer) in Objects(model))
+        {
+            var own = OwnVariables(layer);
+            var varsPath = VarsPath(path);
+            var group = Locate(input, varsPath);
+            if (group is null)
+            {
+                if (own.Count == 0) continue;
+                throw input.Error("/" + varsPath, $"expected the {own.Count} variable(s) of layer \"{layer.Name}\" ({layer.ClassName}) here; the file has no such group.");
+            }
+            int count = input.Guard("/" + varsPath, "a group of variables", () => group.Children().Count());
+            if (count != own.Count)
+                throw input.Error("/" + varsPath, $"layer \"{layer.Name}\" ({layer.ClassName}) expects {own.Count} variable(s) " +
+                                                  $"({string.Join(", ", own.Select(w => w.Name))}), but the file holds {count}.");
+            for (int i = 0; i < own.Count; i++)
+            {
+                var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var (dataset, shape) = input.FloatDataset(group, name);
+                if (!shape.SequenceEqual(own[i].Shape))
+                    throw input.Error($"/{varsPath}/{name}", $"weight \"{own[i].Path}\" has shape {ShapeText.Format(own[i].Shape)} in the model, but this dataset has shape {ShapeText.Format(shape)}.");
+                staged.Add(own[i], input.ReadFloats(dataset, shape, $"/{varsPath}/{name}"));
+            }
+        }
+    }
+
+    /// <summary>Stages the optimizer's variables; null when done, else why they were left out.</summary>
+    public static string? ReadOptimizer(Hdf5Input input, Model model, Optimizer optimizer, StagedWeights staged)
+    {
+        var group = Locate(input, "optimizer/vars");
+        if (group is null) return null;
+        int count = input.Guard("/optimizer/vars", "a group of variables", () => group.Children().Count());
+        var values = OptimizerValues(model, optimizer);
+        if (count == 0) return null;
+        if (count != values.Count + 2)
+            return $"the file holds {count} optimizer variables, but {optimizer.ClassName} with {model.TrainableWeights.Count} trainable weights has {values.Count + 2}";
+        staged.Iterations = input.ReadInteger(group, "0");
+        for (int i = 0; i < values.Count; i++)
+        {
+            var name = (i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var (dataset, shape) = input.FloatDataset(group, name);
+            if (!shape.SequenceEqual(values[i].Variable.Shape))
+                return $"optimizer variable {name} has shape {ShapeText.Format(shape)} but weight \"{values[i].Variable.Path}\" has shape {ShapeText.Format(values[i].Variable.Shape)}";
+            staged.AddSlot(values[i].Variable, values[i].Slot, input.ReadFloats(dataset, shape, "/optimizer/vars/" + name));
+        }
+        return null;
+    }
+
+    static IH5Group? Locate(Hdf5Input input, string path)
+    {
+        IH5Group group = input.Root;
+        foreach (var part in path.Split('/'))
+        {
+            if (!input.HasLink(group, part)) return null;
+            group = input.Group(group, part);
+        }
+        return group;
+    }
+}

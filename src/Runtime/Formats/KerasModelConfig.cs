@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Layerwise.Layers;
+using Layerwise.Models;
+using Layerwise.Serialization;
+
+namespace Layerwise.Formats;
+
+/// <summary>
+/// The model config of a file (the <c>model_config</c> attribute of an .h5, config.json of a .keras
+/// archive), brought to the form the registry reads, then turned into a model. What real Keras
+/// versions wrote differs; this is where those differences are absorbed, as Keras' own legacy loaders
+/// do: Keras 1 Sequential configs that are a bare list of layers and its key names (<c>output_dim</c>,
+/// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>, ...),
+/// Keras 3 dtype policies (<c>{"class_name": "DTypePolicy", ...}</c>) and <c>VarianceScaling</c>
+/// initializers. A Lambda layer anywhere in the config is refused before anything is built.
+/// </summary>
+internal static class KerasModelConfig
+{
+    /// <summary>Parses JSON text from a file; a <see cref="ModelFileException"/> when it is not JSON.</summary>
+    public static JsonObject Parse(string json, string filePath, string objectPath)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException(filePath, objectPath, $"expected a JSON object; the text is not valid JSON ({e.Message}).", e);
+        }
+        return node as JsonObject
+            ?? throw new ModelFileException(filePath, objectPath, $"expected a JSON object; received {ConfigValues.Describe(node)}.");
+    }
+
+    /// <summary>
+    /// Checks and upgrades a model config in place (see the class summary) and builds the model it
+    /// describes through <see cref="LayerRegistry"/>; the model is not built (no weights) yet.
+    /// </summary>
+    public static Model CreateModel(JsonObject modelConfig, string filePath, string objectPath)
+    {
+        RefuseLambdas(modelConfig, filePath, objectPath);
+        var className = modelConfig["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        if (className is "Model" or "Functional")
+            throw new ModelFileException(filePath, objectPath,
+                $"the model is a Keras functional model (class \"{className}\"), a graph of layers; Layerwise loads Sequential models and " +
+                "registered [ModelConfig] models. Rebuild it as a Sequential model, or as a [ModelConfig] class, and save it again.");
+        Upgrade(modelConfig);
+        Layer created;
+        try
+        {
+            created = LayerRegistry.Deserialize(modelConfig, "model_config");
+        }
+        catch (LayerwiseException e) when (e is not ModelFileException)
+        {
+            throw new ModelFileException(filePath, objectPath, e.Message, e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException(filePath, objectPath, $"the config describes a layer that cannot be created: {e.Message}", e);
+        }
+        return created as Model
+            ?? throw new ModelFileException(filePath, objectPath, $"expected a model config; it describes a {created.ClassName} layer.");
+    }
+
+    static void RefuseLambdas(JsonNode? node, string filePath, string objectPath)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["class_name"] is JsonValue c && c.TryGetValue<string>(out var name) && name == "Lambda")
+                {
+                    var config = obj["config"] as JsonObject;
+                    var layerName = config?["name"] is JsonValue n && n.TryGetValue<string>(out var text) ? text : "(unnamed)";
+                    throw new LambdaLayerException(filePath, objectPath, layerName);
+                }
+                foreach (var (_, value) in obj) RefuseLambdas(value, filePath, objectPath);
+                break;
+            case JsonArray array:
+                foreach (var item in array) RefuseLambdas(item, filePath, objectPath);
+                break;
+        }
+    }
+
+    /// <summary>Brings one serialized object (a model or a layer) and everything nested in it to the current form.</summary>
+    static void Upgrade(JsonObject obj)
+    {
+        var className = obj["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        if (className is not null && RenamedClasses.TryGetValue(className, out var renamed))
+        {
+            obj["class_name"] = renamed;
+            className = renamed;
+        }
+        if (className == "Sequential" && obj["config"] is JsonArray bareList)
+        {
+            // Keras 1 and early Keras 2: the config of a Sequential is the list of its layers.
+            obj["config"] = new JsonObject { ["name"] = "sequential", ["layers"] = bareList.DeepClone() };
+        }
+        if (obj["config"] is not JsonObject config) return;
+        UpgradeLayerConfig(className, config);
+        if (config["layers"] is JsonArray layers)
+            foreach (var layer in layers.OfType<JsonObject>()) Upgrade(layer);
+        foreach (var (key, value) in config.ToList())
+            if (value is JsonObject nested && nested.ContainsKey("class_name") && nested.ContainsKey("config") && key.EndsWith("layer", StringComparison.Ordinal))
+                Upgrade(nested);
+    }
+
+    static readonly Dictionary<string, string> RenamedClasses = new(StringComparer.Ordinal)
+    {
+        ["Convolution2D"] = "Conv2D",
+        ["MaxPool2D"] = "MaxPooling2D",
+    };
+
+    static void UpgradeLayerConfig(string? className, JsonObject config)
+    {
+        // Keras 3: the dtype is a policy object; the runtime's layers are float32 and read a name.
+        if (config["dtype"] is JsonObject policy)
+            config["dtype"] = policy["config"]?["name"]?.DeepClone() ?? "float32";
+
+        // Keras 1 key names (keras/legacy/interfaces.py), where the new key is absent.
+        Rename(config, "output_dim", "units");
+        Rename(config, "nb_filter", "filters");
+        Rename(config, "init", "kernel_initializer");
+        Rename(config, "bias", "use_bias");
+        Rename(config, "subsample", "strides");
+        Rename(config, "border_mode", "padding");
+        Rename(config, "pool_length", "pool_size");
+        Rename(config, "stride", "strides");
+        Rename(config, "input_dtype", "dtype");
+        if (className == "Dropout") Rename(config, "p", "rate");
+        if (config["nb_row"] is { } rows && config["nb_col"] is { } cols && !config.ContainsKey("kernel_size"))
+        {
+            config["kernel_size"] = new JsonArray(rows.DeepClone(), cols.DeepClone());
+            config.Remove("nb_row");
+            config.Remove("nb_col");
+        }
+        if (config["dim_ordering"] is JsonValue ordering && ordering.TryGetValue<string>(out var dim) && !config.ContainsKey("data_format"))
+        {
+            config["data_format"] = dim == "th" ? "channels_first" : "channels_last";
+            config.Remove("dim_ordering");
+        }
+        if (config["input_dim"] is { } inputDim && !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
+            config["batch_input_shape"] = new JsonArray(null, inputDim.DeepClone());
+
+        foreach (var key in new[] { "kernel_initializer", "bias_initializer" })
+            if (config[key] is { } initializer) config[key] = UpgradeInitializer(initializer);
+    }
+
+    static void Rename(JsonObject config, string oldKey, string newKey)
+    {
+        if (!config.TryGetPropertyValue(oldKey, out var value) || config.ContainsKey(newKey)) return;
+        config.Remove(oldKey);
+        config[newKey] = value;
+    }
+
+    /// <summary>
+    /// Keras 2's <c>VarianceScaling</c> config of a Glorot or He initializer becomes that
+    /// initializer's name (what Keras itself writes in later versions).
+    /// </summary>
+    static JsonNode UpgradeInitializer(JsonNode node)
+    {
+        if (node is not JsonObject obj || obj["class_name"] is not JsonValue c || !c.TryGetValue<string>(out var className)) return node;
+        if (className != "VarianceScaling" || obj["config"] is not JsonObject config) return node;
+        double scale = config["scale"] is JsonValue sv && sv.TryGetValue<double>(out var sc) ? sc : 1.0;
+        string mode = config["mode"] is JsonValue mv && mv.TryGetValue<string>(out var m) ? m : "fan_in";
+        string distribution = config["distribution"] is JsonValue dv && dv.TryGetValue<string>(out var d) ? d : "truncated_normal";
+        bool uniform = distribution == "uniform";
+        string? name = (scale, mode) switch
+        {
+            (1.0, "fan_avg") => uniform ? "GlorotUniform" : "GlorotNormal",
+            (2.0, "fan_in") => uniform ? "HeUniform" : "HeNormal",
+            _ => null,
+        };
+        return name is null ? node : new JsonObject { ["class_name"] = name, ["config"] = new JsonObject() };
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using Layerwise.Formats.KerasArchive;
+using Layerwise.Models;
+
+namespace Layerwise.Formats.ModelDirectory;
+
+/// <summary>
+/// A saved model as a directory (Keras 3's <c>model.save(path, zipped=False)</c>): the three entries
+/// of a .keras archive as files, <c>config.json</c>, <c>metadata.json</c> and <c>model.weights.h5</c>.
+/// The directory is written beside the target and swapped in, so a failed save leaves the previous one.
+/// </summary>
+internal static class ModelDirectoryFile
+{
+    public static void Save(Model model, string path)
+    {
+        AtomicFile.WriteDirectory(path, temporary =>
+        {
+            File.WriteAllText(Path.Combine(temporary, KerasSavedModel.MetadataEntry), KerasSavedModel.MetadataJson(), new UTF8Encoding(false));
+            File.WriteAllText(Path.Combine(temporary, KerasSavedModel.ConfigEntry), KerasSavedModel.ConfigJson(model), new UTF8Encoding(false));
+            KerasSavedModel.WriteWeights(model, Path.Combine(temporary, KerasSavedModel.WeightsEntry));
+        });
+    }
+
+    public static Model Load(string path, bool compile)
+    {
+        var configPath = Path.Combine(path, KerasSavedModel.ConfigEntry);
+        var weightsPath = Path.Combine(path, KerasSavedModel.WeightsEntry);
+        foreach (var required in new[] { configPath, weightsPath })
+            if (!File.Exists(required))
+            {
+                var hint = File.Exists(Path.Combine(path, "saved_model.pb"))
+                    ? " This is a TensorFlow SavedModel directory (saved_model.pb), which holds a TensorFlow graph: save the model from Keras as .keras or .h5 instead."
+                    : "";
+                throw new ModelFileException(path, Path.GetFileName(required),
+                    $"expected a Keras model directory holding {KerasSavedModel.ConfigEntry} and {KerasSavedModel.WeightsEntry}; this file is missing.{hint}");
+            }
+        long length = new FileInfo(configPath).Length;
+        if (length > KerasSavedModel.MaxJsonBytes)
+            throw new ModelFileException(path, KerasSavedModel.ConfigEntry, $"the file is {length} bytes; a config larger than {KerasSavedModel.MaxJsonBytes} bytes is refused.");
+        string config;
+        try
+        {
+            config = File.ReadAllText(configPath, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ModelFileException(path, KerasSavedModel.ConfigEntry, "expected UTF-8 JSON text; the file holds invalid UTF-8.", e);
+        }
+        return KerasSavedModel.Load(config, weightsPath, path, weightsPath, compile);
+    }
+}

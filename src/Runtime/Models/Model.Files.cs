@@ -1,0 +1,124 @@
+using Layerwise.Formats;
+using Layerwise.Formats.Hdf5;
+using Layerwise.Formats.KerasArchive;
+using Layerwise.Formats.ModelDirectory;
+
+namespace Layerwise.Models;
+
+public abstract partial class Model
+{
+    /// <summary>
+    /// Saves the whole model: architecture (config), weights, what was passed to
+    /// <see cref="Compile"/> and the optimizer's state, so that <see cref="Load"/> gives back a model
+    /// that predicts the same and resumes training exactly. The format follows the path, as Keras':
+    /// <c>.h5</c>/<c>.hdf5</c> -> Keras 2 HDF5 (tf.keras' <c>load_model</c> reads it);
+    /// <c>.keras</c> -> Keras 3 zip archive (config.json, metadata.json, model.weights.h5);
+    /// anything else -> a directory holding those three entries (Keras 3's <c>zipped=False</c>).
+    /// The save is atomic: it is written beside the target and renamed over it, so a failure leaves
+    /// the previous file as it was.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        EnsureBuiltForSaving();
+        switch (FormatOf(path))
+        {
+            case ModelFileFormat.Hdf5: KerasH5ModelFile.Save(this, path); break;
+            case ModelFileFormat.KerasArchive: KerasArchiveFile.Save(this, path); break;
+            default: ModelDirectoryFile.Save(this, path); break;
+        }
+    }
+
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/> or by Keras (tf.keras 2.x and Keras 1.x/2.x .h5,
+    /// Keras 3 .keras archives, legacy .h5 and directories): the architecture is created from the
+    /// config through the registry of <c>[Layer]</c>/<c>[ModelConfig]</c> types (nothing in a file
+    /// names a .NET type), then the weights; with <paramref name="compile"/>, the model is compiled
+    /// with the saved optimizer, loss and metrics, and the optimizer's state is restored.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is corrupt, truncated, unsafe, or describes something unsupported.</exception>
+    /// <exception cref="LambdaLayerException">The model holds a Keras Lambda layer (Python code).</exception>
+    public static Model Load(string path, bool compile = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) return ModelDirectoryFile.Load(path, compile);
+        return FormatOf(path) switch
+        {
+            ModelFileFormat.Hdf5 => KerasH5ModelFile.Load(path, compile),
+            ModelFileFormat.KerasArchive => KerasArchiveFile.Load(path, compile),
+            _ => File.Exists(path) ? LoadBySignature(path, compile) : throw new FileNotFoundException($"No model file or directory at \"{path}\".", path),
+        };
+    }
+
+    /// <summary>
+    /// Creates the model a Keras model config describes (Keras' <c>model_from_json</c>): the JSON of
+    /// <c>model.to_json()</c>, a .h5's <c>model_config</c> or a .keras archive's config.json. The model
+    /// is built (weights initialized) when the config gives its input shape; load weights next.
+    /// </summary>
+    /// <exception cref="ModelFileException">The config is not JSON, holds a Lambda layer, or names an unregistered class.</exception>
+    public static Model FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var config = KerasModelConfig.Parse(json, "(JSON text)", "");
+        var model = KerasModelConfig.CreateModel(config, "(JSON text)", "");
+        ModelBuilding.BuildIfShapeKnown(model, config, "(JSON text)", "");
+        return model;
+    }
+
+    /// <summary>A file without a known extension: a zip is a .keras archive, anything else is tried as HDF5.</summary>
+    static Model LoadBySignature(string path, bool compile)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using (var stream = File.OpenRead(path))
+            if (stream.Read(head) < 4) head.Clear();
+        return head.SequenceEqual("PK\u0003\u0004"u8) ? KerasArchiveFile.Load(path, compile) : KerasH5ModelFile.Load(path, compile);
+    }
+
+    /// <summary>
+    /// Writes the weights as HDF5: <c>*.weights.h5</c> in Keras 3's layout (<c>layers/&lt;name&gt;/vars/&lt;i&gt;</c>),
+    /// any other <c>.h5</c>/<c>.hdf5</c> in Keras 2's <c>save_weights</c> layout (<c>layer_names</c>, <c>weight_names</c>).
+    /// <c>SaveWeights</c> dispatches here for those extensions.
+    /// </summary>
+    internal void SaveWeightsHdf5(string path)
+    {
+        EnsureBuiltForSaving();
+        if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase)) KerasWeightsStore.SaveWeights(this, path);
+        else KerasH5ModelFile.SaveWeights(this, path);
+    }
+
+    /// <summary>
+    /// Loads HDF5 weights of any Keras layout (Keras 3 <c>.weights.h5</c>, Keras 2 <c>save_weights</c>, the
+    /// <c>model_weights</c> of a whole-model .h5, Keras 1 files) into this model, built first when its
+    /// input shape is known. All weights are read and checked before any is assigned.
+    /// </summary>
+    internal void LoadWeightsHdf5(string path)
+    {
+        if (!Built && DeclaredInputShapeOrFirstLayer() is null)
+            throw new InvalidOperationException(
+                $"Model \"{Name}\" has not created its weights yet, so HDF5 weights cannot be loaded into it (as in Keras): " +
+                "call it once (Predict or Fit), or call EnsureBuilt(inputShape), then load the weights.");
+        EnsureBuiltForSaving();
+        if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path);
+        else KerasH5ModelFile.LoadWeights(this, path);
+    }
+
+    /// <summary>Whether a path names an HDF5 weights file (for <c>SaveWeights</c>/<c>LoadWeights</c> to dispatch on).</summary>
+    internal static bool IsHdf5Path(string path) =>
+        path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase);
+
+    void EnsureBuiltForSaving()
+    {
+        if (Built) return;
+        var shape = DeclaredInputShapeOrFirstLayer()
+            ?? throw new InvalidOperationException(
+                $"Model \"{Name}\" has no weights yet: build it first (give the first layer an inputShape, or call Fit or Predict once).");
+        EnsureBuilt(shape);
+    }
+
+    enum ModelFileFormat { Hdf5, KerasArchive, Directory }
+
+    static ModelFileFormat FormatOf(string path) =>
+        IsHdf5Path(path) ? ModelFileFormat.Hdf5
+        : path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) ? ModelFileFormat.KerasArchive
+        : ModelFileFormat.Directory;
+}

@@ -1,0 +1,20 @@
+using Layerwise.Tests.Callbacks;
+using Layerwise.Tests.Formats.Checkpoint;
+
+namespace Layerwise.Tests;
+
+/// <summary>
+/// Entry point of the test assembly (the test SDK's generated one is turned off), so that tests
+/// can run parts of it as a child process: <c>dotnet exec Layerwise.Tests.dll save-loop DIR MODE START</c>,
+/// <c>... backup-train DIR</c>.
+/// Test runners do not call it.
+/// </summary>
+public static class TestHostProgram
+{
+    public static int Main(string[] args) => args switch
+    {
+        ["save-loop", var dir, var mode, var start] => CheckpointCrashTests.SaveLoop(dir, mode, long.Parse(start, System.Globalization.CultureInfo.InvariantCulture)),
+        ["backup-train", var dir] => BackupAndRestoreProcessTests.Train(dir),
+        _ => 0,
+    };
+}
