@@ -68,6 +68,15 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
         if (File.Exists(StatePath)) File.Delete(StatePath);
         if (current is not null) BundleFiles.Delete(Path.Combine(BackupDir, current));
         current = null;
+        // A process killed in the middle of a backup leaves files no state file names (the next
+        // epoch's shard, a state temp); they are this callback's own names, so they go too.
+        if (Directory.Exists(BackupDir))
+            foreach (var file in Directory.EnumerateFiles(BackupDir, "chkpt-*").Concat(Directory.EnumerateFiles(BackupDir, StateFileName + "*")))
+            {
+                try { File.Delete(file); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
         if (Directory.Exists(BackupDir) && !Directory.EnumerateFileSystemEntries(BackupDir).Any())
             Directory.Delete(BackupDir);
     }
