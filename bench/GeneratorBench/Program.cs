@@ -7,8 +7,10 @@
 //   compile      for scale: the compiler's own GetDiagnostics() on the same project, without the generator
 //   gen+compile  the generator, then GetDiagnostics() on the compilation with the generated files: minus
 //                `compile`, what the generator adds to a clean build (binding that both need is shared)
-// GENBENCH_PROFILE=1 prints instead where the reader's time goes (binding of parameter defaults, types, members).
-// Each figure is the median of R rounds, after one warm-up round.
+// GENBENCH_PROFILE=1 prints instead where the reader's time goes (binding of parameter defaults, types, members);
+// GENBENCH_PROFILE=2 the CPU time of compiling the generated code with parts of it removed.
+// Each figure is the median of R rounds, after one warm-up round; wall-clock and CPU time (all threads:
+// GetDiagnostics compiles concurrently; CPU time is the steadier figure on a shared machine).
 //   dotnet run -c Release --project bench/GeneratorBench -- 1000 9      # types, rounds
 using System.Diagnostics;
 using System.Globalization;
@@ -79,15 +81,17 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         for (; i < text.Length; i++) { if (text[i] == '{') depth++; else if (text[i] == '}' && --depth == 0) break; }
         return text[..open] + "{ throw null!; }" + text[(i + 1)..];
     }
+    string Without(string text, string pattern) => System.Text.RegularExpressions.Regex.Replace(text, pattern, "");
     var variants = new Dictionary<string, Func<string, string>>
     {
         ["as generated"] = t => t,
-        ["no GetConfig body"] = t => Strip(t, "GetConfig()"),
-        ["no FromConfig body"] = t => Strip(t, "FromConfig(global"),
-        ["neither"] = t => Strip(Strip(t, "GetConfig()"), "FromConfig(global"),
-        ["annotations only"] = t => t.Replace("#nullable enable", "#nullable enable annotations"),
-        ["no registration"] = t => System.Text.RegularExpressions.Regex.Replace(t, @"static readonly global::Layerwise.Serialization.LayerRegistration[\s\S]*?public override global::Layerwise.Serialization.LayerRegistration\? Registration => \w+;", ""),
-        ["no tracking"] = t => Strip(t, "CollectTrackedFields("),
+        ["-GetConfig"] = t => Strip(t, "GetConfig()"),
+        ["-FromConfig"] = t => Strip(t, "FromConfig(global"),
+        ["-both"] = t => Strip(Strip(t, "GetConfig()"), "FromConfig(global"),
+        ["-both-docs"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"(?m)^\s*///.*$"),
+        ["-both-enums"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static global::System.Text.Json.Nodes.JsonNode\? LayerwiseWrite_[\s\S]*?\}\);|static global::\S+\? LayerwiseParse_[\s\S]*?\};"),
+        ["-both-registration"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static readonly global::Layerwise.Serialization.LayerRegistration[\s\S]*?public override global::Layerwise.Serialization.LayerRegistration\? Registration => \w+;"),
+        ["-both-tracking"] = t => Strip(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), "CollectTrackedFields("),
         ["empty partial"] = t => t[..(t.IndexOf("partial class", StringComparison.Ordinal))] + t[t.IndexOf("partial class", StringComparison.Ordinal)..].Split('\n')[0] + "{}}",
     };
     for (int r = 0; r < rounds; r++)
@@ -95,8 +99,8 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         Console.WriteLine(string.Join("  ", variants.Select(v =>
         {
             var c = NewCompilation().AddSyntaxTrees(generated.Select(g => CSharpSyntaxTree.ParseText(v.Value(g), parse)));
-            return $"{v.Key}: {Time(() => c.GetDiagnostics()):F0}";
-        })) + $"  compile: {Compile():F0}");
+            return $"{v.Key}: {CpuTime(() => c.GetDiagnostics()):F0}";
+        })) + $"  compile: {CpuTime(() => NewCompilation().GetDiagnostics()):F0}  (CPU ms)");
     }
     return;
 }
@@ -105,25 +109,25 @@ var editedTree = trees[types / 2];
 var edited = editedTree.WithChangedText(SourceText.From(editedTree.ToString().Replace("double rate = 0.5", "double rate = 0.25")));
 var spaced = editedTree.WithChangedText(SourceText.From(editedTree.ToString().Replace("public int Units { get; }", "public int Units  {  get;  }\n")));
 
-double Full(Func<GeneratorDriver> newDriver) => Time(() => newDriver().RunGenerators(NewCompilation()));
-double Incremental(Func<GeneratorDriver> newDriver, SyntaxTree replacement)
+(double, double) Full(Func<GeneratorDriver> newDriver) => Measure(() => newDriver().RunGenerators(NewCompilation()));
+(double, double) Incremental(Func<GeneratorDriver> newDriver, SyntaxTree replacement)
 {
     var compilation = NewCompilation();
     var driver = newDriver().RunGenerators(compilation);
     var next = compilation.ReplaceSyntaxTree(editedTree, replacement);
-    return Time(() => driver.RunGenerators(next));
+    return Measure(() => driver.RunGenerators(next));
 }
-double Compile() => Time(() => NewCompilation().GetDiagnostics());
-double GenerateAndCompile() => Time(() =>
+(double, double) Compile() => Measure(() => NewCompilation().GetDiagnostics());
+(double, double) GenerateAndCompile() => Measure(() =>
 {
     NewDriver().RunGeneratorsAndUpdateCompilation(NewCompilation(), out var output, out _);
     output.GetDiagnostics();
 });
 
-var results = new Dictionary<string, List<double>>();
+var results = new Dictionary<string, List<(double Wall, double Cpu)>>();
 for (int round = -1; round < rounds; round++)
 {
-    var measured = new Dictionary<string, double>
+    var measured = new Dictionary<string, (double, double)>
     {
         ["full"] = Full(NewDriver),
         ["edit"] = Incremental(NewDriver, edited),
@@ -141,11 +145,13 @@ for (int round = -1; round < rounds; round++)
     }
 }
 
-Console.WriteLine($"{types} [Layer] types, {rounds} rounds, median ms (min-max)");
+Console.WriteLine($"{types} [Layer] types, {rounds} rounds: median wall ms (min-max), median CPU ms");
 foreach (var (key, values) in results)
 {
-    var sorted = values.Order().ToList();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key,-11} {sorted[sorted.Count / 2],9:F1}   ({sorted[0]:F1}-{sorted[^1]:F1})"));
+    var wall = values.Select(v => v.Wall).Order().ToList();
+    var cpu = values.Select(v => v.Cpu).Order().ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{key,-11} {wall[wall.Count / 2],9:F1}   ({wall[0]:F1}-{wall[^1]:F1})   {cpu[cpu.Count / 2],9:F1}"));
 }
 
 static double Time(Action action)
@@ -153,6 +159,21 @@ static double Time(Action action)
     var watch = Stopwatch.StartNew();
     action();
     return watch.Elapsed.TotalMilliseconds;
+}
+
+static (double Wall, double Cpu) Measure(Action action)
+{
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var watch = Stopwatch.StartNew();
+    action();
+    return (watch.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+}
+
+static double CpuTime(Action action)
+{
+    var before = Process.GetCurrentProcess().TotalProcessorTime;
+    action();
+    return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
 }
 
 static string Metadata(string key)

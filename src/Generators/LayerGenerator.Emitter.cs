@@ -27,17 +27,20 @@ public sealed partial class LayerGenerator
             w.Open("partial class " + spec.TypeName);
 
             cancellationToken.ThrowIfCancellationRequested();
-            bool registered = !spec.IsAbstract && spec.EmitFromConfig;
+            bool hasRegistration = !spec.IsAbstract && spec.EmitFromConfig;
             string registrationField = "LayerwiseRegistration_" + spec.TypeName;
-            if (registered)
+            if (hasRegistration)
             {
                 w.Line("static readonly global::Layerwise.Serialization.LayerRegistration " + registrationField + " = new(");
                 w.Line("    " + Literal(spec.RegisteredName) + ", " + Literal(spec.ClassName) + ", " + Literal(spec.Module) + ", static config => FromConfig(config));");
                 w.Line();
-                w.Line("/// <summary>Registers this type as " + Xml(spec.RegisteredName) + " (and class name " + Xml(spec.ClassName) + ") when the assembly loads.</summary>");
-                w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-                w.Line("internal static void LayerwiseRegister_" + spec.TypeName + "() => global::Layerwise.Serialization.LayerRegistry.Register(" + registrationField + ");");
-                w.Line();
+                if (spec.EmitRegistration)
+                {
+                    w.Line("/// <summary>Registers this type as " + Xml(spec.RegisteredName) + " (and class name " + Xml(spec.ClassName) + ") when the assembly loads.</summary>");
+                    w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
+                    w.Line("internal static void LayerwiseRegister_" + spec.TypeName + "() => global::Layerwise.Serialization.LayerRegistry.Register(" + registrationField + ");");
+                    w.Line();
+                }
                 w.Line("/// <inheritdoc/>");
                 w.Line("public override global::Layerwise.Serialization.LayerRegistration? Registration => " + registrationField + ";");
                 w.Line();

@@ -126,10 +126,22 @@ internal static class TestSources
         {
             public partial class Outer
             {
+                public const int Answer = 42;
+
+                [Layer]
+                private partial class Hidden : Layer
+                {
+                    public Hidden(int size = 1) { Size = size; }
+                    public int Size { get; }
+                    public override Tensor Call(Tensor inputs, bool training = false) => inputs.alias();
+                }
+
                 [Layer]
                 public partial class Inner : Layer
                 {
-                    public Inner(int @fixed = 1) { Fixed = @fixed; }
+                    public Inner(int @fixed = Answer, float ratio = -2.5f, string label = @"a\b") { Fixed = @fixed; Ratio = ratio; Label = label; }
+                    public float Ratio { get; }
+                    public string Label { get; }
                     public int Fixed { get; }
                     public override Tensor Call(Tensor inputs, bool training = false) => inputs.alias();
                 }

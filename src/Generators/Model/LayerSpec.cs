@@ -19,6 +19,7 @@ internal sealed record LayerSpec(
     string Module,
     bool EmitGetConfig,
     bool EmitFromConfig,
+    bool EmitRegistration,
     bool FromConfigHidesBase,
     bool EmitClassName,
     EquatableArray<ParameterSpec> Parameters,

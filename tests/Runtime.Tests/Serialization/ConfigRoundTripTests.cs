@@ -18,7 +18,11 @@ public class ConfigRoundTripTests
         return (first, restored);
     }
 
-    public static TheoryData<string> BuiltInCases() => ["dense", "dense_full", "dropout", "flatten", "activation", "input", "sequential", "sequential_input"];
+    public static TheoryData<string> BuiltInCases() => [.. BuiltInCaseNames];
+
+    static readonly string[] BuiltInCaseNames =
+        ["dense", "dense_full", "dropout", "flatten", "activation", "input", "sequential", "sequential_input",
+         "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -31,12 +35,30 @@ public class ConfigRoundTripTests
         "input" => new InputLayer([28, 28]),
         "sequential" => new Sequential(new Dense(4, activation: "relu", inputShape: [3]), new Dropout(0.5), new Dense(2)),
         "sequential_input" => new Sequential(new InputLayer([5]), new Flatten(), new Dense(2, kernelInitializer: "he_uniform")),
+        "conv2d" => new Conv2D(8, [3, 3]),
+        "conv2d_full" => new Conv2D(4, [5, 3], strides: [2, 1], padding: "same", dilationRate: [1, 1], activation: "relu", useBias: false,
+                                    kernelInitializer: "he_normal", inputShape: [28, 28, 1]),
+        "max_pooling2d" => new MaxPooling2D([3, 3], strides: [2, 2], padding: "same"),
+        "relu" => new ReLU(),
+        "relu_capped" => new ReLU(maxValue: 6, negativeSlope: 0.1, threshold: 0.5),
+        "softmax" => new Softmax(axis: 1),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
 
     [Theory]
     [MemberData(nameof(BuiltInCases))]
     public void Every_built_in_layer_config_round_trips_unchanged(string which) => RoundTrip(BuiltIn(which));
+
+    [Fact]
+    public void Every_registered_built_in_has_a_round_trip_case()
+    {
+        // A new [Layer] in the runtime fails here until it gets a case above.
+        var builtIns = LayerRegistry.RegisteredNames.Where(n => n.StartsWith("Layerwise>", StringComparison.Ordinal)).ToList();
+        var covered = BuiltInCaseNames.Select(c => BuiltIn(c).Registration!.RegisteredName).ToHashSet();
+        Assert.NotEmpty(builtIns);
+        var missing = builtIns.Where(n => !covered.Contains(n)).ToList();
+        Assert.True(missing.Count == 0, "no round-trip case for: " + string.Join(", ", missing));
+    }
 
     [Fact]
     public void Dense_config_has_Keras_keys_and_base_config_first()

@@ -76,6 +76,24 @@ public class LayerRegistryTests
     }
 
     [Fact]
+    public void RegisterAssemblyOf_runs_the_module_initializers_and_is_idempotent()
+    {
+        var before = LayerRegistry.RegisteredNames.Count;
+        LayerRegistry.RegisterAssemblyOf<Antirectifier>();
+        LayerRegistry.RegisterAssemblyOf<Dense>();
+        Assert.Equal(before, LayerRegistry.RegisteredNames.Count);
+        Assert.True(LayerRegistry.TryResolve("Layerwise.Tests>Antirectifier", out _));
+    }
+
+    [Fact]
+    public void Config_text_that_is_not_JSON_is_a_config_error_naming_the_source()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigJson.Parse("{\"class_name\": ", "model.json"));
+        Assert.Equal("model.json", e.Path);
+        Assert.Contains("not valid JSON", e.Message);
+    }
+
+    [Fact]
     public void A_layer_without_the_attribute_cannot_be_serialized()
     {
         var e = Assert.Throws<LayerwiseException>(() => LayerRegistry.Serialize(new Unregistered()));

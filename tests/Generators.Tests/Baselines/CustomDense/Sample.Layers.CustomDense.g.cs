@@ -42,8 +42,8 @@ namespace Sample.Layers
                 units: reader.Optional<int>("units", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(32)),
                 activation: reader.Optional<string>("activation", global::Layerwise.Serialization.ConfigValues.ReadString, "relu"),
                 useBias: reader.Optional<bool>("use_bias", global::Layerwise.Serialization.ConfigValues.ReadBoolean, true),
-                scale: reader.Optional<double>("scale", global::Layerwise.Serialization.ConfigValues.ReadDouble, 0.5D),
-                floatScale: reader.Optional<float>("float_scale", global::Layerwise.Serialization.ConfigValues.ReadSingle, 1.25F),
+                scale: reader.Optional<double>("scale", global::Layerwise.Serialization.ConfigValues.ReadDouble, (double)(0.5)),
+                floatScale: reader.Optional<float>("float_scale", global::Layerwise.Serialization.ConfigValues.ReadSingle, (float)(1.25f)),
                 seed: reader.Optional<long>("seed", global::Layerwise.Serialization.ConfigValues.ReadInt64, (long)(-3)),
                 name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)),
                 trainable: reader.Optional<bool>("trainable", global::Layerwise.Serialization.ConfigValues.ReadBoolean, true));

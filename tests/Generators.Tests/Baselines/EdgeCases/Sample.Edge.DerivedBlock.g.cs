@@ -36,7 +36,7 @@ namespace Sample.Edge
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "DerivedBlock");
             return new global::Sample.Edge.DerivedBlock(
                 size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
-                epsilon: reader.Optional<double>("epsilon", global::Layerwise.Serialization.ConfigValues.ReadDouble, 0.001D),
+                epsilon: reader.Optional<double>("epsilon", global::Layerwise.Serialization.ConfigValues.ReadDouble, (double)(1e-3)),
                 name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
         }
 

@@ -27,6 +27,8 @@ namespace Sample.Edge
             {
                 var config = global::Layerwise.Serialization.ConfigValues.BaseConfig(this);
                 config["fixed"] = global::Layerwise.Serialization.ConfigValues.WriteInt32(this.Fixed);
+                config["ratio"] = global::Layerwise.Serialization.ConfigValues.WriteSingle(this.Ratio);
+                config["label"] = global::Layerwise.Serialization.ConfigValues.WriteString(this.Label);
                 return config;
             }
 
@@ -36,7 +38,9 @@ namespace Sample.Edge
             {
                 var reader = new global::Layerwise.Serialization.ConfigReader(config, "Inner");
                 return new global::Sample.Edge.Outer.Inner(
-                    @fixed: reader.Optional<int>("fixed", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(1)));
+                    @fixed: reader.Optional<int>("fixed", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(42)),
+                    ratio: reader.Optional<float>("ratio", global::Layerwise.Serialization.ConfigValues.ReadSingle, (float)(-2.5f)),
+                    label: reader.Optional<string>("label", global::Layerwise.Serialization.ConfigValues.ReadString, @"a\b"));
             }
 
             /// <inheritdoc/>
