@@ -81,7 +81,7 @@ Step("checkpoint_cuda_to_cpu", () =>
     using var expected = onGpu.Predict(xTest);
     using var actual = onCpu.Predict(xTest);
     var gpuWeights = onGpu.Weights.Select(w => w.ToCpu()).ToList();
-    bool weightsIdentical = gpuWeights.Zip(onCpu.Weights, (a, b) => a.equal(b.ToCpu()).item<bool>()).All(x => x);
+    bool weightsIdentical = gpuWeights.Zip(onCpu.Weights, (a, b) => a.equal(b.ToCpu()).all().item<bool>()).All(x => x);
     return new JsonObject
     {
         ["weights_bit_identical"] = weightsIdentical,
