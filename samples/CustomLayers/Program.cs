@@ -3,6 +3,7 @@
 // passes no custom objects, loads it by its registered name and must predict the same, bit for bit.
 //
 //   dotnet run --project samples/CustomLayers              save, then load in a child process
+//   dotnet run --project samples/CustomLayers -- save DIR  the same, in DIR
 //   dotnet run --project samples/CustomLayers -- load DIR  load only
 using System.Diagnostics;
 using CustomLayers;
