@@ -17,6 +17,11 @@ public static class Fixtures
         return File.Exists(path) || Directory.Exists(path) ? path : null;
     }
 
+    /// <summary>Why a test that reads <paramref name="relative"/> must skip, or null when the fixture is there.</summary>
+    public static string? MissingReason(string relative) => Find(relative) is null
+        ? $"Fixture \"{relative}\" is absent (no shared/fixtures above the test assembly and LAYERWISE_FIXTURES unset)."
+        : null;
+
     public static string Get(string relative) =>
         Find(relative) ?? throw new InvalidOperationException($"Fixture \"{relative}\" not found (fixtures root: {Root ?? "none"}).");
 
@@ -38,7 +43,6 @@ public sealed class FixtureFactAttribute : FactAttribute
 {
     public FixtureFactAttribute(string fixture)
     {
-        if (Fixtures.Find(fixture) is null)
-            Skip = $"Fixture \"{fixture}\" is absent (no shared/fixtures above the test assembly and LAYERWISE_FIXTURES unset).";
+        Skip = Fixtures.MissingReason(fixture);
     }
 }

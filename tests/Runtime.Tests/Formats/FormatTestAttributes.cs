@@ -5,8 +5,7 @@ public sealed class FixtureTheoryAttribute : TheoryAttribute
 {
     public FixtureTheoryAttribute(string fixture)
     {
-        if (Fixtures.Find(fixture) is null)
-            Skip = $"Fixture \"{fixture}\" is absent (no shared/fixtures above the test assembly and LAYERWISE_FIXTURES unset).";
+        Skip = Fixtures.MissingReason(fixture);
     }
 }
 
@@ -18,8 +17,8 @@ public sealed class H5PyFactAttribute : FactAttribute
 {
     public H5PyFactAttribute(string? fixture = null)
     {
-        if (fixture is not null && Fixtures.Find(fixture) is null)
-            Skip = $"Fixture \"{fixture}\" is absent (no shared/fixtures above the test assembly and LAYERWISE_FIXTURES unset).";
+        if (fixture is not null && Fixtures.MissingReason(fixture) is { } absent)
+            Skip = absent;
         else if (H5Py.Missing is { } why)
             Skip = $"Independent check skipped: {why}.";
     }
