@@ -11,7 +11,8 @@ namespace Layerwise.Formats;
 /// archive), brought to the form the registry reads, then turned into a model. What real Keras
 /// versions wrote differs; this is where those differences are absorbed, as Keras' own legacy loaders
 /// do: Keras 1 Sequential configs that are a bare list of layers and its key names (<c>output_dim</c>,
-/// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>, ...),
+/// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>,
+/// <c>filter_length</c>, <c>subsample_length</c>, ...),
 /// Keras 3 dtype policies (<c>{"class_name": "DTypePolicy", ...}</c>) and <c>VarianceScaling</c>
 /// initializers. A Lambda layer anywhere in the config is refused before anything is built.
 /// </summary>
@@ -107,6 +108,8 @@ internal static class KerasModelConfig
 
     static readonly Dictionary<string, string> RenamedClasses = new(StringComparer.Ordinal)
     {
+        ["Convolution1D"] = "Conv1D",
+        ["AtrousConvolution1D"] = "Conv1D",
         ["Convolution2D"] = "Conv2D",
         ["MaxPool2D"] = "MaxPooling2D",
     };
@@ -128,6 +131,9 @@ internal static class KerasModelConfig
         Rename(config, "stride", "strides");
         Rename(config, "input_dtype", "dtype");
         if (className == "Dropout") Rename(config, "p", "rate");
+        // Keras 3 calls LeakyReLU's alpha negative_slope (and still reads alpha, which we write).
+        if (className == "LeakyReLU") Rename(config, "negative_slope", "alpha");
+        if (className == "Conv1D") UpgradeConv1DConfig(config);
         if (config["nb_row"] is { } rows && config["nb_col"] is { } cols && !config.ContainsKey("kernel_size"))
         {
             config["kernel_size"] = new JsonArray(rows.DeepClone(), cols.DeepClone());
@@ -144,6 +150,28 @@ internal static class KerasModelConfig
 
         foreach (var key in new[] { "kernel_initializer", "bias_initializer" })
             if (config[key] is { } initializer) config[key] = UpgradeInitializer(initializer);
+    }
+
+    /// <summary>
+    /// Keras 1's <c>Convolution1D</c>/<c>AtrousConvolution1D</c> keys (<c>filter_length</c>,
+    /// <c>subsample_length</c>, <c>atrous_rate</c>: single numbers) and its input shape, given as
+    /// <c>input_length</c> steps of <c>input_dim</c> channels (Keras 2's <c>legacy_conv1d_support</c>).
+    /// </summary>
+    static void UpgradeConv1DConfig(JsonObject config)
+    {
+        Rename(config, "filter_length", "kernel_size");
+        Rename(config, "subsample_length", "strides");
+        Rename(config, "atrous_rate", "dilation_rate");
+        foreach (var key in new[] { "kernel_size", "strides", "dilation_rate" })
+            if (config[key] is JsonValue single) config[key] = new JsonArray(single.DeepClone());
+        if (!config.ContainsKey("input_dim")) return;
+        var inputDim = config["input_dim"];
+        var inputLength = config["input_length"];
+        config.Remove("input_dim");
+        config.Remove("input_length");
+        if (inputDim is not null && inputLength is not null &&
+            !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
+            config["batch_input_shape"] = new JsonArray(null, inputLength.DeepClone(), inputDim.DeepClone());
     }
 
     static void Rename(JsonObject config, string oldKey, string newKey)

@@ -6,8 +6,8 @@ namespace Layerwise.Layers;
 
 /// <summary>
 /// Keras' convolution and pooling arithmetic (<c>conv_utils</c>): output lengths for
-/// <c>valid</c>/<c>same</c> padding, TensorFlow's "same" padding split (the odd pixel goes after),
-/// and checks of the string options configs hold.
+/// <c>valid</c>/<c>same</c>/<c>causal</c> padding, TensorFlow's "same" padding split (the odd pixel
+/// goes after), and checks of the options configs hold.
 /// </summary>
 internal static class ConvolutionArithmetic
 {
@@ -15,7 +15,8 @@ internal static class ConvolutionArithmetic
     public static long OutputLength(long input, int kernel, string padding, int stride, int dilation = 1)
     {
         long effective = (long)(kernel - 1) * dilation + 1;
-        long length = padding == "same" ? input : input - effective + 1;
+        // "causal" pads effective - 1 before, so it keeps the length as "same" does.
+        long length = padding is "same" or "causal" ? input : input - effective + 1;
         return length <= 0 ? 0 : (length + stride - 1) / stride;
     }
 
@@ -40,6 +41,26 @@ internal static class ConvolutionArithmetic
         return F.pad(nchw, [left, right, top, bottom], PaddingModes.Constant, value);
     }
 
+    /// <summary>
+    /// The (before, after) padding of a 1-D convolution's time axis: TensorFlow's split for "same",
+    /// all of it before for "causal" (an output never sees later steps), none for "valid".
+    /// </summary>
+    public static (long Before, long After) TemporalPadding(string padding, long input, int kernel, int stride, int dilation) => padding switch
+    {
+        "same" => SamePadding(input, kernel, stride, dilation),
+        "causal" => ((long)(kernel - 1) * dilation, 0),
+        _ => (0, 0),
+    };
+
+    /// <summary>A 1-D option (<c>kernel_size</c>, <c>strides</c>, ...): one positive integer, as Keras writes it (<c>[3]</c>).</summary>
+    public static int[] Single(int[]? values, int defaultValue, string argument)
+    {
+        if (values is null) return [defaultValue];
+        if (values.Length != 1 || values[0] <= 0)
+            throw new ArgumentException($"{argument} must be one positive integer; received [{string.Join(", ", values)}].", argument);
+        return [values[0]];
+    }
+
     /// <summary>A pair option (<c>kernel_size</c>, <c>strides</c>, ...): one number is used for both axes.</summary>
     public static int[] Pair(int[]? values, int defaultValue, string argument)
     {
@@ -56,6 +77,15 @@ internal static class ConvolutionArithmetic
         return p is "valid" or "same"
             ? p
             : throw new ArgumentException($"padding must be \"valid\" or \"same\"; received \"{padding}\".", nameof(padding));
+    }
+
+    /// <summary>The padding of a 1-D convolution, which may also be <c>causal</c>.</summary>
+    public static string TemporalPaddingMode(string padding)
+    {
+        var p = padding.ToLowerInvariant();
+        return p is "valid" or "same" or "causal"
+            ? p
+            : throw new ArgumentException($"padding must be \"valid\", \"same\" or \"causal\"; received \"{padding}\".", nameof(padding));
     }
 
     public static string DataFormat(string? dataFormat)

@@ -22,7 +22,8 @@ public class ConfigRoundTripTests
 
     static readonly string[] BuiltInCaseNames =
         ["dense", "dense_full", "dropout", "flatten", "activation", "input", "sequential", "sequential_input",
-         "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax"];
+         "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax",
+         "conv1d", "conv1d_full", "elu", "leaky_relu"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -42,6 +43,11 @@ public class ConfigRoundTripTests
         "relu" => new ReLU(),
         "relu_capped" => new ReLU(maxValue: 6, negativeSlope: 0.1, threshold: 0.5),
         "softmax" => new Softmax(axis: 1),
+        "conv1d" => new Conv1D(8, [3]),
+        "conv1d_full" => new Conv1D(4, [2], strides: [1], padding: "causal", dataFormat: "channels_first", dilationRate: [2], groups: 2,
+                                    activation: "tanh", useBias: false, kernelInitializer: "he_uniform", inputShape: [6, 16]),
+        "elu" => new ELU(alpha: 0.7),
+        "leaky_relu" => new LeakyReLU(alpha: 0.5, inputShape: [3]),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
 

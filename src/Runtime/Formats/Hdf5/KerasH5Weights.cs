@@ -12,7 +12,8 @@ namespace Layerwise.Formats.Hdf5;
 /// (<c>dense/kernel:0</c>, ...) and one dataset per weight at that relative path.
 /// Reading follows Keras' <c>load_weights_from_hdf5_group</c>: the layers that have weights are
 /// matched in order, their weights in order, every shape checked; Keras 1 files (<c>dense_1_W:0</c>,
-/// Theano-ordered convolution kernels [out, in, h, w]) are converted as Keras' legacy loader does.
+/// Theano-ordered convolution kernels [out, in, h, w], Conv1D kernels with a unit axis) are converted
+/// as Keras' legacy loader does.
 /// </summary>
 internal static class KerasH5Weights
 {
@@ -111,6 +112,20 @@ internal static class KerasH5Weights
             using var permuted = raw.permute(2, 3, 1, 0);
             // Theano convolves (flips the kernel), TensorFlow correlates: Keras' convert_kernel.
             return theano ? permuted.flip(0, 1).contiguous() : permuted.contiguous();
+        }
+        // Keras 1 Convolution1D kernels are 2-D ones of width 1: [length, 1, in, filters], or in Theano
+        // order [filters, in, length, 1]; Keras 2's loader drops the unit axis (and flips for Theano).
+        if (shape.Length == 4 && want.Length == 3)
+        {
+            bool tensorFlowOrder = shape[0] == want[0] && shape[1] == 1 && shape[2] == want[1] && shape[3] == want[2];
+            bool theanoOrder = shape[0] == want[2] && shape[1] == want[1] && shape[2] == want[0] && shape[3] == 1;
+            if (tensorFlowOrder || theanoOrder)
+            {
+                using var raw = input.ReadFloats(dataset, shape, path);
+                using var ordered = theanoOrder ? raw.permute(2, 3, 1, 0) : raw.alias();
+                using var squeezed = ordered.squeeze(1);
+                return theano ? squeezed.flip(0).contiguous() : squeezed.contiguous();
+            }
         }
         throw input.Error(path, $"weight \"{target.Path}\" has shape {ShapeText.Format(want)} in the model, but this dataset has shape {ShapeText.Format(shape)}.");
     }
