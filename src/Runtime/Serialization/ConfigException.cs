@@ -1,13 +1,15 @@
 namespace Layerwise.Serialization;
 
 /// <summary>
-/// A config that cannot be turned back into an object: a required key is missing, or a value does not
-/// have the type the constructor argument needs. The message names the key, the expected type and what
-/// was received.
+/// A config that cannot be turned back into an object: a required key is missing, a value does not
+/// have the type the constructor argument needs, or the constructor refuses it. The message names the
+/// key (or the layer), what was expected and what was received.
 /// </summary>
 public sealed class ConfigException : LayerwiseException
 {
     public ConfigException(string path, string message) : base($"Invalid config at {path}: {message}") => Path = path;
+
+    public ConfigException(string path, string message, Exception inner) : base($"Invalid config at {path}: {message}", inner) => Path = path;
 
     /// <summary>Where in the config the problem is, e.g. <c>Dense.config.units</c>.</summary>
     public string Path { get; }

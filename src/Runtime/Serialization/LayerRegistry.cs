@@ -126,7 +126,16 @@ public static class LayerRegistry
             null => new JsonObject(),
             var other => throw new ConfigException(path + ".config", $"expected an object; received {ConfigValues.Describe(other)}."),
         };
-        return registration.Factory(config);
+        try
+        {
+            return registration.Factory(config);
+        }
+        catch (ArgumentException e)
+        {
+            // A value of the right type that the constructor refuses (padding "full"): say which layer it was.
+            var layerName = config["name"] is JsonValue n && n.TryGetValue<string>(out var text) ? $" \"{text}\"" : "";
+            throw new ConfigException(path + ".config", $"{registration.ClassName}{layerName} cannot be created: {e.Message}", e);
+        }
     }
 
     /// <summary>As <see cref="Deserialize(JsonNode?, string)"/>, checking that the result is a <typeparamref name="T"/>.</summary>
