@@ -21,7 +21,7 @@ public partial class LSTM : RecurrentLayer
         : base(returnSequences, returnState, goBackwards, stateful, unroll, inputShape, name, trainable)
     {
         cell = new LSTMCell(units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer,
-                            unitForgetBias, dropout, recurrentDropout, name: "cell", trainable: trainable);
+                            unitForgetBias, dropout, recurrentDropout, name: Name + "_cell", trainable: trainable);
     }
 
     public int Units => cell.Units;

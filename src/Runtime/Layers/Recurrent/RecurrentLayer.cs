@@ -7,9 +7,11 @@ namespace Layerwise.Layers;
 /// Keras' <c>RNN</c> base of <see cref="SimpleRNN"/> and <see cref="LSTM"/>: runs its cell over inputs
 /// [batch, timesteps, features] from zero states, one step at a time with tensor ops (so autograd
 /// trains it), and returns the last output [batch, units] or, with <see cref="ReturnSequences"/>,
-/// every step's [batch, timesteps, units]. The weights belong to the cell, a sub-layer named
+/// every step's [batch, timesteps, units]. The weights belong to the cell, a sub-layer in the field
 /// <c>cell</c>: that is where Keras 3 (<c>layers/lstm/cell/vars/0</c>) and TensorFlow checkpoints
-/// (<c>layer_with_weights-0/cell/kernel</c>) keep them. Dropout masks are drawn once per sequence.
+/// (<c>layer_with_weights-0/cell/kernel</c>) keep them. The cell is named after its layer
+/// (<c>lstm_cell</c> for <c>lstm</c>, as tf.keras names it in .h5 files: <c>lstm/lstm_cell/kernel:0</c>),
+/// so weight paths stay unique and survive a save and load. Dropout masks are drawn once per sequence.
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {

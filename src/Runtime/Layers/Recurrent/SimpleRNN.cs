@@ -19,7 +19,7 @@ public partial class SimpleRNN : RecurrentLayer
         : base(returnSequences, returnState, goBackwards, stateful, unroll, inputShape, name, trainable)
     {
         cell = new SimpleRNNCell(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer,
-                                 dropout, recurrentDropout, name: "cell", trainable: trainable);
+                                 dropout, recurrentDropout, name: Name + "_cell", trainable: trainable);
     }
 
     public int Units => cell.Units;
