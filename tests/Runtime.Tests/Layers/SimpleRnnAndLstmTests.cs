@@ -47,6 +47,17 @@ public class SimpleRnnAndLstmTests
     }
 
     [Fact]
+    public void Recurrent_kernel_starts_orthogonal()
+    {
+        Backend.SetRandomSeed(12);
+        var lstm = new LSTM(3);
+        lstm.EnsureBuilt([2, 2]);
+        using var k = lstm.CellLayer.RecurrentKernel.ToCpu();     // [3, 12]: orthonormal rows
+        using var gram = k.matmul(k.t());
+        Assert.True(gram.allclose(eye(3), atol: 1e-5), "K·Kᵀ is not the identity");
+    }
+
+    [Fact]
     public void SimpleRNN_matches_a_hand_computed_sequence()
     {
         var rnn = new SimpleRNN(2, returnSequences: true);
