@@ -11,7 +11,7 @@ namespace Layerwise.Formats;
 /// archive), brought to the form the registry reads, then turned into a model. What real Keras
 /// versions wrote differs; this is where those differences are absorbed, as Keras' own legacy loaders
 /// do: Keras 1 Sequential configs that are a bare list of layers and its key names (<c>output_dim</c>,
-/// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>, ...),
+/// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>, <c>inner_activation</c>, ...),
 /// Keras 3 dtype policies (<c>{"class_name": "DTypePolicy", ...}</c>) and <c>VarianceScaling</c>
 /// initializers. A Lambda layer anywhere in the config is refused before anything is built.
 /// </summary>
