@@ -11,6 +11,8 @@ public static class Activations
         ["linear"] = x => x.alias(),
         ["relu"] = x => F.relu(x),
         ["sigmoid"] = x => F.sigmoid(x),
+        // Keras 1/2 and tf.keras 2 (LSTM's old default): clip(0.2x + 0.5, 0, 1). Keras 3 redefined it as relu6(x + 3) / 6.
+        ["hard_sigmoid"] = x => x.mul(0.2).add(0.5).clamp(0.0, 1.0),
         ["tanh"] = x => x.tanh(),
         ["softmax"] = x => F.softmax(x, -1),
         ["elu"] = x => F.elu(x, 1.0),

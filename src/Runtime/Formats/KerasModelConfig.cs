@@ -12,7 +12,7 @@ namespace Layerwise.Formats;
 /// versions wrote differs; this is where those differences are absorbed, as Keras' own legacy loaders
 /// do: Keras 1 Sequential configs that are a bare list of layers and its key names (<c>output_dim</c>,
 /// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>,
-/// <c>filter_length</c>, <c>subsample_length</c>, ...),
+/// <c>filter_length</c>, <c>subsample_length</c>, <c>inner_activation</c>, ...),
 /// Keras 3 dtype policies (<c>{"class_name": "DTypePolicy", ...}</c>) and <c>VarianceScaling</c>
 /// initializers. A Lambda layer anywhere in the config is refused before anything is built.
 /// </summary>
@@ -146,9 +146,16 @@ internal static class KerasModelConfig
             config.Remove("dim_ordering");
         }
         if (config["input_dim"] is { } inputDim && !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
-            config["batch_input_shape"] = new JsonArray(null, inputDim.DeepClone());
+            config["batch_input_shape"] = className is not null && RecurrentClasses.Contains(className)
+                ? new JsonArray(null, config["input_length"]?.DeepClone(), inputDim.DeepClone())
+                : new JsonArray(null, inputDim.DeepClone());
+        if (className is not null && RecurrentClasses.Contains(className)) UpgradeKeras1Recurrent(config);
 
-        foreach (var key in new[] { "kernel_initializer", "bias_initializer" })
+        // tf.keras 2 writes BatchNormalization's axis as a list once built ([3]); the layer takes one axis.
+        if (className == "BatchNormalization" && config["axis"] is JsonArray { Count: 1 } axes)
+            config["axis"] = axes[0]?.DeepClone();
+
+        foreach (var key in new[] { "kernel_initializer", "recurrent_initializer", "bias_initializer" })
             if (config[key] is { } initializer) config[key] = UpgradeInitializer(initializer);
     }
 
@@ -172,6 +179,25 @@ internal static class KerasModelConfig
         if (inputDim is not null && inputLength is not null &&
             !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
             config["batch_input_shape"] = new JsonArray(null, inputLength.DeepClone(), inputDim.DeepClone());
+    }
+
+    static readonly HashSet<string> RecurrentClasses = new(StringComparer.Ordinal) { "SimpleRNN", "LSTM", "GRU" };
+
+    /// <summary>
+    /// Keras 1 recurrent keys (keras/legacy/interfaces.py): <c>inner_init</c>, <c>inner_activation</c>,
+    /// <c>dropout_W</c>/<c>dropout_U</c>, and <c>forget_bias_init</c> ("one" is <c>unit_forget_bias</c>).
+    /// <c>consume_less</c> only chose how Keras computed the gates; it is dropped.
+    /// </summary>
+    static void UpgradeKeras1Recurrent(JsonObject config)
+    {
+        Rename(config, "inner_init", "recurrent_initializer");
+        Rename(config, "inner_activation", "recurrent_activation");
+        Rename(config, "dropout_W", "dropout");
+        Rename(config, "dropout_U", "recurrent_dropout");
+        if (config["forget_bias_init"] is JsonValue forget && !config.ContainsKey("unit_forget_bias"))
+            config["unit_forget_bias"] = forget.TryGetValue<string>(out var init) && init == "one";
+        config.Remove("forget_bias_init");
+        config.Remove("consume_less");
     }
 
     static void Rename(JsonObject config, string oldKey, string newKey)

@@ -29,9 +29,10 @@ public abstract class Initializer
         "randomnormal" or "normal" => new RandomNormal(),
         "zeros" or "zero" => new Zeros(),
         "ones" or "one" => new Ones(),
+        "orthogonal" => new Orthogonal(),
         _ => throw new ArgumentException(
             $"Unknown initializer \"{name}\". Expected one of: glorot_uniform, glorot_normal, he_uniform, he_normal, " +
-            "random_uniform, random_normal, zeros, ones.", nameof(name)),
+            "random_uniform, random_normal, zeros, ones, orthogonal.", nameof(name)),
     };
 
     /// <summary>Keras' <c>compute_fans</c>: fan-in and fan-out of a kernel of this shape.</summary>

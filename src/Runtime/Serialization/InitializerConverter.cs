@@ -22,6 +22,7 @@ public static class InitializerConverter
             Zeros => ("Zeros", new JsonObject()),
             Ones => ("Ones", new JsonObject()),
             RandomUniform u => ("RandomUniform", new JsonObject { ["minval"] = u.Minval, ["maxval"] = u.Maxval, ["seed"] = null }),
+            Orthogonal o => ("Orthogonal", new JsonObject { ["gain"] = o.Gain, ["seed"] = null }),
             RandomNormal n => ("RandomNormal", new JsonObject { ["mean"] = n.Mean, ["stddev"] = n.Stddev, ["seed"] = null }),
             _ => throw new LayerwiseException($"Initializer {initializer.GetType().Name} (\"{initializer.Name}\") cannot be written to a config: " +
                                               "only Keras' built-in initializers are supported."),
@@ -49,6 +50,7 @@ public static class InitializerConverter
         {
             "RandomUniform" => new RandomUniform(reader.Optional("minval", ConfigValues.ReadDouble, -0.05), reader.Optional("maxval", ConfigValues.ReadDouble, 0.05)),
             "RandomNormal" => new RandomNormal(reader.Optional("mean", ConfigValues.ReadDouble, 0.0), reader.Optional("stddev", ConfigValues.ReadDouble, 0.05)),
+            "Orthogonal" => new Orthogonal(reader.Optional("gain", ConfigValues.ReadDouble, 1.0)),
             _ => Named(className, path),
         };
     }

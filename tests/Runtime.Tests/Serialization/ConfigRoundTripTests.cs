@@ -23,7 +23,9 @@ public class ConfigRoundTripTests
     static readonly string[] BuiltInCaseNames =
         ["dense", "dense_full", "dropout", "flatten", "activation", "input", "sequential", "sequential_input",
          "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax",
-         "conv1d", "conv1d_full", "elu", "leaky_relu"];
+         "conv1d", "conv1d_full", "elu", "leaky_relu",
+         "simple_rnn", "simple_rnn_full", "simple_rnn_cell", "lstm", "lstm_full", "lstm_cell",
+         "batch_normalization", "batch_normalization_full"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -48,6 +50,18 @@ public class ConfigRoundTripTests
                                     activation: "tanh", useBias: false, kernelInitializer: "he_uniform", inputShape: [6, 16]),
         "elu" => new ELU(alpha: 0.7),
         "leaky_relu" => new LeakyReLU(alpha: 0.5, inputShape: [3]),
+        "simple_rnn" => new SimpleRNN(4),
+        "simple_rnn_full" => new SimpleRNN(6, activation: "relu", useBias: false, kernelInitializer: "he_uniform", recurrentInitializer: new Orthogonal(0.5),
+                                           dropout: 0.2, recurrentDropout: 0.1, returnSequences: true, goBackwards: true, unroll: true, inputShape: [5, 3]),
+        "simple_rnn_cell" => new SimpleRNNCell(3, dropout: 0.25),
+        "lstm" => new LSTM(8),
+        "lstm_full" => new LSTM(5, activation: "relu", recurrentActivation: "hard_sigmoid", useBias: true, biasInitializer: "ones",
+                                unitForgetBias: false, dropout: 0.3, recurrentDropout: 0.2, returnSequences: true, goBackwards: true,
+                                inputShape: [7, 2], name: "encoder", trainable: false),
+        "lstm_cell" => new LSTMCell(4, recurrentActivation: "hard_sigmoid", unitForgetBias: false),
+        "batch_normalization" => new BatchNormalization(),
+        "batch_normalization_full" => new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false,
+                                                             movingVarianceInitializer: "zeros", inputShape: [3, 8, 8]),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
 

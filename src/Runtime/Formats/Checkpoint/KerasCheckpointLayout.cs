@@ -10,7 +10,8 @@ namespace Layerwise.Formats.Checkpoint;
 /// <list type="bullet">
 /// <item>root (the model) → itself as <c>root</c>, <c>layer_with_weights-k</c> (k-th layer that has weights) and <c>layer-i</c>
 /// (i-th layer), both naming the same node; a layer → its weights by name (<c>kernel</c>, <c>bias</c>),
-/// and its tracked sub-layers by their layer names;</item>
+/// its sub-layers held in fields by the field's Keras name (<c>cell</c>, as TensorFlow names them by
+/// attribute), other sub-layers by their layer names;</item>
 /// <item>weight values under <c>layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE</c>;</item>
 /// <item>root → <c>optimizer</c> when compiled; once it has stepped, its <c>iter</c> (int64) and
 /// hyperparameters (float32) as children, and one slot variable per (weight, slot):
@@ -79,12 +80,17 @@ internal sealed class KerasCheckpointLayout
                 graph.Nodes[node].Children.Add(new TrackableChild(id, variable.Name));
                 layout.Weights.Add(new WeightItem(key, variablePath, variable, id));
             }
+            // TensorFlow names a sub-layer held in an attribute by that attribute (an LSTM's "cell"); others by their layer name.
+            var fieldNames = new Dictionary<Layer, string>(ReferenceEqualityComparer.Instance);
+            foreach (var field in layer.TrackedFields)
+                if (field.Kind == TrackedFieldKind.Layer && field.Layer is { } held) fieldNames.TryAdd(held, field.Name);
             foreach (var sub in layer.SubLayers)
             {
                 int id = graph.Nodes.Count;
+                var childName = fieldNames.TryGetValue(sub, out var fieldName) ? fieldName : sub.Name;
                 graph.Nodes.Add(new TrackableNode { HasCheckpointValues = sub.Weights.Count > 0 });
-                graph.Nodes[node].Children.Add(new TrackableChild(id, sub.Name));
-                pending.Enqueue((sub, id, [.. path, sub.Name]));
+                graph.Nodes[node].Children.Add(new TrackableChild(id, childName));
+                pending.Enqueue((sub, id, [.. path, childName]));
             }
         }
         if (optimizer is not null && (optimizer.Iterations > 0 || optimizer.SlotVariables.Count > 0))

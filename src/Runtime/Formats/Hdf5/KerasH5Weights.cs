@@ -12,8 +12,8 @@ namespace Layerwise.Formats.Hdf5;
 /// (<c>dense/kernel:0</c>, ...) and one dataset per weight at that relative path.
 /// Reading follows Keras' <c>load_weights_from_hdf5_group</c>: the layers that have weights are
 /// matched in order, their weights in order, every shape checked; Keras 1 files (<c>dense_1_W:0</c>,
-/// Theano-ordered convolution kernels [out, in, h, w], Conv1D kernels with a unit axis) are converted
-/// as Keras' legacy loader does.
+/// Theano-ordered convolution kernels [out, in, h, w], Conv1D kernels with a unit axis, per-gate LSTM
+/// arrays) are converted as Keras' legacy loader does.
 /// </summary>
 internal static class KerasH5Weights
 {
@@ -77,6 +77,12 @@ internal static class KerasH5Weights
             var layer = modelLayers[i];
             var (fileName, layerGroup, weightNames) = fileLayers[i];
             var expected = layer.Weights;
+            if (weightNames.Length != expected.Count && Keras1LstmWeights.Applies(layer, weightNames))
+            {
+                var fused = Keras1LstmWeights.Read(input, layerGroup, weightNames, (LSTM)layer);
+                for (int k = 0; k < expected.Count; k++) staged.Add(expected[k], fused[k]);
+                continue;
+            }
             if (weightNames.Length != expected.Count)
                 throw input.Error(Hdf5Input.PathOf(layerGroup) + "@weight_names",
                     $"layer \"{fileName}\" has {weightNames.Length} weight(s) in the file ({string.Join(", ", weightNames)}) but layer \"{layer.Name}\" " +

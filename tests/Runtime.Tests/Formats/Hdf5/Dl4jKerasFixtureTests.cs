@@ -1,4 +1,3 @@
-using Layerwise.Formats;
 using Layerwise.Models;
 using TorchSharp;
 
@@ -36,12 +35,11 @@ public class Dl4jKerasFixtureTests
         Dl4jCase.AssertPredictions(Dl4jCase.LoadConfigAndWeights(folder, stem), folder, stem);
     }
 
-    /// <summary>A Keras 1.2.2 file (no backend attribute, Sequential config as a bare list, Keras 1 keys) is read up to its first layer the runtime lacks.</summary>
+    /// <summary>A Keras 1.2.2 file (no backend attribute, Sequential config as a bare list, Keras 1 keys, twelve per-gate LSTM arrays) gives Keras' predictions.</summary>
     [FixtureFact("dl4j/simple_lstm__simple_lstm_tf_keras_1/simple_lstm_tf_keras_1_model.h5")]
-    public void Keras1_bare_list_config_is_read_and_names_the_missing_layer()
+    public void Keras1_bare_list_config_with_LSTM_gives_Keras_predictions()
     {
-        var path = Fixtures.Get("dl4j/simple_lstm__simple_lstm_tf_keras_1/simple_lstm_tf_keras_1_model.h5");
-        var error = Assert.Throws<ModelFileException>(() => Model.Load(path));
-        Assert.Contains("Unknown layer: 'LSTM'", error.Message);
+        const string folder = "simple_lstm__simple_lstm_tf_keras_1", stem = "simple_lstm_tf_keras_1";
+        Dl4jCase.AssertPredictions(Dl4jCase.LoadWholeModel(folder, stem), folder, stem);
     }
 }

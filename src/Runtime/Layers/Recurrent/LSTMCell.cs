@@ -1,0 +1,89 @@
+using Layerwise.Initializers;
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>LSTMCell</c>. Weights in Keras 2/3's fused layout, gates in the order i, f, c, o:
+/// kernel [features, 4·units], recurrent_kernel [units, 4·units], bias [4·units]. A step computes
+/// <c>z = x · kernel + h · recurrent_kernel + bias</c>, <c>i, f, o = recurrent_activation(z_i, z_f, z_o)</c>,
+/// <c>c = f·c + i·activation(z_c)</c>, <c>h = o·activation(c)</c>. With <see cref="UnitForgetBias"/>
+/// the forget gate's bias starts at 1 (Jozefowicz et al.), as in Keras.
+/// </summary>
+[Layer(Module = "keras.layers")]
+public partial class LSTMCell : RecurrentCell
+{
+    readonly Func<Tensor, Tensor> activationFunction, recurrentActivationFunction;
+    Variable? kernel, recurrentKernel, bias;
+
+    public LSTMCell(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
+                    Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
+                    bool unitForgetBias = true, double dropout = 0.0, double recurrentDropout = 0.0, string? name = null, bool trainable = true)
+        : base(units, dropout, recurrentDropout, name, trainable)
+    {
+        Activation = Activations.Activations.Normalize(activation);
+        activationFunction = Activations.Activations.Get(Activation);
+        RecurrentActivation = Activations.Activations.Normalize(recurrentActivation);
+        recurrentActivationFunction = Activations.Activations.Get(RecurrentActivation);
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        UnitForgetBias = unitForgetBias;
+    }
+
+    public string Activation { get; }
+    public string RecurrentActivation { get; }
+    public bool UseBias { get; }
+    public Initializer KernelInitializer { get; }
+    public Initializer RecurrentInitializer { get; }
+    public Initializer BiasInitializer { get; }
+    public bool UnitForgetBias { get; }
+
+    public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    public Variable RecurrentKernel => recurrentKernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    public Variable? Bias => bias;
+
+    internal override int StateCount => 2;
+
+    protected override void Build(long[] inputShape)
+    {
+        long features = InputFeatures(inputShape);
+        kernel = AddWeight("kernel", [features, 4L * Units], KernelInitializer);
+        recurrentKernel = AddWeight("recurrent_kernel", [Units, 4L * Units], RecurrentInitializer);
+        if (UseBias)
+            bias = AddWeight("bias", [4L * Units], UnitForgetBias ? new ForgetGateOnes(BiasInitializer, Units) : BiasInitializer);
+    }
+
+    internal override Tensor ProjectInputs(Tensor inputs)
+    {
+        var product = inputs.matmul(Kernel.Value);
+        return bias is null ? product : product.add_(bias.Value);
+    }
+
+    internal override Tensor[] Step(Tensor projected, Tensor[] states, Tensor? recurrentMask)
+    {
+        var (h, c) = (states[0], states[1]);
+        if (recurrentMask is not null) h = h.mul(recurrentMask);
+        var gates = projected.add(h.matmul(RecurrentKernel.Value)).chunk(4, 1);
+        var i = recurrentActivationFunction(gates[0]);
+        var f = recurrentActivationFunction(gates[1]);
+        var candidate = activationFunction(gates[2]);
+        var o = recurrentActivationFunction(gates[3]);
+        var nextC = f.mul(c).add_(i.mul(candidate));
+        return [o.mul(activationFunction(nextC)), nextC];
+    }
+
+    /// <summary>Keras' unit_forget_bias: the bias initializer for i, c, o, and ones for the forget gate.</summary>
+    sealed class ForgetGateOnes(Initializer inner, int units) : Initializer
+    {
+        public override string Name => "unit_forget_bias";
+
+        public override Tensor Generate(long[] shape, Device device)
+        {
+            using var scope = NewDisposeScope();
+            var value = cat([inner.Generate([units], device), ones([units], ScalarType.Float32, device), inner.Generate([2L * units], device)], 0);
+            return scope.MoveToOuter(value);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>RNN</c> base of <see cref="SimpleRNN"/> and <see cref="LSTM"/>: runs its cell over inputs
+/// [batch, timesteps, features] from zero states, one step at a time with tensor ops (so autograd
+/// trains it), and returns the last output [batch, units] or, with <see cref="ReturnSequences"/>,
+/// every step's [batch, timesteps, units]. The weights belong to the cell, a sub-layer in the field
+/// <c>cell</c>: that is where Keras 3 (<c>layers/lstm/cell/vars/0</c>) and TensorFlow checkpoints
+/// (<c>layer_with_weights-0/cell/kernel</c>) keep them. The cell is named after its layer
+/// (<c>lstm_cell</c> for <c>lstm</c>, as tf.keras names it in .h5 files: <c>lstm/lstm_cell/kernel:0</c>),
+/// so weight paths stay unique and survive a save and load. Dropout masks are drawn once per sequence.
+/// </summary>
+public abstract class RecurrentLayer : Layer
+{
+    private protected RecurrentLayer(bool returnSequences, bool returnState, bool goBackwards, bool stateful, bool unroll,
+                                     long[]? inputShape, string? name, bool trainable)
+        : base(name, trainable, inputShape)
+    {
+        // A Keras layer with return_state returns a list [output, h, (c)]; a Layerwise layer returns one tensor.
+        if (returnState)
+            throw new ArgumentException($"{GetType().Name} \"{Name}\": return_state=true (outputs plus final states) is not supported; " +
+                                        "expected return_state=false.", nameof(returnState));
+        if (stateful)
+            throw new ArgumentException($"{GetType().Name} \"{Name}\": stateful=true (states carried across batches) is not supported; " +
+                                        "expected stateful=false.", nameof(stateful));
+        ReturnSequences = returnSequences;
+        ReturnState = returnState;
+        GoBackwards = goBackwards;
+        Stateful = stateful;
+        Unroll = unroll;
+    }
+
+    public bool ReturnSequences { get; }
+    public bool ReturnState { get; }
+    /// <summary>Processes the sequence last step first; with <see cref="ReturnSequences"/> the outputs stay in that order, as in Keras.</summary>
+    public bool GoBackwards { get; }
+    public bool Stateful { get; }
+    /// <summary>Accepted for Keras compatibility; the loop is the same either way.</summary>
+    public bool Unroll { get; }
+
+    /// <summary>The cell that holds the weights and computes one step.</summary>
+    protected abstract RecurrentCell Cell { get; }
+
+    protected override void Build(long[] inputShape)
+    {
+        if (inputShape.Length != 2 || inputShape[0] <= 0)
+            throw new IncompatibleShapeException(Name, "an input of rank 3 (batch, timesteps, features) with at least one step", [-1, .. inputShape]);
+        Cell.EnsureBuilt([inputShape[1]]);
+    }
+
+    /// <summary>Any number of time steps is accepted; the features must be those the layer was built for.</summary>
+    protected override void CheckInputShape(long[] batchShape)
+    {
+        long features = BuildInputShape![1];
+        if (batchShape.Length != 3 || batchShape[1] <= 0 || batchShape[2] != features)
+            throw new IncompatibleShapeException(Name, $"shape (None, None, {features}) with at least one time step", batchShape);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        using var scope = NewDisposeScope();
+        var cell = Cell;
+        long batch = inputs.shape[0], steps = inputs.shape[1];
+        var x = GoBackwards ? inputs.flip(1) : inputs;
+        if (training && cell.Dropout > 0) x = x.mul(DropoutMask([batch, 1, inputs.shape[2]], cell.Dropout, inputs));
+        var projected = cell.ProjectInputs(x);
+        var recurrentMask = training && cell.RecurrentDropout > 0 ? DropoutMask([batch, cell.Units], cell.RecurrentDropout, inputs) : null;
+        var states = Enumerable.Range(0, cell.StateCount).Select(_ => zeros([batch, cell.Units], inputs.dtype, inputs.device)).ToArray();
+        var outputs = new List<Tensor>();
+        for (long t = 0; t < steps; t++)
+        {
+            states = cell.Step(projected.select(1, t), states, recurrentMask);
+            if (ReturnSequences) outputs.Add(states[0]);
+        }
+        var result = ReturnSequences ? stack(outputs, 1) : states[0];
+        return scope.MoveToOuter(result);
+    }
+
+    /// <summary>Ones with a fraction <paramref name="rate"/> zeroed and the rest scaled by 1/(1-rate).</summary>
+    static Tensor DropoutMask(long[] shape, double rate, Tensor like) =>
+        F.dropout(ones(shape, like.dtype, like.device), rate, training: true);
+
+    public override long[] ComputeOutputShape(long[] inputShape) =>
+        ReturnSequences ? [inputShape[0], Cell.Units] : [Cell.Units];
+}
