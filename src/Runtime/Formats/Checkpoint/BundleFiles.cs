@@ -8,16 +8,34 @@ namespace Layerwise.Formats.Checkpoint;
 /// <item>new shards and index are written to temporary files beside the final ones and flushed to disk;</item>
 /// <item>the old index is renamed to <c>P.index.old</c>, then each old shard to <c>….old</c>;</item>
 /// <item>the new shards are renamed into place, then the new index (the commit point);</item>
-/// <item>the <c>.old</c> files are deleted.</item>
+/// <item>the <c>.old</c> files are removed: the index at once; a shard of
+/// <see cref="DeferDeletionFromBytes"/> or more is renamed to a fresh temporary name and deleted in
+/// the background (<see cref="DeferredDeletion"/>), so that the save does not wait while the file
+/// system frees the previous checkpoint's blocks.</item>
 /// </list>
 /// A reader that finds no <c>P.index</c> but a <c>P.index.old</c> knows a swap was cut short and
 /// reads the old index with its shards (<c>….old</c> where it exists, else the plain name, which
 /// then still holds old data: new shards are only renamed in after every old one has moved).
+/// Step 4 cannot weaken that: it starts after the commit point, when <c>P.index</c> names the new,
+/// complete bundle and no reader looks at <c>.old</c> files any more. A shard is renamed away from
+/// its <c>.old</c> name before its deletion is queued, because the next save may move the then
+/// current shard to that same <c>.old</c> name (step 2), and a late deletion by name would remove
+/// the fallback of a swap in progress; the fresh name is never reused. A process killed before the
+/// deletion ran leaves a temporary name, which the next save at the prefix deletes like any other
+/// leftover (<see cref="DeleteStaleTemps"/>).
 /// </summary>
 internal static class BundleFiles
 {
     public const string OldSuffix = ".old";
     const string TempMarker = ".tmp-";
+
+    /// <summary>
+    /// Files this large are deleted in the background; smaller ones at once (deleting one costs about
+    /// a millisecond, and the directory then holds only the bundle when the save returns). Settable
+    /// for the crash test's child process, which sets 0 so that its kills also land while deletions
+    /// are pending.
+    /// </summary>
+    internal static long DeferDeletionFromBytes { get; set; } = 4 << 20;
 
     public static string IndexPath(string prefix) => prefix + ".index";
 
@@ -76,7 +94,7 @@ internal static class BundleFiles
         {
             // A complete bundle is there: any .old files are leftovers of a finished swap.
             TryDelete(oldIndex);
-            foreach (var f in Directory.EnumerateFiles(dir, name + ".data-*" + OldSuffix)) TryDelete(f);
+            foreach (var f in Directory.EnumerateFiles(dir, name + ".data-*" + OldSuffix).ToList()) Discard(f);
             File.Move(index, oldIndex);
             foreach (var shard in Shards()) File.Move(shard, shard + OldSuffix);
         }
@@ -89,11 +107,30 @@ internal static class BundleFiles
         }
         foreach (var (temp, final) in newShards) File.Move(temp, final, overwrite: true);
         File.Move(newIndex, index, overwrite: true);
+        // Committed: from here on nothing reads the .old files.
         TryDelete(oldIndex);
-        foreach (var f in Directory.EnumerateFiles(dir, name + ".data-*" + OldSuffix)) TryDelete(f);
+        foreach (var f in Directory.EnumerateFiles(dir, name + ".data-*" + OldSuffix).ToList()) Discard(f);
     }
 
-    /// <summary>Deletes every file of the bundle at <paramref name="prefix"/> (for maxToKeep).</summary>
+    /// <summary>Removes a file that no reader needs: small ones now, large ones in the background under a fresh name.</summary>
+    static void Discard(string path)
+    {
+        try
+        {
+            if (new FileInfo(path).Length < DeferDeletionFromBytes)
+            {
+                File.Delete(path);
+                return;
+            }
+            var trash = TempPath(path);
+            File.Move(path, trash);
+            DeferredDeletion.Enqueue(trash);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Deletes every file of the bundle at <paramref name="prefix"/> (for maxToKeep); large data files go in the background, as in <see cref="Swap"/>.</summary>
     public static void Delete(string prefix)
     {
         var dir = DirectoryOf(prefix);
@@ -101,7 +138,7 @@ internal static class BundleFiles
         var name = Path.GetFileName(prefix);
         TryDelete(IndexPath(prefix));
         TryDelete(IndexPath(prefix) + OldSuffix);
-        foreach (var f in Directory.EnumerateFiles(dir, name + ".data-*")) TryDelete(f);
+        foreach (var f in Directory.EnumerateFiles(dir, name + ".data-*").ToList()) Discard(f);
     }
 
     static void TryDelete(string path)

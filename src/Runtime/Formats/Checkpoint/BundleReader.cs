@@ -202,16 +202,75 @@ public sealed class BundleReader : IDisposable
     /// <summary>
     /// Checks the CRC-32C of every tensor in <paramref name="keys"/>, on as many threads as there are
     /// cores, each reading through its own bounded buffer: nothing the size of a tensor is allocated.
+    /// Tensors are cut into pieces of <see cref="PieceBytes"/> whose CRCs are joined in order
+    /// (<see cref="Crc32C.Combine"/>), so that every core works to the end even when one tensor
+    /// holds most of the bytes.
     /// </summary>
     public void VerifyAll(IEnumerable<string> keys)
     {
-        var list = keys.ToList();
+        var list = keys.Distinct().ToList();
         foreach (var key in list) _ = Entry(key);
-        // Largest first, so that the threads finish together.
-        list.Sort((a, b) => entries[b].Size.CompareTo(entries[a].Size));
+        foreach (var key in list.Where(k => entries[k].DType == TensorDataType.String)) Verify(key);
+        var numeric = list.Where(k => entries[k].DType != TensorDataType.String).ToList();
+        var pieces = Pieces(numeric);
+        foreach (var piece in pieces) _ = Shard(piece.Entry.ShardId, piece.Key);
+        var crcs = new uint[pieces.Count];
+        RunParallel(pieces.Count, i =>
+        {
+            var (key, entry, start, length) = pieces[i];
+            var handle = Shard(entry.ShardId, key);
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(VerifyChunkBytes, Math.Max(1, length)));
+            try
+            {
+                uint crc = 0;
+                for (long done = 0; done < length;)
+                {
+                    var span = buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done));
+                    ReadExactly(handle, span, entry.Offset + start + done, key);
+                    crc = Crc32C.Extend(crc, span);
+                    done += span.Length;
+                }
+                crcs[i] = crc;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        });
+        // Pieces are in key order, each tensor's in file order: join them, then check in key order.
+        for (int i = 0; i < pieces.Count;)
+        {
+            var (key, entry, _, _) = pieces[i];
+            uint crc = 0;
+            for (; i < pieces.Count && pieces[i].Key == key; i++) crc = Crc32C.Combine(crc, crcs[i], pieces[i].Length);
+            CheckCrc(entry, key, crc);
+        }
+    }
+
+    /// <summary>Parallel passes cut tensors into pieces this large (one piece per work item).</summary>
+    const long PieceBytes = 16 << 20;
+
+    /// <summary>The byte ranges of <paramref name="keys"/>' tensors, each tensor's in order, at most <see cref="PieceBytes"/> long.</summary>
+    List<(string Key, BundleEntry Entry, long Start, long Length)> Pieces(IEnumerable<string> keys)
+    {
+        var pieces = new List<(string, BundleEntry, long, long)>();
+        foreach (var key in keys)
+        {
+            var entry = entries[key];
+            if (entry.Size == 0) pieces.Add((key, entry, 0, 0));
+            for (long start = 0; start < entry.Size; start += PieceBytes)
+                pieces.Add((key, entry, start, Math.Min(PieceBytes, entry.Size - start)));
+        }
+        return pieces;
+    }
+
+    /// <summary>Runs <paramref name="body"/> for 0..count-1 on as many threads as there are cores, taking one index at a time; rethrows the first failure as itself.</summary>
+    static void RunParallel(int count, Action<int> body)
+    {
         try
         {
-            Parallel.ForEach(list, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Verify);
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, body);
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -242,21 +301,48 @@ public sealed class BundleReader : IDisposable
     }
 
     /// <summary>
-    /// <see cref="ReadInto"/> for several tensors, on as many threads as there are cores (each
-    /// destination is written by one thread only). Call <see cref="VerifyAll"/> first.
+    /// <see cref="ReadInto"/> for several tensors, on as many threads as there are cores. Contiguous
+    /// CPU destinations are filled piece by piece (<see cref="PieceBytes"/>, each piece by one thread),
+    /// others whole. Call <see cref="VerifyAll"/> first.
     /// </summary>
     public void ReadAllInto(IReadOnlyList<(string Key, Tensor Destination)> targets)
     {
-        foreach (var (key, _) in targets) _ = Shard(Entry(key).ShardId, key);
-        var ordered = targets.OrderByDescending(t => entries[t.Key].Size).ToList();
-        try
+        var work = new List<(string Key, Tensor Destination, long Start, long Count)>();
+        foreach (var (key, destination) in targets)
         {
-            Parallel.ForEach(ordered, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t => ReadInto(t.Key, t.Destination));
+            var entry = Entry(key);
+            _ = Shard(entry.ShardId, key);
+            var type = TensorBytes.ScalarTypeOf(entry.DType);
+            if (destination.dtype != type || destination.numel() != entry.ElementCount)
+                throw new ArgumentException($"Tensor \"{key}\" is {TensorDataTypes.Name(entry.DType)} {ShapeText.Format(entry.Shape)}; " +
+                                            $"the destination is {destination.dtype} {ShapeText.Format(destination.shape)}.", nameof(targets));
+            long count = entry.ElementCount;
+            bool split = destination.device_type == TorchSharp.DeviceType.CPU && destination.is_contiguous();
+            long perPiece = split ? Math.Max(1, PieceBytes / destination.ElementSize) : Math.Max(1, count);
+            if (count == 0) work.Add((key, destination, 0, 0));
+            for (long start = 0; start < count; start += perPiece)
+                work.Add((key, destination, start, Math.Min(perPiece, count - start)));
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        RunParallel(work.Count, i =>
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+            var (key, destination, start, count) = work[i];
+            var entry = entries[key];
+            if (start == 0 && count == destination.numel())
+            {
+                ReadInto(key, destination);
+                return;
+            }
+            using var _ = no_grad();
+            using var flat = destination.detach().view(-1);
+            using var piece = flat.narrow(0, start, count);
+            var handle = Shard(entry.ShardId, key);
+            long offset = entry.Offset + start * destination.ElementSize;
+            TensorBytes.Fill(piece, ChunkBytes, chunk =>
+            {
+                ReadExactly(handle, chunk, offset, key);
+                offset += chunk.Length;
+            });
+        });
     }
 
     /// <summary>Reads a string tensor's elements, after checking the length checksum and the CRC-32C.</summary>

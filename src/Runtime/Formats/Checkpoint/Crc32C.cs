@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Layerwise.Formats.Checkpoint;
@@ -9,15 +10,19 @@ namespace Layerwise.Formats.Checkpoint;
 /// Computed with <see cref="BitOperations.Crc32C(uint, ulong)"/>: the BCL's hardware CRC-32C
 /// (SSE4.2 / ARMv8 CRC) with a software fallback, so no package is needed. (System.IO.Hashing has
 /// CRC-32C only from 11.0 on, which targets a newer .NET than this project.)
-/// The CRC instruction has a latency of about three cycles, so large inputs are cut into three
+/// The CRC instruction has a latency of about three cycles, so large inputs are cut into four
 /// parts whose CRCs run interleaved and are then joined with the GF(2) shift identity
 /// <c>crc(A‖B) = crc(A)·x^(8|B|) mod P ⊕ crc(B)</c> (the way zlib's <c>crc32_combine</c> works).
+/// Four parts read without bounds checks ran at 25 GB/s on this project's Zen 3 machine, against
+/// 15 GB/s for three parts through spans (the JIT could only drop the checks on one of them) and
+/// 18 GB/s for six (bench/CheckpointBench/README.md).
 /// </summary>
 internal static class Crc32C
 {
     const uint MaskDelta = 0xa282ead8;
     const uint Polynomial = 0x82f63b78; // reflected
-    const int InterleaveThreshold = 3 * 4096;
+    const int Streams = 4;
+    const int InterleaveThreshold = Streams * 4096;
 
     /// <summary>x^(2^k) mod P, k = 0..31, for <see cref="ShiftOperator"/>.</summary>
     static readonly uint[] PowersOfTwo = BuildPowers();
@@ -26,23 +31,28 @@ internal static class Crc32C
     public static uint Compute(ReadOnlySpan<byte> data) => Extend(0, data);
 
     /// <summary>The CRC-32C of the bytes whose CRC is <paramref name="crc"/> followed by <paramref name="data"/>.</summary>
+    // Fully optimized from the first call: through tiering, this loop stayed at ~18 GB/s instead of 25.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Extend(uint crc, ReadOnlySpan<byte> data)
     {
         if (data.Length < InterleaveThreshold) return ~Update(~crc, data);
-        int third = data.Length / 3 & ~7;
-        var a = MemoryMarshal.Cast<byte, ulong>(data[..third]);
-        var b = MemoryMarshal.Cast<byte, ulong>(data.Slice(third, third));
-        var c = MemoryMarshal.Cast<byte, ulong>(data.Slice(2 * third, third));
-        uint sa = ~crc, sb = uint.MaxValue, sc = uint.MaxValue;
-        for (int i = 0; i < a.Length; i++)
+        int part = data.Length / Streams & ~7;
+        int words = part / sizeof(ulong);
+        // Streams * part <= data.Length, so every read below is inside the span. Unaligned 8-byte
+        // loads are what MemoryMarshal.Cast<byte, ulong> gives too; x64 and ARM64 allow them.
+        ref ulong start = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetReference(data));
+        uint sa = ~crc, sb = uint.MaxValue, sc = uint.MaxValue, sd = uint.MaxValue;
+        for (int i = 0; i < words; i++)
         {
-            sa = BitOperations.Crc32C(sa, a[i]);
-            sb = BitOperations.Crc32C(sb, b[i]);
-            sc = BitOperations.Crc32C(sc, c[i]);
+            sa = BitOperations.Crc32C(sa, Unsafe.Add(ref start, i));
+            sb = BitOperations.Crc32C(sb, Unsafe.Add(ref start, i + words));
+            sc = BitOperations.Crc32C(sc, Unsafe.Add(ref start, i + 2 * words));
+            sd = BitOperations.Crc32C(sd, Unsafe.Add(ref start, i + 3 * words));
         }
-        sc = Update(sc, data[(3 * third)..]);
-        uint result = Combine(~sa, ~sb, third);
-        return Combine(result, ~sc, data.Length - 2 * third);
+        sd = Update(sd, data[(Streams * part)..]);
+        uint result = Combine(~sa, ~sb, part);
+        result = Combine(result, ~sc, part);
+        return Combine(result, ~sd, data.Length - 3 * part);
     }
 
     /// <summary>The CRC of A‖B from crc(A), crc(B) and |B|.</summary>

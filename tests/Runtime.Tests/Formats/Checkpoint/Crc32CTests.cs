@@ -29,6 +29,10 @@ public class Crc32CTests
     [InlineData(12287)]
     [InlineData(12288)]
     [InlineData(12289)]
+    [InlineData(16383)]
+    [InlineData(16384)]
+    [InlineData(16385)]
+    [InlineData(16391)]
     [InlineData(100_003)]
     [InlineData(1 << 20)]
     public void Interleaved_and_plain_paths_agree_with_the_definition(int length)
