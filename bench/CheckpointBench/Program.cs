@@ -45,6 +45,14 @@ var deletions = new List<double>();
 var peaks = new List<double>();
 try
 {
+    // One untimed warm-up of every operation, as BenchmarkDotNet would do: the first calls pay for
+    // JIT compilation and the thread pool's start-up (~40 ms on LoadWeights' first call), which
+    // is not what the ratio is about. Both sides get it.
+    PlainWrite(model, plain);
+    model.SaveWeights(prefix);
+    DeferredDeletion.WaitForPending();
+    PlainRead(fresh, plain);
+    fresh.LoadWeights(prefix);
     for (int round = 0; round < rounds; round++)
     {
         // Alternate which write goes first: the second one pays for the first one's freed blocks
