@@ -54,6 +54,28 @@ public class FunctionalConfigTests
         Assert.Equal("[null,4]", config["layers"]![0]!["config"]!["batch_input_shape"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData(FunctionalConfigForm.Keras2)]
+    [InlineData(FunctionalConfigForm.Keras3)]
+    public void A_layer_shared_at_two_depths_is_replayed_over_several_passes(FunctionalConfigForm form)
+    {
+        // shared(dense(shared(x))): the shared layer's second call reads a node created after its first.
+        var x = Keras.Input([3], name: "depth_in");
+        var shared = new Dense(3, activation: "tanh", name: "depth_shared");
+        var middle = new Dense(3, name: "depth_middle");
+        var model = new Functional(x, shared.Call(middle.Call(shared.Call(x))));
+        var json = ConfigJson.ToText(new JsonObject { ["class_name"] = "Functional", ["config"] = model.GetConfig(form) });
+
+        var restored = Assert.IsType<Functional>(Model.FromJson(json));
+        foreach (var (from, to) in model.Weights.Zip(restored.Weights)) to.Assign(from.Value);
+
+        Assert.Equal(["depth_in", "depth_shared", "depth_middle"], restored.Layers.Select(l => l.Name));
+        Assert.Equal(2, restored.Layers[1].InboundNodes.Count);
+        Assert.Equal(json, ConfigJson.ToText(new JsonObject { ["class_name"] = "Functional", ["config"] = restored.GetConfig(form) }));
+        using var input = randn([4, 3]);
+        Assert.True(model.Predict(input).eq(restored.Predict(input)).all().item<bool>());
+    }
+
     // tf.keras 2.8's model.to_json() for: img = Input((4,)); Dense(3, relu), Dense(3) on img; Add; Dense(2).
     const string TfKeras28Json = """
         {"class_name": "Functional", "config": {"name": "model", "layers": [
