@@ -36,21 +36,21 @@ internal static class KerasModelConfig
 
     /// <summary>
     /// Checks and upgrades a model config in place (see the class summary) and builds the model it
-    /// describes through <see cref="LayerRegistry"/>; the model is not built (no weights) yet.
+    /// describes through <see cref="LayerRegistry"/>; the model is not built (no weights) yet, except a
+    /// functional model, whose layers are built with its graph (with <paramref name="weightsFollow"/>,
+    /// as zeros, since the caller reads every weight next).
     /// </summary>
-    public static Model CreateModel(JsonObject modelConfig, string filePath, string objectPath)
+    public static Model CreateModel(JsonObject modelConfig, string filePath, string objectPath, bool weightsFollow = false)
     {
         RefuseLambdas(modelConfig, filePath, objectPath);
-        var className = modelConfig["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-        if (className is "Model" or "Functional")
-            throw new ModelFileException(filePath, objectPath,
-                $"the model is a Keras functional model (class \"{className}\"), a graph of layers; Layerwise loads Sequential models and " +
-                "registered [ModelConfig] models. Rebuild it as a Sequential model, or as a [ModelConfig] class, and save it again.");
         Upgrade(modelConfig);
         Layer created;
         try
         {
-            created = LayerRegistry.Deserialize(modelConfig, "model_config");
+            // A functional model builds its layers while its graph is replayed; when weights are read
+            // next, their initializers are skipped as ModelBuilding.Build skips them.
+            using (weightsFollow ? WeightInitialization.Skip() : null)
+                created = LayerRegistry.Deserialize(modelConfig, "model_config");
         }
         catch (LayerwiseException e) when (e is not ModelFileException)
         {
@@ -91,6 +91,13 @@ internal static class KerasModelConfig
         {
             obj["class_name"] = renamed;
             className = renamed;
+        }
+        // Keras 2.0 - 2.3 called functional models "Model"; from 2.4 on (and in Keras 3) they are "Functional".
+        if (className == "Model" && obj["config"] is JsonObject { } graphConfig && graphConfig.ContainsKey("input_layers"))
+        {
+            obj["class_name"] = "Functional";
+            obj.Remove("registered_name");
+            className = "Functional";
         }
         if (className == "Sequential" && obj["config"] is JsonArray bareList)
         {

@@ -27,6 +27,7 @@ internal static class ModelBuilding
     /// <summary>Builds the model when the config gives its input shape; false when it does not.</summary>
     public static bool BuildIfShapeKnown(Model model, JsonObject modelConfig, string filePath, string objectPath)
     {
+        if (model.Built) return true;   // a functional model is built with its graph
         var shape = (model as Sequential)?.InputShape
                     ?? ShapeAt(modelConfig["build_config"]?["input_shape"], filePath, objectPath + ".build_config.input_shape")
                     ?? ShapeAt(modelConfig["config"]?["build_input_shape"], filePath, objectPath + ".config.build_input_shape");

@@ -8,12 +8,12 @@ namespace Layerwise.Layers;
 
 /// <summary>
 /// A Keras layer: holds its weights, creates them in <see cref="Build"/> once the input shape is
-/// known, and computes its output in <see cref="Call"/>. Shapes passed around here are per-sample
+/// known, and computes its output in <see cref="Call(Tensor, bool)"/>. Shapes passed around here are per-sample
 /// (the batch dimension left out), as Keras' <c>input_shape</c> argument is.
 /// Mark subclasses <c>[Layer]</c> and <c>partial</c>: the generator then writes their config
 /// (<see cref="GetConfig"/>, a static <c>FromConfig</c>), their tracked fields and their registration.
 /// </summary>
-public abstract class Layer
+public abstract partial class Layer
 {
     readonly List<Variable> ownWeights = [];
     readonly List<Layer> subLayers = [];

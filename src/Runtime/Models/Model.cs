@@ -51,7 +51,7 @@ public abstract partial class Model : Layer
     }
 
     /// <summary>
-    /// Creates the weights of a subclassed model: runs <see cref="Layer.Call"/> once on a zero batch of
+    /// Creates the weights of a subclassed model: runs <see cref="Layer.Call(Tensor, bool)"/> once on a zero batch of
     /// one sample, so every sub-layer builds for the shape it actually receives (Keras builds
     /// subclassed models by calling them, too).
     /// </summary>
@@ -84,6 +84,7 @@ public abstract partial class Model : Layer
     Tensor PrepareInputs(Tensor x, Tensor? y, string argument)
     {
         ArgumentNullException.ThrowIfNull(x, argument);
+        CheckSingleInputAndOutput();
         if (x.dim() < 1 || x.shape[0] == 0)
             throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(x.shape)}.", argument);
         if (y is not null && (y.dim() < 1 || y.shape[0] != x.shape[0]))
@@ -95,6 +96,9 @@ public abstract partial class Model : Layer
         var floats = x.is_floating_point() ? x : x.to_type(ScalarType.Float32);
         return floats.device == Device ? floats : floats.to(Device);
     }
+
+    /// <summary>Fit, Evaluate and Predict take one input tensor and one target: a model with several inputs or outputs refuses them here.</summary>
+    private protected virtual void CheckSingleInputAndOutput() { }
 
     /// <summary>The input shape the model was declared with, if any (Sequential reads its first layer).</summary>
     private protected virtual long[]? DeclaredInputShapeOrFirstLayer() => DeclaredInputShape;

@@ -25,7 +25,7 @@ public class ConfigRoundTripTests
          "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax",
          "conv1d", "conv1d_full", "elu", "leaky_relu",
          "simple_rnn", "simple_rnn_full", "simple_rnn_cell", "lstm", "lstm_full", "lstm_cell",
-         "batch_normalization", "batch_normalization_full"];
+         "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -62,8 +62,32 @@ public class ConfigRoundTripTests
         "batch_normalization" => new BatchNormalization(),
         "batch_normalization_full" => new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false,
                                                              movingVarianceInitializer: "zeros", inputShape: [3, 8, 8]),
+        "add" => new Add(),
+        "concatenate" => new Concatenate(),
+        "concatenate_axis" => new Concatenate(axis: 2, name: "join_steps", trainable: false),
+        "functional" => FunctionalCase(),
+        "functional_shared" => SharedFunctionalCase(),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
+
+    static Functional FunctionalCase()
+    {
+        var inputs = Keras.Input([6]);
+        var hidden = new Dense(4, activation: "relu").Call(inputs);
+        var joined = new Concatenate().Call(hidden, new Dropout(0.5).Call(inputs));
+        return new Functional(inputs, new Dense(2).Call(joined));
+    }
+
+    /// <summary>Two inputs through one shared layer, two outputs: node indices 0 and 1 in the config.</summary>
+    static Functional SharedFunctionalCase()
+    {
+        var a = Keras.Input([3]);
+        var b = Keras.Input([3]);
+        var shared = new Dense(3);
+        var sa = shared.Call(a);
+        var sb = shared.Call(b);
+        return new Functional([a, b], [new Add().Call(sa, sb), sb], trainable: false);
+    }
 
     [Theory]
     [MemberData(nameof(BuiltInCases))]

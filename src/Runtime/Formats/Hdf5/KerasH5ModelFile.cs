@@ -20,7 +20,7 @@ internal static class KerasH5ModelFile
         file.Attributes["keras_version"] = KerasH5Weights.KerasVersion;
         file.Attributes["backend"] = "tensorflow";
         file.Attributes["layerwise_version"] = LayerwiseVersion;
-        file.Attributes["model_config"] = ModelConfigJson(model).ToJsonString();
+        file.Attributes["model_config"] = ModelConfigJson(model, FunctionalConfigForm.Keras2).ToJsonString();
         if (model.IsCompiled)
             file.Attributes["training_config"] = CompileConfig.WriteTrainingConfig(model.Optimizer!, model.Loss!, model.Metrics).ToJsonString();
         var weights = new H5Group();
@@ -44,10 +44,19 @@ internal static class KerasH5ModelFile
         AtomicFile.Write(path, temporary => file.Write(temporary));
     }
 
-    /// <summary><c>{class_name, config, ...}</c> of the model, with Keras 3's <c>build_config</c> (the input shape).</summary>
-    public static JsonObject ModelConfigJson(Model model)
+    /// <summary>
+    /// <c>{class_name, config, ...}</c> of the model, with Keras 3's <c>build_config</c> (the input shape); a
+    /// functional model's graph in the shape of <paramref name="form"/> (Keras 2 in .h5 files, which
+    /// tf.keras 2 reads; Keras 3 reads both), and no build_config, since its inputs give its shapes.
+    /// </summary>
+    public static JsonObject ModelConfigJson(Model model, FunctionalConfigForm form)
     {
         var config = LayerRegistry.Serialize(model);
+        if (model is Functional functional)
+        {
+            config["config"] = functional.GetConfig(form);
+            return config;
+        }
         if (model.BuildInputShape is { } shape)
             config["build_config"] = new JsonObject { ["input_shape"] = ConfigValues.WriteBatchShape(shape) };
         return config;
@@ -66,7 +75,7 @@ internal static class KerasH5ModelFile
         }
         var configText = input.ReadString(root, "model_config");
         var modelConfig = KerasModelConfig.Parse(configText, path, "/@model_config");
-        var model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config");
+        var model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config", weightsFollow: true);
         ModelBuilding.Build(model, modelConfig, path, "/@model_config");
 
         using var staged = new StagedWeights();

@@ -27,7 +27,7 @@ internal static class KerasSavedModel
 
     public static string ConfigJson(Model model)
     {
-        var config = KerasH5ModelFile.ModelConfigJson(model);
+        var config = KerasH5ModelFile.ModelConfigJson(model, FunctionalConfigForm.Keras3);
         if (model.IsCompiled)
             config["compile_config"] = CompileConfig.WriteCompileConfig(model.Optimizer!, model.Loss!, model.Metrics);
         return config.ToJsonString();
@@ -52,7 +52,7 @@ internal static class KerasSavedModel
     {
         var configPath = ConfigEntry;
         var config = KerasModelConfig.Parse(configJson, displayPath, configPath);
-        var model = KerasModelConfig.CreateModel(config, displayPath, configPath);
+        var model = KerasModelConfig.CreateModel(config, displayPath, configPath, weightsFollow: true);
         ModelBuilding.Build(model, config, displayPath, configPath);
 
         using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);

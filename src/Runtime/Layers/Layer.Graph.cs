@@ -1,0 +1,86 @@
+using Layerwise.Models;
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+public abstract partial class Layer
+{
+    /// <summary>
+    /// The calls of this layer on symbolic tensors, in order (Keras' <c>_inbound_nodes</c>): node
+    /// indices in configs and in <see cref="Model.Summary"/>'s "Connected to" count these.
+    /// </summary>
+    internal List<Node> InboundNodes { get; } = [];
+
+    /// <summary>
+    /// Keras' <c>layer(x)</c> on a symbolic tensor: records the call (a node of the graph a
+    /// <see cref="Functional"/> model is made of), builds the layer for the input's shape on its first
+    /// call (so its weights exist before any data is seen, as in Keras), and returns the symbolic
+    /// output with its shape. Calling a layer again on another tensor reuses its weights (a shared layer).
+    /// </summary>
+    /// <exception cref="IncompatibleShapeException">A built layer cannot take the input's shape.</exception>
+    public KerasTensor Call(KerasTensor input) => CallSymbolic([input]);
+
+    /// <summary>
+    /// As <see cref="Call(KerasTensor)"/>, for layers that take several inputs (Keras' <c>Add()([a, b])</c>
+    /// is <c>new Add().Call(a, b)</c>); a single-input layer accepts exactly one.
+    /// </summary>
+    public KerasTensor Call(params KerasTensor[] inputs) => CallSymbolic(inputs);
+
+    KerasTensor CallSymbolic(IReadOnlyList<KerasTensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0 || inputs.Any(t => t is null))
+            throw new ArgumentException($"Layer \"{Name}\" must be called on at least one symbolic tensor, none of them null.", nameof(inputs));
+        if (this is InputLayer)
+            throw new InvalidOperationException($"InputLayer \"{Name}\" cannot be called: use its tensor (Keras.Input(...)) as an input instead.");
+        if (this is Model)
+            throw new NotSupportedException(
+                $"Model \"{Name}\" cannot be called on symbolic tensors: using a model as a layer of a functional model is not supported yet. " +
+                "Call its layers on the tensors instead.");
+        var shapes = inputs.Select(t => t.Shape).ToList();
+        if (!Built) BuildForNode(shapes);
+        else CheckNodeInputShapes(shapes);
+        var node = new Node(this, [.. inputs], ComputeNodeOutputShape(shapes));
+        InboundNodes.Add(node);
+        return node.Output;
+    }
+
+    /// <summary>Builds the layer for the per-sample shapes of one call's inputs; single-input layers take one.</summary>
+    private protected virtual void BuildForNode(IReadOnlyList<long[]> inputShapes)
+    {
+        RequireOneInput(inputShapes.Count);
+        EnsureBuilt(inputShapes[0]);
+    }
+
+    /// <summary>Checks the shapes of a later call of a built layer (a shared layer), before any tensor math.</summary>
+    private protected virtual void CheckNodeInputShapes(IReadOnlyList<long[]> inputShapes)
+    {
+        RequireOneInput(inputShapes.Count);
+        CheckInputShape([1, .. inputShapes[0]]);
+    }
+
+    /// <summary>The per-sample output shape of one call; single-input layers take one input shape.</summary>
+    private protected virtual long[] ComputeNodeOutputShape(IReadOnlyList<long[]> inputShapes)
+    {
+        RequireOneInput(inputShapes.Count);
+        return ComputeOutputShape(inputShapes[0]);
+    }
+
+    /// <summary>Runs one node of a functional model on real tensors (shape checks and first build included).</summary>
+    private protected virtual Tensor InvokeNode(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        RequireOneInput(inputs.Count);
+        return Invoke(inputs[0], training);
+    }
+
+    internal Tensor InvokeGraphNode(IReadOnlyList<Tensor> inputs, bool training) => InvokeNode(inputs, training);
+
+    internal long[] GraphNodeOutputShape(IReadOnlyList<long[]> inputShapes) => ComputeNodeOutputShape(inputShapes);
+
+    void RequireOneInput(int count)
+    {
+        if (count != 1)
+            throw new ArgumentException($"Layer \"{Name}\" ({ClassName}) takes one input, but it was called on {count}; " +
+                                        "layers that combine several inputs are merge layers (Add, Concatenate).");
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text.Json.Nodes;
+using Layerwise.Layers;
+using Layerwise.Serialization;
+
+namespace Layerwise.Models;
+
+/// <summary>
+/// Rebuilds a functional model from its config as Keras' <c>functional_from_config</c> does: every
+/// layer is created first (through the registry only), then its <c>inbound_nodes</c> are replayed,
+/// pass after pass over the layers in config order, each node as soon as the nodes it reads exist
+/// (a layer shared at different depths needs several passes). A pass that makes no progress means a
+/// cycle or a reference to a node that never exists: an error, never a hang. Both node shapes are
+/// read: Keras 2's <c>[[name, node, tensor, {}], ...]</c> and Keras 3's
+/// <c>{"args": [...], "kwargs": {}}</c> with <c>__keras_tensor__</c> objects.
+/// </summary>
+internal static class FunctionalConfigReader
+{
+    const string Root = "Functional.config";
+
+    sealed record TensorReference(string Layer, int Node, int Tensor, string Path);
+
+    sealed class PendingLayer(string name, Layer layer, List<(JsonNode? Node, string Path)> nodes)
+    {
+        public string Name { get; } = name;
+        public Layer Layer { get; } = layer;
+        public List<(JsonNode? Node, string Path)> Nodes { get; } = nodes;
+    }
+
+    public static Functional Read(JsonObject config)
+    {
+        var name = ConfigValues.ReadNullableString(config["name"], Root + ".name");
+        bool trainable = config["trainable"] is null || ConfigValues.ReadBoolean(config["trainable"], Root + ".trainable");
+        if (config["layers"] is not JsonArray layerConfigs)
+            throw new ConfigException(Root + ".layers", $"expected the list of the model's layers; received {ConfigValues.Describe(config["layers"])}.");
+
+        var created = new Dictionary<string, Layer>(StringComparer.Ordinal);
+        var pending = new List<PendingLayer>();
+        for (int i = 0; i < layerConfigs.Count; i++)
+        {
+            var path = $"{Root}.layers[{i}]";
+            if (layerConfigs[i] is not JsonObject entry)
+                throw new ConfigException(path, $"expected a layer {{\"class_name\", \"config\", \"name\", \"inbound_nodes\"}}; received {ConfigValues.Describe(layerConfigs[i])}.");
+            var layerName = ConfigValues.ReadNullableString(entry["name"], path + ".name")
+                            ?? ConfigValues.ReadNullableString(entry["config"]?["name"], path + ".config.name")
+                            ?? throw new ConfigException(path + ".name", "expected the layer's name (inbound nodes refer to layers by name); the entry has none.");
+            if (created.ContainsKey(layerName))
+                throw new ConfigException(path + ".name", $"the layer name \"{layerName}\" appears twice; names must be unique in a functional model.");
+            var layer = LayerRegistry.Deserialize(entry, path);
+            created[layerName] = layer;
+            var nodes = entry["inbound_nodes"] switch
+            {
+                null => [],
+                JsonArray array => array.Select((n, k) => (n, $"{path}.inbound_nodes[{k}]")).ToList(),
+                var other => throw new ConfigException(path + ".inbound_nodes", $"expected a list of nodes; received {ConfigValues.Describe(other)}."),
+            };
+            pending.Add(new PendingLayer(layerName, layer, nodes));
+        }
+
+        ReplayNodes(pending, created);
+        var inputs = ReadTensors(config["input_layers"], Root + ".input_layers", created);
+        var outputs = ReadTensors(config["output_layers"], Root + ".output_layers", created);
+        foreach (var (input, k) in inputs.Select((t, k) => (t, k)))
+            if (input.Layer is not InputLayer)
+                throw new ConfigException($"{Root}.input_layers[{k}]", $"expected an InputLayer; \"{input.Layer.Name}\" is a {input.Layer.ClassName}.");
+        try
+        {
+            return new Functional(inputs, outputs, name, trainable);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException(Root, $"the graph it describes is not a valid model: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Calls each layer on its inbound nodes' tensors, in as many passes over the layers as the graph needs.</summary>
+    static void ReplayNodes(List<PendingLayer> pending, Dictionary<string, Layer> created)
+    {
+        while (pending.Any(p => p.Nodes.Count > 0))
+        {
+            bool progress = false;
+            foreach (var entry in pending)
+            {
+                while (entry.Nodes.Count > 0)
+                {
+                    var (nodeJson, path) = entry.Nodes[0];
+                    var references = ReadNodeInputs(nodeJson, path);
+                    var tensors = TryResolve(references, created);
+                    if (tensors is null) break;   // an input node is not created yet: a later pass
+                    try
+                    {
+                        entry.Layer.Call(tensors);
+                    }
+                    catch (Exception e) when (e is LayerwiseException or ArgumentException or InvalidOperationException or NotSupportedException)
+                    {
+                        throw new ConfigException(path, $"layer \"{entry.Name}\" ({entry.Layer.ClassName}) cannot be called on " +
+                                                        $"{string.Join(", ", tensors.Select(t => t.ToString()))}: {e.Message}", e);
+                    }
+                    entry.Nodes.RemoveAt(0);
+                    progress = true;
+                }
+            }
+            if (progress) continue;
+            var stuck = pending.First(p => p.Nodes.Count > 0);
+            var (stuckNode, stuckPath) = stuck.Nodes[0];
+            var missing = ReadNodeInputs(stuckNode, stuckPath).First(r => r.Node >= created[r.Layer].InboundNodes.Count);
+            throw new ConfigException(stuckPath,
+                $"layer \"{stuck.Name}\" reads node {missing.Node} of layer \"{missing.Layer}\", which is never created: the inbound_nodes form a cycle, " +
+                $"or refer to a node index the config does not define (layer \"{missing.Layer}\" has {created[missing.Layer].InboundNodes.Count} node(s) that can be built).");
+        }
+    }
+
+    /// <summary>The tensors a node reads, or null while one of them is not created yet; unknown layers are errors.</summary>
+    static KerasTensor[]? TryResolve(List<TensorReference> references, Dictionary<string, Layer> created)
+    {
+        var tensors = new KerasTensor[references.Count];
+        for (int i = 0; i < references.Count; i++)
+        {
+            var layer = Known(references[i], created);
+            if (references[i].Node >= layer.InboundNodes.Count) return null;
+            tensors[i] = layer.InboundNodes[references[i].Node].Output;
+        }
+        return tensors;
+    }
+
+    static Layer Known(TensorReference reference, Dictionary<string, Layer> created)
+    {
+        if (!created.TryGetValue(reference.Layer, out var layer))
+            throw new ConfigException(reference.Path,
+                $"unknown layer \"{reference.Layer}\": expected the name of a layer listed in {Root}.layers ({string.Join(", ", created.Keys.Select(k => $"\"{k}\""))}).");
+        if (reference.Tensor != 0)
+            throw new ConfigException(reference.Path, $"layer \"{reference.Layer}\" has one output, so the tensor index must be 0; received {reference.Tensor}.");
+        return layer;
+    }
+
+    /// <summary><c>input_layers</c>/<c>output_layers</c>: one <c>[name, node, tensor]</c> triple (Keras 3, one tensor) or a list of them.</summary>
+    static List<KerasTensor> ReadTensors(JsonNode? node, string path, Dictionary<string, Layer> created)
+    {
+        if (node is not JsonArray array || array.Count == 0)
+            throw new ConfigException(path, $"expected [layer name, node index, tensor index] or a non-empty list of those; received {ConfigValues.Describe(node)}.");
+        var references = IsTriple(array) ? [ReadTriple(array, path)] : array.Select((item, k) => ReadTriple(item, $"{path}[{k}]")).ToList();
+        var tensors = new List<KerasTensor>();
+        foreach (var reference in references)
+        {
+            var layer = Known(reference, created);
+            if (reference.Node >= layer.InboundNodes.Count)
+                throw new ConfigException(reference.Path, $"layer \"{reference.Layer}\" has {layer.InboundNodes.Count} node(s) in this model; node {reference.Node} does not exist.");
+            tensors.Add(layer.InboundNodes[reference.Node].Output);
+        }
+        return tensors;
+    }
+
+    static bool IsTriple(JsonArray array) => array.Count is 3 or 4 && array[0] is JsonValue v && v.TryGetValue<string>(out _);
+
+    static TensorReference ReadTriple(JsonNode? node, string path)
+    {
+        if (node is not JsonArray array || !IsTriple(array))
+            throw new ConfigException(path, $"expected [layer name, node index, tensor index]; received {ConfigValues.Describe(node)}.");
+        var layer = ConfigValues.ReadString(array[0], path + "[0]");
+        int nodeIndex = ConfigValues.ReadInt32(array[1], path + "[1]");
+        int tensorIndex = ConfigValues.ReadInt32(array[2], path + "[2]");
+        if (nodeIndex < 0 || tensorIndex < 0)
+            throw new ConfigException(path, $"node and tensor indices must not be negative; received {nodeIndex} and {tensorIndex}.");
+        if (array.Count == 4 && array[3] is not null && !(array[3] is JsonObject { Count: 0 }))
+            throw new ConfigException(path + "[3]", $"expected no call arguments ({{}}); received {ConfigValues.Describe(array[3])}. Layer calls with keyword arguments are not supported.");
+        return new TensorReference(layer, nodeIndex, tensorIndex, path);
+    }
+
+    /// <summary>The tensors one inbound node reads, in either Keras 2's or Keras 3's shape.</summary>
+    static List<TensorReference> ReadNodeInputs(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonArray keras2 when keras2.Count > 0:
+                return [.. keras2.Select((item, k) => ReadTriple(item, $"{path}[{k}]"))];
+            case JsonObject keras3 when keras3["args"] is JsonArray args:
+                CheckKwargs(keras3["kwargs"], path + ".kwargs");
+                if (args.Count != 1)
+                    throw new ConfigException(path + ".args", $"expected one argument (a tensor or a list of tensors); received {args.Count}.");
+                return args[0] is JsonArray list
+                    ? [.. list.Select((item, k) => ReadKerasTensor(item, $"{path}.args[0][{k}]"))]
+                    : [ReadKerasTensor(args[0], path + ".args[0]")];
+            default:
+                throw new ConfigException(path, "expected a node: a list of [layer name, node index, tensor index, {}] (Keras 2) or " +
+                                                $"{{\"args\": [...], \"kwargs\": {{}}}} (Keras 3); received {ConfigValues.Describe(node)}.");
+        }
+    }
+
+    static TensorReference ReadKerasTensor(JsonNode? node, string path)
+    {
+        if (node is JsonObject obj && obj["class_name"] is JsonValue c && c.TryGetValue<string>(out var className) && className == "__keras_tensor__"
+            && obj["config"]?["keras_history"] is { } history)
+            return ReadTriple(history, path + ".config.keras_history");
+        throw new ConfigException(path, $"expected a {{\"class_name\": \"__keras_tensor__\", \"config\": {{\"keras_history\": [...]}}}} object; received {ConfigValues.Describe(node)}.");
+    }
+
+    /// <summary>Keyword arguments change what a call computes; only an empty set (or training/mask left unset) is accepted.</summary>
+    static void CheckKwargs(JsonNode? kwargs, string path)
+    {
+        if (kwargs is null) return;
+        if (kwargs is not JsonObject obj)
+            throw new ConfigException(path, $"expected an object; received {ConfigValues.Describe(kwargs)}.");
+        foreach (var (key, value) in obj)
+            if (!(key is "training" or "mask" && value is null))
+                throw new ConfigException($"{path}.{key}", $"layer calls with keyword arguments are not supported; received {key}={ConfigValues.Describe(value)}.");
+    }
+}
