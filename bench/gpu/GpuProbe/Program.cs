@@ -1,7 +1,8 @@
 // Runs on the GPU machine (bench/gpu/run.sh): the tutorial training on CUDA and on CPU, a checkpoint
 // written from CUDA and loaded on CPU, and one-epoch training timings; writes a JSON report.
 // Usage: GpuProbe <output-dir> [device=cuda] [bench-samples=10000] [bench-epochs=3] [tutorial|large]
-// "large" instead times a wider MLP at batch 256 and a ~420 MB checkpoint (report_large.json).
+// "large" instead times a wider MLP at batch 256 and a ~420 MB checkpoint (report_large.json);
+// "layers" checks the recurrent, convolution, normalization and functional models (report_layers.json).
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +21,7 @@ int benchEpochs = args.Length > 3 ? int.Parse(args[3]) : 3;
 var mode = args.Length > 4 ? args[4] : "tutorial";
 Directory.CreateDirectory(outDir);
 var report = new JsonObject { ["started"] = DateTime.UtcNow.ToString("O") };
-void Save() => File.WriteAllText(Path.Combine(outDir, mode == "large" ? "report_large.json" : "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+void Save() => File.WriteAllText(Path.Combine(outDir, mode == "tutorial" ? "report.json" : $"report_{mode}.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 void Step(string name, Func<JsonNode> run)
 {
     Console.WriteLine($"== {name}");
@@ -50,6 +51,14 @@ var gpu = Backend.ParseDevice(deviceName);
 var data = Mnist.Load();
 var (xTrain, yTrain) = Mnist.Preprocess(data.TrainImages, data.TrainLabels, 1000);
 var (xTest, yTest) = Mnist.Preprocess(data.TestImages, data.TestLabels, 1000);
+
+if (mode == "layers")
+{
+    LayerSteps.Run(Step, gpu, outDir);
+    report["finished"] = DateTime.UtcNow.ToString("O");
+    Save();
+    return;
+}
 
 if (mode == "large")
 {
