@@ -12,6 +12,9 @@ namespace Layerwise.Analyzers;
 /// LW0002: such a layer put into a model (constructor argument or <c>Add</c>) that code of the same
 /// type saves with <c>Save(...)</c>: a local saved in the same method, or a field or property saved in
 /// any method of the type (reported where it is put in; this also covers types from other assemblies).
+/// For functional models, a layer called on a symbolic tensor (<c>layer.Call(x)</c>) in the method
+/// that creates a functional model counts as put into it: following which calls reach the model's
+/// outputs would need data flow, and a layer called there but left out of the graph is rare.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
@@ -53,6 +56,8 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
     {
         var puts = new List<(ISymbol Model, IOperation Layer)>();
         var saved = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var functionalModels = new List<(ISymbol Method, ISymbol Model)>();
+        var symbolicCalls = new List<(ISymbol Method, IOperation Layer)>();
         var gate = new object();
 
         start.RegisterOperationAction(c =>
@@ -62,9 +67,13 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
             var model = AssignedSymbol(creation);
             if (model is null) return;
             lock (gate)
+            {
                 foreach (var argument in creation.Arguments)
                     foreach (var layer in LayerExpressions(argument.Value))
                         puts.Add((model, layer));
+                if (creation.Constructor is { } constructor && constructor.Parameters.Any(p => IsSymbolicTensorType(p.Type)))
+                    functionalModels.Add((c.ContainingSymbol, model));
+            }
         }, OperationKind.ObjectCreation);
 
         start.RegisterOperationAction(c =>
@@ -73,6 +82,11 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
             var method = invocation.TargetMethod;
             var receiver = invocation.Instance
                 ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            if (method.Name == "Call" && invocation.Instance is { } calledLayer && types.IsLayer(Unwrap(calledLayer).Type) && IsSymbolicTensorType(method.ReturnType))
+            {
+                lock (gate) symbolicCalls.Add((c.ContainingSymbol, Unwrap(calledLayer)));
+                return;
+            }
             if (receiver is null || !types.IsModel(Unwrap(receiver).Type)) return;
             var model = ReferencedSymbol(Unwrap(receiver));
             if (model is null) return;
@@ -90,7 +104,10 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
         {
             lock (gate)
             {
-                foreach (var (model, layer) in puts)
+                foreach (var (method, model) in functionalModels)
+                    foreach (var (callMethod, layer) in symbolicCalls)
+                        if (SymbolEqualityComparer.Default.Equals(method, callMethod)) puts.Add((model, layer));
+                foreach (var (model, layer) in puts.Distinct())
                 {
                     if (!saved.Contains(model)) continue;
                     var type = layer.Type;
@@ -100,6 +117,14 @@ public sealed class RegistrationAnalyzer : DiagnosticAnalyzer
                 }
             }
         });
+    }
+
+    /// <summary><c>KerasTensor</c>, or a collection of them (a functional model's inputs and outputs).</summary>
+    static bool IsSymbolicTensorType(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol array) type = array.ElementType;
+        else if (type is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments.Length == 1) type = generic.TypeArguments[0];
+        return type.Name == "KerasTensor" && type.ContainingNamespace?.ToDisplayString() == "Layerwise.Layers";
     }
 
     static IOperation Unwrap(IOperation operation)

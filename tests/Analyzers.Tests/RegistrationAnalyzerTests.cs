@@ -87,6 +87,37 @@ public class RegistrationAnalyzerTests
     }
 
     [Fact]
+    public Task LW0002_fires_for_a_layer_called_into_a_saved_functional_model() => Verifier.AnalyzerAsync("""
+        public class {|LW0001:Custom|} : Layer { }
+        public static class Program
+        {
+            public static void Main()
+            {
+                var inputs = Layerwise.Keras.Input(shape: new long[] { 4 });
+                var hidden = {|LW0002:new Custom()|}.Call(inputs);
+                var reused = new Custom();
+                var outputs = new Dense(2).Call({|LW0002:reused|}.Call(hidden));
+                var model = new Functional(inputs, outputs);
+                model.Save("m.keras");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LW0002_does_not_fire_for_a_functional_model_that_is_not_saved() => Verifier.AnalyzerAsync("""
+        public class {|LW0001:Custom|} : Layer { }
+        public static class Program
+        {
+            public static void Main()
+            {
+                var inputs = Layerwise.Keras.Input(shape: new long[] { 4 });
+                var model = new Functional(inputs, new Custom().Call(inputs));
+                model.SaveWeights("w.weights.h5");
+            }
+        }
+        """);
+
+    [Fact]
     public Task LW0002_does_not_fire_when_the_model_is_not_saved_or_only_its_weights_are() => Verifier.AnalyzerAsync("""
         public class {|LW0001:Custom|} : Layer { }
         public static class Program

@@ -27,10 +27,12 @@ internal static class RuntimeStub
             [AttributeUsage(AttributeTargets.Constructor)] public sealed class ConfigConstructorAttribute : Attribute;
             [AttributeUsage(AttributeTargets.Field)] public sealed class NotTrackedAttribute : Attribute;
             [AttributeUsage(AttributeTargets.Class, Inherited = true)] public sealed class ConfigConverterAttribute(Type converterType) : Attribute { public Type ConverterType { get; } = converterType; }
+            public static class Keras { public static Layerwise.Layers.KerasTensor Input(long[] shape, string? name = null) => new Layerwise.Layers.KerasTensor(); }
         }
         namespace Layerwise.Layers
         {
             public sealed class Variable { internal Variable() { } public string Name => ""; }
+            public sealed class KerasTensor { internal KerasTensor() { } }
             public abstract class Layer
             {
                 protected Layer(string? name = null, bool trainable = true, long[]? inputShape = null) { Name = name ?? ""; Trainable = trainable; DeclaredInputShape = inputShape; }
@@ -40,6 +42,8 @@ internal static class RuntimeStub
                 public long[]? DeclaredInputShape { get; }
                 protected virtual void Build(long[] inputShape) { }
                 public virtual object Call(object inputs, bool training = false) => inputs;
+                public KerasTensor Call(KerasTensor input) => input;
+                public KerasTensor Call(params KerasTensor[] inputs) => inputs[0];
                 protected Variable AddWeight(string name, long[] shape, bool trainable = true) => new Variable();
                 protected internal T TrackLayer<T>(T layer) where T : Layer => layer;
             }
@@ -59,6 +63,11 @@ internal static class RuntimeStub
                 protected Model(string? name = null) : base(name) { }
                 public void Save(string path) { }
                 public void SaveWeights(string path) { }
+            }
+            public sealed class Functional : Model
+            {
+                public Functional(KerasTensor input, KerasTensor output, string? name = null) : base(name) { }
+                public Functional(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs, string? name = null) : base(name) { }
             }
             [ModelConfig(Module = "keras")]
             public partial class Sequential : Model
