@@ -158,6 +158,10 @@ internal static class KerasModelConfig
                 : new JsonArray(null, inputDim.DeepClone());
         if (className is not null && RecurrentClasses.Contains(className)) UpgradeKeras1Recurrent(config);
 
+        // reset_after appeared in Keras 2.1.6 (default false) and every later Keras writes it; a GRU
+        // config without it comes from Keras 1 or 2.0-2.1.5, whose GRU was the reset_after=false one.
+        if (className == "GRU" && !config.ContainsKey("reset_after")) config["reset_after"] = false;
+
         // tf.keras 2 writes BatchNormalization's axis as a list once built ([3]); the layer takes one axis.
         if (className == "BatchNormalization" && config["axis"] is JsonArray { Count: 1 } axes)
             config["axis"] = axes[0]?.DeepClone();

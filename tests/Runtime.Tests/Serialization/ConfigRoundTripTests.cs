@@ -25,6 +25,7 @@ public class ConfigRoundTripTests
          "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax",
          "conv1d", "conv1d_full", "elu", "leaky_relu",
          "simple_rnn", "simple_rnn_full", "simple_rnn_cell", "lstm", "lstm_full", "lstm_cell",
+         "gru", "gru_full", "gru_cell",
          "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
 
     static Layer BuiltIn(string which) => which switch
@@ -59,6 +60,11 @@ public class ConfigRoundTripTests
                                 unitForgetBias: false, dropout: 0.3, recurrentDropout: 0.2, returnSequences: true, goBackwards: true,
                                 inputShape: [7, 2], name: "encoder", trainable: false),
         "lstm_cell" => new LSTMCell(4, recurrentActivation: "hard_sigmoid", unitForgetBias: false),
+        "gru" => new GRU(3),
+        "gru_full" => new GRU(4, activation: "relu", recurrentActivation: "hard_sigmoid", useBias: true, biasInitializer: "ones",
+                              dropout: 0.1, recurrentDropout: 0.2, returnSequences: true, goBackwards: true, resetAfter: false,
+                              inputShape: [6, 2], name: "decoder", trainable: false),
+        "gru_cell" => new GRUCell(5, resetAfter: false, recurrentDropout: 0.5),
         "batch_normalization" => new BatchNormalization(),
         "batch_normalization_full" => new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false,
                                                              movingVarianceInitializer: "zeros", inputShape: [3, 8, 8]),
