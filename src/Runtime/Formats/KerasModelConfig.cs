@@ -128,7 +128,10 @@ internal static class KerasModelConfig
             config["dtype"] = policy["config"]?["name"]?.DeepClone() ?? "float32";
 
         // Keras 1 key names (keras/legacy/interfaces.py), where the new key is absent.
-        Rename(config, "output_dim", "units");
+        // Embedding's input_dim and output_dim are its own keys (vocabulary and vector sizes), and Keras 1's init its embeddings_initializer.
+        bool embedding = className == "Embedding";
+        if (embedding) Rename(config, "init", "embeddings_initializer");
+        else Rename(config, "output_dim", "units");
         Rename(config, "nb_filter", "filters");
         Rename(config, "init", "kernel_initializer");
         Rename(config, "bias", "use_bias");
@@ -152,7 +155,7 @@ internal static class KerasModelConfig
             config["data_format"] = dim == "th" ? "channels_first" : "channels_last";
             config.Remove("dim_ordering");
         }
-        if (config["input_dim"] is { } inputDim && !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
+        if (!embedding && config["input_dim"] is { } inputDim && !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
             config["batch_input_shape"] = className is not null && RecurrentClasses.Contains(className)
                 ? new JsonArray(null, config["input_length"]?.DeepClone(), inputDim.DeepClone())
                 : new JsonArray(null, inputDim.DeepClone());
@@ -166,7 +169,7 @@ internal static class KerasModelConfig
         if (className == "BatchNormalization" && config["axis"] is JsonArray { Count: 1 } axes)
             config["axis"] = axes[0]?.DeepClone();
 
-        foreach (var key in new[] { "kernel_initializer", "recurrent_initializer", "bias_initializer" })
+        foreach (var key in new[] { "kernel_initializer", "recurrent_initializer", "bias_initializer", "embeddings_initializer" })
             if (config[key] is { } initializer) config[key] = UpgradeInitializer(initializer);
     }
 

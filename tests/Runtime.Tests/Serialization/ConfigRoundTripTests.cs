@@ -25,7 +25,7 @@ public class ConfigRoundTripTests
          "conv2d", "conv2d_full", "max_pooling2d", "relu", "relu_capped", "softmax",
          "conv1d", "conv1d_full", "elu", "leaky_relu",
          "simple_rnn", "simple_rnn_full", "simple_rnn_cell", "lstm", "lstm_full", "lstm_cell",
-         "gru", "gru_full", "gru_cell",
+         "gru", "gru_full", "gru_cell", "embedding", "embedding_full",
          "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
 
     static Layer BuiltIn(string which) => which switch
@@ -65,6 +65,8 @@ public class ConfigRoundTripTests
                               dropout: 0.1, recurrentDropout: 0.2, returnSequences: true, goBackwards: true, resetAfter: false,
                               inputShape: [6, 2], name: "decoder", trainable: false),
         "gru_cell" => new GRUCell(5, resetAfter: false, recurrentDropout: 0.5),
+        "embedding" => new Embedding(100, 8),
+        "embedding_full" => new Embedding(50, 4, embeddingsInitializer: new RandomNormal(0, 0.1), inputLength: 7, name: "tokens", trainable: false),
         "batch_normalization" => new BatchNormalization(),
         "batch_normalization_full" => new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false,
                                                              movingVarianceInitializer: "zeros", inputShape: [3, 8, 8]),

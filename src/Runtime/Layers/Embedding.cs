@@ -1,0 +1,67 @@
+using Layerwise.Initializers;
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>Embedding</c>: each integer index in [0, input_dim) becomes row <c>index</c> of
+/// <c>embeddings</c> [input_dim, output_dim]; inputs [batch, ...] give [batch, ..., output_dim].
+/// <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> pass inputs as float32 tensors, so float indices are
+/// accepted and cast to integers, truncating as Keras 3's <c>ops.cast</c> does; float32 holds every
+/// integer up to 2^24 exactly, which bounds the vocabularies that survive that path. An index outside
+/// [0, input_dim) is an error here (TensorFlow's CPU kernel refuses it too; its GPU kernel returns zeros).
+/// <c>mask_zero=true</c> is refused: masks are not propagated to later layers.
+/// </summary>
+[Layer(Module = "keras.layers")]
+public partial class Embedding : Layer
+{
+    Variable? embeddings;
+
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, int? inputLength = null,
+                     long[]? inputShape = null, string? name = null, bool trainable = true)
+        // Keras 2 turns input_length into the input shape (input_length,) when no shape is given.
+        : base(name, trainable, inputShape ?? (inputLength is { } length ? [length] : null))
+    {
+        if (inputDim <= 0) throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, "Embedding needs a positive input_dim (the vocabulary size).");
+        if (outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(outputDim), outputDim, "Embedding needs a positive output_dim.");
+        if (inputLength is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength, "Embedding's input_length must be positive (or null).");
+        if (maskZero)
+            throw new ArgumentException($"Embedding \"{Name}\": mask_zero=true (masking padded steps in later layers) is not supported; " +
+                                        "expected mask_zero=false.", nameof(maskZero));
+        InputDim = inputDim;
+        OutputDim = outputDim;
+        EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
+        MaskZero = maskZero;
+        InputLength = inputLength;
+    }
+
+    public int InputDim { get; }
+    public int OutputDim { get; }
+    public Initializer EmbeddingsInitializer { get; }
+    public bool MaskZero { get; }
+    /// <summary>Keras 2's fixed sequence length (Keras 3 dropped the argument); null when not given.</summary>
+    public int? InputLength { get; }
+
+    public Variable Embeddings => embeddings ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+
+    protected override void Build(long[] inputShape) =>
+        embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer);
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        using var scope = NewDisposeScope();
+        var indices = inputs.dtype == ScalarType.Int64 ? inputs : inputs.to_type(ScalarType.Int64);
+        // Checked in managed code: an out-of-range index_select is a native error.
+        if (indices.numel() > 0)
+        {
+            long low = indices.min().item<long>(), high = indices.max().item<long>();
+            if (low < 0 || high >= InputDim)
+                throw new ArgumentOutOfRangeException(nameof(inputs), $"Embedding \"{Name}\": indices must be in [0, {InputDim}); received values from {low} to {high}.");
+        }
+        var rows = Embeddings.Value.index_select(0, indices.flatten());
+        return scope.MoveToOuter(rows.reshape([.. inputs.shape, OutputDim]));
+    }
+
+    public override long[] ComputeOutputShape(long[] inputShape) => [.. inputShape, OutputDim];
+}
