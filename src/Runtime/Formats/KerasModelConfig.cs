@@ -119,6 +119,14 @@ internal static class KerasModelConfig
         ["AtrousConvolution1D"] = "Conv1D",
         ["Convolution2D"] = "Conv2D",
         ["MaxPool2D"] = "MaxPooling2D",
+        // Keras' short aliases; Keras itself writes the long class names, other tools may not.
+        ["AvgPool2D"] = "AveragePooling2D",
+        ["MaxPool1D"] = "MaxPooling1D",
+        ["AvgPool1D"] = "AveragePooling1D",
+        ["GlobalAvgPool1D"] = "GlobalAveragePooling1D",
+        ["GlobalMaxPool1D"] = "GlobalMaxPooling1D",
+        ["GlobalAvgPool2D"] = "GlobalAveragePooling2D",
+        ["GlobalMaxPool2D"] = "GlobalMaxPooling2D",
     };
 
     static void UpgradeLayerConfig(string? className, JsonObject config)
@@ -144,6 +152,10 @@ internal static class KerasModelConfig
         // Keras 3 calls LeakyReLU's alpha negative_slope (and still reads alpha, which we write).
         if (className == "LeakyReLU") Rename(config, "negative_slope", "alpha");
         if (className == "Conv1D") UpgradeConv1DConfig(config);
+        // Keras 1's pool_length and stride (renamed above) were single numbers; Keras 2 writes one-element lists.
+        if (className is "MaxPooling1D" or "AveragePooling1D")
+            foreach (var key in new[] { "pool_size", "strides" })
+                if (config[key] is JsonValue single) config[key] = new JsonArray(single.DeepClone());
         if (config["nb_row"] is { } rows && config["nb_col"] is { } cols && !config.ContainsKey("kernel_size"))
         {
             config["kernel_size"] = new JsonArray(rows.DeepClone(), cols.DeepClone());

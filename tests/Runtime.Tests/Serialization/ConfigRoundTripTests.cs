@@ -26,6 +26,8 @@ public class ConfigRoundTripTests
          "conv1d", "conv1d_full", "elu", "leaky_relu",
          "simple_rnn", "simple_rnn_full", "simple_rnn_cell", "lstm", "lstm_full", "lstm_cell",
          "gru", "gru_full", "gru_cell", "embedding", "embedding_full",
+         "max_pooling1d", "average_pooling1d", "average_pooling2d", "global_average_pooling1d", "global_max_pooling1d",
+         "global_average_pooling2d", "global_max_pooling2d",
          "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
 
     static Layer BuiltIn(string which) => which switch
@@ -67,6 +69,13 @@ public class ConfigRoundTripTests
         "gru_cell" => new GRUCell(5, resetAfter: false, recurrentDropout: 0.5),
         "embedding" => new Embedding(100, 8),
         "embedding_full" => new Embedding(50, 4, embeddingsInitializer: new RandomNormal(0, 0.1), inputLength: 7, name: "tokens", trainable: false),
+        "max_pooling1d" => new MaxPooling1D([3], strides: [1], padding: "same", dataFormat: "channels_first"),
+        "average_pooling1d" => new AveragePooling1D(inputShape: [8, 2]),
+        "average_pooling2d" => new AveragePooling2D([2, 3], strides: [1, 2], padding: "same", dataFormat: "channels_first", name: "avg"),
+        "global_average_pooling1d" => new GlobalAveragePooling1D(),
+        "global_max_pooling1d" => new GlobalMaxPooling1D(dataFormat: "channels_first", keepdims: true),
+        "global_average_pooling2d" => new GlobalAveragePooling2D(keepdims: true, inputShape: [4, 4, 3]),
+        "global_max_pooling2d" => new GlobalMaxPooling2D(),
         "batch_normalization" => new BatchNormalization(),
         "batch_normalization_full" => new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false,
                                                              movingVarianceInitializer: "zeros", inputShape: [3, 8, 8]),

@@ -1,20 +1,15 @@
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Layerwise.Layers;
 
 /// <summary>
-/// Keras' <c>MaxPooling2D</c>: the maximum over windows of <see cref="PoolSize"/>, moved by
-/// <see cref="Strides"/> (the pool size by default); <c>same</c> padding ignores the border as
-/// TensorFlow does (pads with -inf, the odd pixel after); <c>channels_last</c> by default.
+/// Base of Keras' 2-D pooling layers (<see cref="MaxPooling2D"/>, <see cref="AveragePooling2D"/>):
+/// windows of <see cref="PoolSize"/> moved by <see cref="Strides"/> (the pool size by default),
+/// <c>valid</c> or <c>same</c> padding as TensorFlow computes it, <c>channels_last</c> by default.
 /// </summary>
-[Layer(Module = "keras.layers")]
-public partial class MaxPooling2D : Layer
+public abstract class Pooling2D : Layer
 {
-    static readonly int[] NoDilation = [1, 1];
-
-    public MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? dataFormat = null,
-                        long[]? inputShape = null, string? name = null, bool trainable = true)
+    private protected Pooling2D(int[]? poolSize, int[]? strides, string padding, string? dataFormat, long[]? inputShape, string? name, bool trainable)
         : base(name, trainable, inputShape)
     {
         PoolSize = ConvolutionArithmetic.Pair(poolSize, 2, nameof(poolSize));
@@ -30,6 +25,9 @@ public partial class MaxPooling2D : Layer
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <summary>The pooling of an NCHW tensor.</summary>
+    private protected abstract Tensor Pool(Tensor nchw);
+
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length != 3)
@@ -40,9 +38,7 @@ public partial class MaxPooling2D : Layer
     {
         using var scope = NewDisposeScope();
         var nchw = ChannelsLast ? inputs.permute(0, 3, 1, 2) : inputs;
-        if (Padding == "same")
-            nchw = ConvolutionArithmetic.PadSame(nchw, PoolSize, Strides, NoDilation, double.NegativeInfinity) ?? nchw;
-        var output = F.max_pool2d(nchw, [PoolSize[0], PoolSize[1]], [Strides[0], Strides[1]]);
+        var output = Pool(nchw);
         if (ChannelsLast) output = output.permute(0, 2, 3, 1);
         return scope.MoveToOuter(output.contiguous());
     }

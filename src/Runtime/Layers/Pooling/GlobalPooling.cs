@@ -1,0 +1,51 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Base of Keras' global pooling layers: reduces every spatial axis (the steps for 1-D, height and
+/// width for 2-D) of inputs <c>channels_last</c> (the default) or <c>channels_first</c>, leaving
+/// (batch, channels), or with <see cref="Keepdims"/> the reduced axes as ones, as Keras does.
+/// </summary>
+public abstract class GlobalPooling : Layer
+{
+    readonly int spatialRank;
+
+    private protected GlobalPooling(int spatialRank, string? dataFormat, bool keepdims, long[]? inputShape, string? name, bool trainable)
+        : base(name, trainable, inputShape)
+    {
+        this.spatialRank = spatialRank;
+        DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
+        Keepdims = keepdims;
+    }
+
+    public string DataFormat { get; }
+    public bool Keepdims { get; }
+
+    bool ChannelsLast => DataFormat == "channels_last";
+
+    /// <summary>The reduction (mean, max) over <paramref name="axes"/> of the batch.</summary>
+    private protected abstract Tensor Reduce(Tensor inputs, long[] axes, bool keepdims);
+
+    protected override void Build(long[] inputShape)
+    {
+        if (inputShape.Length != spatialRank + 1)
+            throw new IncompatibleShapeException(Name, $"an input of rank {spatialRank + 2} (batch, {(spatialRank == 1 ? "steps" : "height, width")}, channels)",
+                                                 [-1, .. inputShape]);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        long first = ChannelsLast ? 1 : 2;
+        long[] axes = [.. Enumerable.Range(0, spatialRank).Select(i => first + i)];
+        return Reduce(inputs, axes, Keepdims);
+    }
+
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        long channels = ChannelsLast ? inputShape[^1] : inputShape[0];
+        if (!Keepdims) return [channels];
+        var ones = Enumerable.Repeat(1L, spatialRank);
+        return ChannelsLast ? [.. ones, channels] : [channels, .. ones];
+    }
+}
