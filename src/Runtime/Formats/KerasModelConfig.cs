@@ -177,6 +177,16 @@ internal static class KerasModelConfig
         // config without it comes from Keras 1 or 2.0-2.1.5, whose GRU was the reset_after=false one.
         if (className == "GRU" && !config.ContainsKey("reset_after")) config["reset_after"] = false;
 
+        // Keras writes LayerNormalization's axis as a number until built, a list after; the layer takes a list.
+        if (className == "LayerNormalization")
+        {
+            if (config["axis"] is JsonValue axis) config["axis"] = new JsonArray(axis.DeepClone());
+            // Keras 3.1's rms_scaling skips the mean; computing the plain form instead would give other outputs.
+            if (config["rms_scaling"] is JsonValue rms && rms.TryGetValue<bool>(out var on) && on)
+                throw new ConfigException("LayerNormalization.config.rms_scaling",
+                    $"LayerNormalization \"{config["name"]}\" uses rms_scaling=true, which is not supported; expected rms_scaling=false.");
+        }
+
         // tf.keras 2 writes BatchNormalization's axis as a list once built ([3]); the layer takes one axis.
         if (className == "BatchNormalization" && config["axis"] is JsonArray { Count: 1 } axes)
             config["axis"] = axes[0]?.DeepClone();

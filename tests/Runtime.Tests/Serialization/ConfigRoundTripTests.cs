@@ -28,6 +28,7 @@ public class ConfigRoundTripTests
          "gru", "gru_full", "gru_cell", "embedding", "embedding_full",
          "max_pooling1d", "average_pooling1d", "average_pooling2d", "global_average_pooling1d", "global_max_pooling1d",
          "global_average_pooling2d", "global_max_pooling2d",
+         "reshape", "permute", "layer_normalization", "layer_normalization_full", "subtract", "multiply", "average", "maximum", "minimum",
          "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
 
     static Layer BuiltIn(string which) => which switch
@@ -76,6 +77,16 @@ public class ConfigRoundTripTests
         "global_max_pooling1d" => new GlobalMaxPooling1D(dataFormat: "channels_first", keepdims: true),
         "global_average_pooling2d" => new GlobalAveragePooling2D(keepdims: true, inputShape: [4, 4, 3]),
         "global_max_pooling2d" => new GlobalMaxPooling2D(),
+        "reshape" => new Reshape([-1, 4], inputShape: [8]),
+        "permute" => new Permute([3, 1, 2], name: "swap"),
+        "layer_normalization" => new LayerNormalization(),
+        "layer_normalization_full" => new LayerNormalization(axis: [1, 2], epsilon: 1e-6, center: false, scale: true,
+                                                             gammaInitializer: "zeros", inputShape: [3, 4], trainable: false),
+        "subtract" => new Subtract(),
+        "multiply" => new Multiply(name: "gate"),
+        "average" => new Average(),
+        "maximum" => new Maximum(trainable: false),
+        "minimum" => new Minimum(),
         "batch_normalization" => new BatchNormalization(),
         "batch_normalization_full" => new BatchNormalization(axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false,
                                                              movingVarianceInitializer: "zeros", inputShape: [3, 8, 8]),

@@ -1,0 +1,39 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>Reshape</c>: each sample takes <see cref="TargetShape"/> (the batch axis is kept and not
+/// listed); one entry may be -1, inferred from the sample's size as Keras does.
+/// </summary>
+[Layer(Module = "keras.layers")]
+public partial class Reshape : Layer
+{
+    public Reshape(int[] targetShape, long[]? inputShape = null, string? name = null, bool trainable = true)
+        : base(name, trainable, inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(targetShape);
+        if (targetShape.Any(d => d == 0 || d < -1) || targetShape.Count(d => d == -1) > 1)
+            throw new ArgumentException($"target_shape may hold positive sizes and at most one -1; received [{string.Join(", ", targetShape)}].", nameof(targetShape));
+        TargetShape = [.. targetShape];
+    }
+
+    public int[] TargetShape { get; }
+
+    protected override void Build(long[] inputShape) => ComputeOutputShape(inputShape);
+
+    public override Tensor Call(Tensor inputs, bool training = false) =>
+        inputs.reshape([inputs.shape[0], .. ComputeOutputShape([.. inputs.shape.Skip(1)])]);
+
+    /// <summary>The target shape with its -1 resolved; throws when the sizes do not match (Keras' "total size of new array must be unchanged").</summary>
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        long size = inputShape.Aggregate(1L, (a, b) => a * b);
+        long known = TargetShape.Where(d => d != -1).Aggregate(1L, (a, b) => a * b);
+        bool inferred = TargetShape.Contains(-1);
+        if (inferred ? known == 0 || size % known != 0 : known != size)
+            throw new IncompatibleShapeException(Name, $"an input of {(inferred ? "a multiple of " + known : known.ToString())} values per sample for target_shape " +
+                                                       $"({string.Join(", ", TargetShape)})", [-1, .. inputShape]);
+        return [.. TargetShape.Select(d => d == -1 ? size / known : d)];
+    }
+}
