@@ -1,5 +1,6 @@
 // The "layers" mode of the probe: the layers added after the first GPU run (Conv1D, SimpleRNN, LSTM,
-// BatchNormalization, functional models with Add/Concatenate) on CUDA. For each model: the same
+// BatchNormalization, functional models with Add/Concatenate) and those of the more-layers branch
+// (GRU, Embedding, pooling, Reshape/Permute/LayerNormalization, element-wise merges) on CUDA. For each model: the same
 // weights give the same predictions on CUDA and CPU; Fit on CUDA keeps every weight (and
 // BatchNormalization's moving statistics) on the device; a .keras and a .h5 saved from CUDA load on
 // CPU with bit-identical weights.
@@ -36,6 +37,43 @@ static class LayerSteps
             var merged = new Concatenate().Call(new Add().Call(a, b), inputs);
             return new Functional(inputs, new Dense(3).Call(merged));
         }, [16]));
+
+        // The more-layers branch: GRU, Embedding, 1-D/2-D/global pooling, Reshape/Permute/LayerNormalization, element-wise merges.
+        step("layers_gru", () => Check(gpu, outDir, "gru", () => new Sequential(
+            new GRU(16, returnSequences: true, dropout: 0.1, recurrentDropout: 0.1, inputShape: [20, 4]),
+            new GRU(8, resetAfter: false),
+            new Dense(3)), [20, 4]));
+        step("layers_embedding_pooling_1d", () => Check(gpu, outDir, "embedding", () => new Sequential(
+            new Embedding(50, 8, inputLength: 12),
+            new Conv1D(8, [3]),
+            new MaxPooling1D(padding: "same"),
+            new AveragePooling1D([2], strides: [1], padding: "same"),
+            new GlobalMaxPooling1D(),
+            new Dense(3)), [12], vocabulary: 50));
+        step("layers_cnn_average_global_pooling", () => Check(gpu, outDir, "pool2d", () => new Sequential(
+            new Conv2D(8, [3, 3], inputShape: [12, 12, 1]),
+            new AveragePooling2D(padding: "same"),
+            new GlobalAveragePooling2D(keepdims: true),
+            new GlobalMaxPooling2D(),
+            new Dense(3)), [12, 12, 1]));
+        step("layers_reshape_permute_layernorm", () => Check(gpu, outDir, "reshape", () => new Sequential(
+            new Dense(12, inputShape: [6]),
+            new LayerNormalization(),
+            new Reshape([-1, 3]),
+            new Permute([2, 1]),
+            new LayerNormalization(axis: [2, 1]),
+            new Flatten(),
+            new Dense(3)), [6]));
+        step("layers_functional_elementwise_merges", () => Check(gpu, outDir, "merges", () =>
+        {
+            var inputs = Keras.Input(shape: [16]);
+            var a = new Dense(8).Call(inputs);
+            var b = new Dense(8).Call(inputs);
+            var c = new Dense(8).Call(inputs);
+            var merged = new Concatenate().Call(new Subtract().Call(a, b), new Multiply().Call(a, b, c), new Average().Call(a, c),
+                                                new Maximum().Call(b, c), new Minimum().Call(a, b, c));
+            return new Functional(inputs, new Dense(3).Call(merged));
+        }, [16]));
     }
 
     static bool AllOn(Model model, DeviceType type) => model.Weights.All(w => w.Value.device_type == type);
@@ -46,10 +84,11 @@ static class LayerSteps
 
     static double MaxDiff(Tensor a, Tensor b) => (a.cpu() - b.cpu()).abs().max().item<float>();
 
-    static JsonNode Check(Device gpu, string outDir, string label, Func<Model> create, long[] sampleShape)
+    /// <param name="vocabulary">For an Embedding model: inputs are indices below it (as floats, the way Fit passes them).</param>
+    static JsonNode Check(Device gpu, string outDir, string label, Func<Model> create, long[] sampleShape, int vocabulary = 0)
     {
         Backend.SetRandomSeed(21);
-        var x = rand([256, .. sampleShape]);
+        var x = vocabulary > 0 ? randint(0, vocabulary, [256, .. sampleShape]).to_type(ScalarType.Float32) : rand([256, .. sampleShape]);
         var y = randint(0, 3, [256], ScalarType.Int64);
         var dir = Path.Combine(outDir, "layers_" + label);
         Directory.CreateDirectory(dir);
