@@ -13,7 +13,7 @@ namespace Layerwise.Formats.Hdf5;
 /// Reading follows Keras' <c>load_weights_from_hdf5_group</c>: the layers that have weights are
 /// matched in order, their weights in order, every shape checked; Keras 1 files (<c>dense_1_W:0</c>,
 /// Theano-ordered convolution kernels [out, in, h, w], Conv1D kernels with a unit axis, per-gate LSTM
-/// arrays) are converted as Keras' legacy loader does.
+/// and GRU arrays) are converted as Keras' legacy loader does.
 /// </summary>
 internal static class KerasH5Weights
 {
@@ -77,9 +77,9 @@ internal static class KerasH5Weights
             var layer = modelLayers[i];
             var (fileName, layerGroup, weightNames) = fileLayers[i];
             var expected = layer.Weights;
-            if (weightNames.Length != expected.Count && Keras1LstmWeights.Applies(layer, weightNames))
+            if (weightNames.Length != expected.Count && Keras1RecurrentWeights.Applies(layer, weightNames))
             {
-                var fused = Keras1LstmWeights.Read(input, layerGroup, weightNames, (LSTM)layer);
+                var fused = Keras1RecurrentWeights.Read(input, layerGroup, weightNames, layer);
                 for (int k = 0; k < expected.Count; k++) staged.Add(expected[k], fused[k]);
                 continue;
             }
