@@ -157,6 +157,30 @@ public class H5PyCrossCheckTests
     }
 
     [H5PyFact]
+    public void Gru_weights_read_in_h5py_under_tf_keras_and_Keras_3_names_and_shapes()
+    {
+        using var dir = new TempDirectory();
+        Backend.SetRandomSeed(23);
+        var model = new Sequential(new GRU(3, returnSequences: true, inputShape: [5, 4], name: "gru"), new GRU(2, resetAfter: false, name: "gru_old"), new Dense(1));
+        var h5 = dir.Combine("gru.h5");
+        model.Save(h5);
+        // tf.keras 2: <layer>/<layer>_cell/<weight>:0; reset_after's bias is (2, 3·units).
+        var weights = Read(h5).Where(l => l[0] == "W").ToList();
+        Assert.Equal(["gru/gru_cell/kernel:0", "gru/gru_cell/recurrent_kernel:0", "gru/gru_cell/bias:0",
+                      "gru_old/gru_old_cell/kernel:0", "gru_old/gru_old_cell/recurrent_kernel:0", "gru_old/gru_old_cell/bias:0"],
+                     weights.Take(6).Select(l => l[1]));
+        Assert.Equal(["4x9", "3x9", "2x9", "3x6", "2x6", "6"], weights.Take(6).Select(l => l[2]));
+        foreach (var (line, w) in weights.Zip(model.Weights)) AssertWeight(line, w.Value);
+
+        // Keras 3: layers/<class name in snake_case, numbered>/cell/vars/<i>.
+        var archive = dir.Combine("gru.keras");
+        model.Save(archive);
+        var byName = Read(archive).Where(l => l[0] == "W").ToDictionary(l => l[1]);
+        AssertWeight(byName["layers/gru/cell/vars/2"], model.Layers[0].Weights[2].Value);
+        AssertWeight(byName["layers/gru_1/cell/vars/0"], model.Layers[1].Weights[0].Value);
+    }
+
+    [H5PyFact]
     public void Long_name_lists_are_chunked_as_Keras_chunks_them_and_read_back_both_ways()
     {
         using var dir = new TempDirectory();
