@@ -128,6 +128,20 @@ public class GruTests
         Assert.True(want.allclose(actual.cpu(), atol: 1e-6), "GRU output differs from Keras' equations");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Recurrent_dropout_masks_h_in_the_blend_too_as_Keras_does(bool resetAfter)
+    {
+        var cell = new GRUCell(1, resetAfter: resetAfter, useBias: false);
+        cell.EnsureBuilt([1]);
+        cell.RecurrentKernel.Assign(tensor(new[] { 0.3f, -0.7f, 0.9f }, [1, 3]));
+        // Projected inputs z, r, h = 0.2, -0.1, 0.4; h = 5 dropped by a zero mask: Keras' h_tm1 * mask is 0 everywhere,
+        // so h' = (1 - σ(0.2))·tanh(0.4) = 0.171040, whatever the recurrent kernel holds.
+        var next = cell.Step(tensor(new[] { 0.2f, -0.1f, 0.4f }, [1, 3]), [full(1, 1, 5f)], zeros(1, 1));
+        Assert.Equal(0.171040f, next[0].item<float>(), 5);
+    }
+
     [Fact]
     public void GRUCell_runs_one_step_from_a_zero_state()
     {

@@ -65,8 +65,7 @@ public partial class GRUCell : RecurrentCell
 
     internal override Tensor[] Step(Tensor projected, Tensor[] states, Tensor? recurrentMask)
     {
-        var h = states[0];
-        var masked = recurrentMask is null ? h : h.mul(recurrentMask);
+        var masked = recurrentMask is null ? states[0] : states[0].mul(recurrentMask);
         var x = projected.chunk(3, 1);
         var u = RecurrentKernel.Value;
         Tensor z, candidate;
@@ -88,7 +87,8 @@ public partial class GRUCell : RecurrentCell
             var r = recurrentActivationFunction(x[1].add(zr[1]));
             candidate = activationFunction(x[2].add(r.mul(masked).matmul(u.narrow(1, 2 * n, n))));
         }
-        // h' = z·h + (1 − z)·candidate, written as candidate + z·(h − candidate).
-        return [candidate.add(z.mul(h.sub(candidate)))];
+        // h' = z·h + (1 − z)·candidate, written as candidate + z·(h − candidate). Keras (2.2+ and 3) applies
+        // the recurrent dropout mask to h itself, so the blend uses the masked h too.
+        return [candidate.add(z.mul(masked.sub(candidate)))];
     }
 }
