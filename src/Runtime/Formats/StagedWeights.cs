@@ -1,4 +1,5 @@
 using Layerwise.Layers;
+using Layerwise.Models;
 using static TorchSharp.torch;
 
 namespace Layerwise.Formats;
@@ -6,17 +7,63 @@ namespace Layerwise.Formats;
 /// <summary>
 /// Values read from a file, held until every one of them has been read and checked; only then are
 /// they copied into the model (<see cref="Apply"/>), so a bad file never leaves a half-loaded model.
+/// A model that a loader has just created (<see cref="ForNewModel"/>) is not staged: nobody else
+/// holds it, and a failed load throws it away, so its weights are read straight into their own
+/// memory, without a second full-size copy of them in memory or a copy afterwards.
 /// </summary>
 internal sealed class StagedWeights : IDisposable
 {
     readonly List<(Variable Variable, Tensor Value)> weights = [];
     readonly List<(Variable Variable, string Slot, Tensor Value)> slots = [];
+    readonly IReadOnlyList<Variable>? newModelWeights;
+    readonly HashSet<Variable> writtenInPlace = new(ReferenceEqualityComparer.Instance);
+
+    public StagedWeights() { }
+
+    StagedWeights(Model newModel) => newModelWeights = newModel.Weights;
+
+    /// <summary>
+    /// For a model the loader created (with <see cref="WeightInitialization.Skip"/>): weights are
+    /// read in place, and <see cref="Apply"/> zeroes any weight the file did not give, since skipped
+    /// initialization leaves them unset.
+    /// </summary>
+    public static StagedWeights ForNewModel(Model model) => new(model);
 
     public long? Iterations { get; set; }
 
-    public int Count => weights.Count;
+    public int Count => weights.Count + writtenInPlace.Count;
 
     public void Add(Variable variable, Tensor value) => weights.Add((variable, value));
+
+    /// <summary>
+    /// Reads the value of <paramref name="variable"/> with <paramref name="read"/>, which fills a
+    /// contiguous CPU float32 tensor of the variable's shape: the variable's own memory when it
+    /// belongs to a new model and lives on the CPU, else a staging tensor applied later.
+    /// </summary>
+    public void Read(Variable variable, Action<Tensor> read)
+    {
+        if (newModelWeights is not null && IsReadableInPlace(variable.Value))
+        {
+            // a detached alias of the same memory: writing into it is no operation autograd records
+            using (var memory = variable.Value.detach()) read(memory);
+            writtenInPlace.Add(variable);
+            return;
+        }
+        var value = empty(variable.Shape, ScalarType.Float32);
+        try
+        {
+            read(value);
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
+        }
+        Add(variable, value);
+    }
+
+    static bool IsReadableInPlace(Tensor value) =>
+        value.device_type == TorchSharp.DeviceType.CPU && value.dtype == ScalarType.Float32 && value.is_contiguous();
 
     public void AddSlot(Variable variable, string slot, Tensor value) => slots.Add((variable, slot, value));
 
@@ -25,6 +72,12 @@ internal sealed class StagedWeights : IDisposable
     {
         using var _ = no_grad();
         foreach (var (variable, value) in weights) variable.Assign(value);
+        if (newModelWeights is not null)
+        {
+            var staged = new HashSet<Variable>(weights.Select(w => w.Variable), ReferenceEqualityComparer.Instance);
+            foreach (var variable in newModelWeights)
+                if (!writtenInPlace.Contains(variable) && !staged.Contains(variable)) variable.Value.zero_();
+        }
         if (optimizer is null) return;
         foreach (var (variable, slot, value) in slots)
         {

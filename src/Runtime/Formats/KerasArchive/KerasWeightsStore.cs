@@ -150,7 +150,7 @@ internal static class KerasWeightsStore
                 var (dataset, shape) = input.FloatDataset(group, name);
                 if (!shape.SequenceEqual(own[i].Shape))
                     throw input.Error($"/{varsPath}/{name}", $"weight \"{own[i].Path}\" has shape {ShapeText.Format(own[i].Shape)} in the model, but this dataset has shape {ShapeText.Format(shape)}.");
-                staged.Add(own[i], input.ReadFloats(dataset, shape, $"/{varsPath}/{name}"));
+                staged.Read(own[i], value => input.ReadFloats(dataset, value, $"/{varsPath}/{name}"));
             }
         }
     }
