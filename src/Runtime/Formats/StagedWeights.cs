@@ -8,8 +8,8 @@ namespace Layerwise.Formats;
 /// Values read from a file, held until every one of them has been read and checked; only then are
 /// they copied into the model (<see cref="Apply"/>), so a bad file never leaves a half-loaded model.
 /// A model that a loader has just created (<see cref="ForNewModel"/>) is not staged: nobody else
-/// holds it, and a failed load throws it away, so its weights are read straight into their own
-/// memory, without a second full-size copy of them in memory or a copy afterwards.
+/// holds it, and a failed load throws it away, so its weights and optimizer slots are read straight
+/// into their own memory, without a second full-size copy of them in memory or a copy afterwards.
 /// </summary>
 internal sealed class StagedWeights : IDisposable
 {
@@ -17,6 +17,7 @@ internal sealed class StagedWeights : IDisposable
     readonly List<(Variable Variable, string Slot, Tensor Value)> slots = [];
     readonly IReadOnlyList<Variable>? newModelWeights;
     readonly HashSet<Variable> writtenInPlace = new(ReferenceEqualityComparer.Instance);
+    Training.Optimizers.Optimizer? slotsCreatedIn;
 
     public StagedWeights() { }
 
@@ -49,25 +50,52 @@ internal sealed class StagedWeights : IDisposable
             writtenInPlace.Add(variable);
             return;
         }
+        Add(variable, ReadNew(variable, read));
+    }
+
+    static Tensor ReadNew(Variable variable, Action<Tensor> read)
+    {
         var value = empty(variable.Shape, ScalarType.Float32);
         try
         {
             read(value);
+            return value;
         }
         catch
         {
             value.Dispose();
             throw;
         }
-        Add(variable, value);
     }
 
     static bool IsReadableInPlace(Tensor value) =>
         value.device_type == TorchSharp.DeviceType.CPU && value.dtype == ScalarType.Float32 && value.is_contiguous();
 
-    public void AddSlot(Variable variable, string slot, Tensor value) => slots.Add((variable, slot, value));
+    /// <summary>
+    /// Reads the optimizer slot <paramref name="slot"/> of <paramref name="variable"/> with
+    /// <paramref name="read"/>, as <see cref="Read"/> does: for a new model straight into the slot
+    /// <paramref name="optimizer"/> creates for it (dropped again by <c>Apply(null)</c> when the
+    /// loader finds the optimizer state unusable), else into a staging tensor.
+    /// </summary>
+    public void ReadSlot(Training.Optimizers.Optimizer optimizer, Variable variable, string slot, Action<Tensor> read)
+    {
+        if (newModelWeights is not null)
+        {
+            slotsCreatedIn = optimizer;
+            var target = optimizer.GetSlot(variable, slot);
+            if (IsReadableInPlace(target))
+            {
+                using (var memory = target.detach()) read(memory);
+                return;
+            }
+        }
+        slots.Add((variable, slot, ReadNew(variable, read)));
+    }
 
-    /// <summary>Copies the staged values into the variables (and optimizer slots, when one is given).</summary>
+    /// <summary>
+    /// Copies the staged values into the variables, and into the optimizer's slots when one is given;
+    /// without one, slots read in place are dropped, so the model starts with a fresh optimizer.
+    /// </summary>
     public void Apply(Training.Optimizers.Optimizer? optimizer)
     {
         using var _ = no_grad();
@@ -78,7 +106,11 @@ internal sealed class StagedWeights : IDisposable
             foreach (var variable in newModelWeights)
                 if (!writtenInPlace.Contains(variable) && !staged.Contains(variable)) variable.Value.zero_();
         }
-        if (optimizer is null) return;
+        if (optimizer is null)
+        {
+            slotsCreatedIn?.ClearSlots();
+            return;
+        }
         foreach (var (variable, slot, value) in slots)
         {
             var target = optimizer.GetSlot(variable, slot);

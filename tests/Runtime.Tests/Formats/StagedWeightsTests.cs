@@ -1,6 +1,8 @@
 using Layerwise.Formats;
+using Layerwise.Formats.Hdf5;
 using Layerwise.Layers;
 using Layerwise.Models;
+using PureHDF;
 using static TorchSharp.torch;
 
 namespace Layerwise.Tests.Formats;
@@ -55,5 +57,48 @@ public class StagedWeightsTests
         var values = TutorialModel.WeightValues(model);
         Assert.All(values[0], v => Assert.Equal(7f, v));
         Assert.All(values[1], v => Assert.Equal(0f, v));
+    }
+
+    static Sequential Trained(int secondUnits)
+    {
+        var model = new Sequential(new Dense(3, inputShape: [4], name: "first"), new Dense(secondUnits, name: "second"));
+        model.Compile("adam", "mse");
+        model.Fit(ones(8, 4), ones(8, secondUnits), batchSize: 8, epochs: 1, verbose: 0);
+        return model;
+    }
+
+    [Fact]
+    public void Optimizer_state_found_unusable_after_some_slots_were_read_leaves_a_fresh_optimizer()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("mixed.h5");
+        var model = Trained(secondUnits: 2);
+        var other = Trained(secondUnits: 5);   // same names; "second"'s slots have another shape, and come after "first"'s
+        var file = new H5File();
+        file.Attributes["model_config"] = KerasH5ModelFile.ModelConfigJson(model, FunctionalConfigForm.Keras2).ToJsonString();
+        file.Attributes["training_config"] = Layerwise.Serialization.CompileConfig.WriteTrainingConfig(model.Optimizer!, model.Loss!, model.Metrics).ToJsonString();
+        var weights = new H5Group();
+        KerasH5Weights.Write(model, weights);
+        file["model_weights"] = weights;
+        var optimizerGroup = new H5Group();
+        KerasH5OptimizerWeights.Write(other, other.Optimizer!, optimizerGroup);
+        file["optimizer_weights"] = optimizerGroup;
+        file.Write(path);
+
+        var output = new StringWriter();
+        var previous = Output.Writer;
+        Output.Writer = output;
+        try
+        {
+            var loaded = Model.Load(path);
+            Assert.Contains("WARNING: the optimizer state", output.ToString());
+            Assert.Empty(loaded.Optimizer!.SlotVariables);
+            Assert.Equal(0, loaded.Optimizer.Iterations);
+            Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
+        }
+        finally
+        {
+            Output.Writer = previous;
+        }
     }
 }

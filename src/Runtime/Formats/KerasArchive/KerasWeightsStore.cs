@@ -172,7 +172,7 @@ internal static class KerasWeightsStore
             var (dataset, shape) = input.FloatDataset(group, name);
             if (!shape.SequenceEqual(values[i].Variable.Shape))
                 return $"optimizer variable {name} has shape {ShapeText.Format(shape)} but weight \"{values[i].Variable.Path}\" has shape {ShapeText.Format(values[i].Variable.Shape)}";
-            staged.AddSlot(values[i].Variable, values[i].Slot, input.ReadFloats(dataset, shape, "/optimizer/vars/" + name));
+            staged.ReadSlot(optimizer, values[i].Variable, values[i].Slot, value => input.ReadFloats(dataset, value, "/optimizer/vars/" + name));
         }
         return null;
     }
