@@ -3,7 +3,9 @@
 // Baseline: every weight's bytes written to one file with FileStream (flushed to disk, as the save is),
 // then read back into the existing tensors. Layerwise: Model.Save("m.h5") (write beside, flush,
 // rename) and Model.Load("m.h5") (parse config, build the model, read and check every weight,
-// compile). Medians of alternating rounds; throughput = weight bytes / time.
+// compile). Medians of alternating rounds; throughput = weight bytes / time. Then one Load in a fresh
+// child process: its time includes JIT and first-touch page faults of fresh memory (which the rounds,
+// reusing freed memory, hide), and its peak memory (VmHWM) is what Load adds on top of the process.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -12,6 +14,12 @@ using Layerwise.Layers;
 using Layerwise.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+
+if (args.Length == 2 && args[0] == "--load-once")
+{
+    LoadOnce(args[1]);
+    return;
+}
 
 int megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
 int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
@@ -53,8 +61,40 @@ foreach (var (name, baseline) in new[] { ("raw write", "raw write"), ("h5 save",
     double median = Median(timings[name]);
     Console.WriteLine($"| {name} | {median:F0} | {bytes / 1e6 / (median / 1000):F0} | {median / Median(timings[baseline]):F2} |");
 }
+Console.WriteLine();
+Console.WriteLine(LoadInFreshProcess(h5Path, bytes));
 File.Delete(rawPath);
 File.Delete(h5Path);
+
+// One Load in a new process (this program with --load-once), so that nothing is warm or reused.
+static string LoadInFreshProcess(string h5Path, long weightBytes)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+    // under `dotnet FormatsBench.dll` this process is the dotnet host: give it the program again
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+    start.ArgumentList.Add("--load-once");
+    start.ArgumentList.Add(h5Path);
+    using var child = Process.Start(start)!;
+    var fields = child.StandardOutput.ReadToEnd().Trim().Split(' ');
+    child.WaitForExit();
+    double ms = double.Parse(fields[0], CultureInfo.InvariantCulture), peakKb = double.Parse(fields[1], CultureInfo.InvariantCulture);
+    return $"first Load in a fresh process: {ms:F0} ms; peak memory it added: {peakKb / 1024:F0} MiB = {peakKb * 1024 / weightBytes:F2} x the weights";
+}
+
+static void LoadOnce(string path)
+{
+    torch.set_num_threads(1);
+    long before = StatusKb("VmRSS");
+    var watch = Stopwatch.StartNew();
+    var model = Model.Load(path);
+    double ms = watch.Elapsed.TotalMilliseconds;
+    Console.WriteLine(FormattableString.Invariant($"{ms:F1} {StatusKb("VmHWM") - before} {model.Weights.Count}"));
+}
+
+// A field of /proc/self/status in kB (Linux).
+static long StatusKb(string field) =>
+    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
 static double Time(Action action)
 {
