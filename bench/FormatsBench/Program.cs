@@ -3,7 +3,11 @@
 // Baseline: every weight's bytes written to one file with FileStream (flushed to disk, as the save is),
 // then read back into the existing tensors. Layerwise: Model.Save("m.h5") (write beside, flush,
 // rename) and Model.Load("m.h5") (parse config, build the model, read and check every weight,
-// compile). Medians of alternating rounds; throughput = weight bytes / time.
+// compile). Medians of alternating rounds; throughput = weight bytes / time. Then one raw read and one
+// Load, each in a fresh child process: their times include JIT and first-touch page faults of fresh
+// memory (which the rounds, reusing freed memory, hide); their VmHWM growth is the peak memory they add.
+// FORMATSBENCH_TRAINED=1: one Adam step first, so that the .h5 also holds the m and v slots (3x the
+// weights' bytes; the raw baseline still moves the weights only).
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -12,6 +16,12 @@ using Layerwise.Layers;
 using Layerwise.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+
+if (args.Length == 2 && args[0] is "--load-once" or "--read-once")
+{
+    OnceInThisProcess(args[0], args[1]);
+    return;
+}
 
 int megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
 int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
@@ -26,8 +36,10 @@ int layers = Math.Max(1, (int)Math.Round(megabytes * 1024.0 * 1024.0 / (4.0 * wi
 var model = new Sequential([new Dense(width, inputShape: [width]), .. Enumerable.Range(1, layers - 1).Select(_ => (Layer)new Dense(width))]);
 model.Compile("adam", "mse");
 model.EnsureBuilt([width]);
+bool trained = Environment.GetEnvironmentVariable("FORMATSBENCH_TRAINED") == "1";
+if (trained) model.Fit(ones(8, width), ones(8, width), batchSize: 8, epochs: 1, verbose: 0);
 long bytes = model.Weights.Sum(w => w.NumElements) * 4;
-Console.WriteLine($"model: {layers} Dense({width}) layers, {bytes / 1e6:F1} MB of float32 weights; {rounds} rounds; files in {directory}");
+Console.WriteLine($"model: {layers} Dense({width}) layers, {bytes / 1e6:F1} MB of float32 weights{(trained ? " + Adam's m and v slots (trained one step)" : "")}; {rounds} rounds; files in {directory}");
 Console.WriteLine($"GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "(unset: the runtime raises malloc's thresholds itself)"}");
 
 var rawPath = Path.Combine(directory, "weights.raw");
@@ -53,8 +65,58 @@ foreach (var (name, baseline) in new[] { ("raw write", "raw write"), ("h5 save",
     double median = Median(timings[name]);
     Console.WriteLine($"| {name} | {median:F0} | {bytes / 1e6 / (median / 1000):F0} | {median / Median(timings[baseline]):F2} |");
 }
+Console.WriteLine();
+var (readMs, readKb) = InFreshProcess("--read-once", rawPath);
+var (loadMs, loadKb) = InFreshProcess("--load-once", h5Path);
+Console.WriteLine("once, in a fresh process (JIT and first-touch page faults included):");
+Console.WriteLine($"| raw read into fresh tensors | {readMs:F0} ms | peak memory added {readKb / 1024:F0} MiB = {readKb * 1024 / bytes:F2} x the weights |");
+Console.WriteLine($"| Load(\".h5\") | {loadMs:F0} ms ({loadMs / readMs:F2} x) | peak memory added {loadKb / 1024:F0} MiB = {loadKb * 1024 / bytes:F2} x the weights |");
 File.Delete(rawPath);
 File.Delete(h5Path);
+
+// This program again with --read-once or --load-once, so that nothing is warm or reused: its time and VmHWM growth.
+static (double Ms, double PeakKb) InFreshProcess(string mode, string path)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+    // under `dotnet FormatsBench.dll` this process is the dotnet host: give it the program again
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+    start.ArgumentList.Add(mode);
+    start.ArgumentList.Add(path);
+    using var child = Process.Start(start)!;
+    var fields = child.StandardOutput.ReadToEnd().Trim().Split(' ');
+    child.WaitForExit();
+    return (double.Parse(fields[0], CultureInfo.InvariantCulture), double.Parse(fields[1], CultureInfo.InvariantCulture));
+}
+
+// The raw read goes into new 16 MiB tensors (the size of one Dense(2048) kernel) until the file is read.
+static void OnceInThisProcess(string mode, string path)
+{
+    torch.set_num_threads(1);
+    long before = StatusKb("VmRSS");
+    var watch = Stopwatch.StartNew();
+    var kept = new List<object>();
+    if (mode == "--load-once")
+    {
+        kept.Add(Model.Load(path));
+    }
+    else
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        for (long left = stream.Length; left > 0; left -= 1 << 24)
+        {
+            var tensor = empty(Math.Min(left, 1 << 24), ScalarType.Byte);
+            stream.ReadExactly(tensor.bytes);
+            kept.Add(tensor);
+        }
+    }
+    double ms = watch.Elapsed.TotalMilliseconds;
+    Console.WriteLine(FormattableString.Invariant($"{ms:F1} {StatusKb("VmHWM") - before} {kept.Count}"));
+}
+
+// A field of /proc/self/status in kB (Linux).
+static long StatusKb(string field) =>
+    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
 static double Time(Action action)
 {

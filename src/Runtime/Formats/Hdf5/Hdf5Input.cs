@@ -208,28 +208,7 @@ internal sealed class Hdf5Input : IDisposable
         var tensor = empty(shape, ScalarType.Float32);
         try
         {
-            Guard(path, "expected float values", () =>
-            {
-                var native = dataset as NativeDataset ?? throw Error(path, "expected a dataset of this file.");
-                var target = MemoryMarshal.Cast<byte, float>(tensor.bytes);
-                if (dataset.Type.Size == 4)
-                {
-                    native.Read(target);
-                }
-                else if (dataset.Type.Size == 8)
-                {
-                    var doubles = new double[target.Length];
-                    native.Read(doubles.AsSpan());
-                    for (int i = 0; i < doubles.Length; i++) target[i] = (float)doubles[i];
-                }
-                else
-                {
-                    var halves = new Half[target.Length];
-                    native.Read(halves.AsSpan());
-                    for (int i = 0; i < halves.Length; i++) target[i] = (float)halves[i];
-                }
-                return 0;
-            });
+            ReadFloats(dataset, tensor, path);
             return tensor;
         }
         catch
@@ -237,6 +216,37 @@ internal sealed class Hdf5Input : IDisposable
             tensor.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads a float dataset whose shape has been checked into <paramref name="target"/> (a contiguous
+    /// CPU float32 tensor of that shape): float32 data goes from the file straight into the tensor's
+    /// memory, one read call, no managed copy.
+    /// </summary>
+    public void ReadFloats(IH5Dataset dataset, Tensor target, string path)
+    {
+        Guard(path, "expected float values", () =>
+        {
+            var native = dataset as NativeDataset ?? throw Error(path, "expected a dataset of this file.");
+            var values = MemoryMarshal.Cast<byte, float>(target.bytes);
+            if (dataset.Type.Size == 4)
+            {
+                native.Read(values);
+            }
+            else if (dataset.Type.Size == 8)
+            {
+                var doubles = new double[values.Length];
+                native.Read(doubles.AsSpan());
+                for (int i = 0; i < doubles.Length; i++) values[i] = (float)doubles[i];
+            }
+            else
+            {
+                var halves = new Half[values.Length];
+                native.Read(halves.AsSpan());
+                for (int i = 0; i < halves.Length; i++) values[i] = (float)halves[i];
+            }
+            return 0;
+        });
     }
 
     /// <summary>A scalar integer dataset (an optimizer's iteration count).</summary>

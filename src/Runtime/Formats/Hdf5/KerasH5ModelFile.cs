@@ -78,7 +78,7 @@ internal static class KerasH5ModelFile
         var model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config", weightsFollow: true);
         ModelBuilding.Build(model, modelConfig, path, "/@model_config");
 
-        using var staged = new StagedWeights();
+        using var staged = StagedWeights.ForNewModel(model);
         var weightsGroup = input.HasLink(root, "model_weights") ? input.Group(root, "model_weights") : root;
         KerasH5Weights.Read(input, weightsGroup, model, staged);
 

@@ -64,7 +64,7 @@ internal static class KerasH5OptimizerWeights
         if (slotEntries.All(e => e.Variable is not null))
         {
             foreach (var (name, variable, slot) in slotEntries)
-                if (!StageSlot(input, group, name, variable!, slot!, staged, out var problem)) return problem;
+                if (!StageSlot(input, group, name, optimizer, variable!, slot!, staged, out var problem)) return problem;
             return null;
         }
         // Keras 2.2 and Keras 1: unnamed variables, in the order slots were created: all of slot 0, all of slot 1, ...
@@ -73,11 +73,11 @@ internal static class KerasH5OptimizerWeights
             return $"its {slotEntries.Count} optimizer variables do not match the {slots} slot(s) of {optimizer.ClassName} for {n} trainable weights";
         for (int s = 0; s < slots; s++)
             for (int i = 0; i < n; i++)
-                if (!StageSlot(input, group, slotEntries[s * n + i].Name, trainable[i], optimizer.SlotNames[s], staged, out var problem)) return problem;
+                if (!StageSlot(input, group, slotEntries[s * n + i].Name, optimizer, trainable[i], optimizer.SlotNames[s], staged, out var problem)) return problem;
         return null;
     }
 
-    static bool StageSlot(Hdf5Input input, PureHDF.IH5Group group, string name, Variable variable, string slot, StagedWeights staged, out string? problem)
+    static bool StageSlot(Hdf5Input input, PureHDF.IH5Group group, string name, Optimizer optimizer, Variable variable, string slot, StagedWeights staged, out string? problem)
     {
         var (dataset, shape) = input.FloatDataset(group, name);
         if (!shape.SequenceEqual(variable.Shape))
@@ -85,7 +85,7 @@ internal static class KerasH5OptimizerWeights
             problem = $"optimizer variable \"{name}\" has shape {ShapeText.Format(shape)} but weight \"{variable.Path}\" has shape {ShapeText.Format(variable.Shape)}";
             return false;
         }
-        staged.AddSlot(variable, slot, input.ReadFloats(dataset, shape, Hdf5Input.Join(group, name)));
+        staged.ReadSlot(optimizer, variable, slot, value => input.ReadFloats(dataset, value, Hdf5Input.Join(group, name)));
         problem = null;
         return true;
     }

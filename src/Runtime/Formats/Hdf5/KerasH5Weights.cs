@@ -88,7 +88,7 @@ internal static class KerasH5Weights
                     $"layer \"{fileName}\" has {weightNames.Length} weight(s) in the file ({string.Join(", ", weightNames)}) but layer \"{layer.Name}\" " +
                     $"({layer.ClassName}) expects {expected.Count} ({string.Join(", ", expected.Select(w => w.Name))}).");
             for (int k = 0; k < expected.Count; k++)
-                staged.Add(expected[k], ReadWeight(input, layerGroup, weightNames[k], expected[k], theano));
+                ReadWeight(input, layerGroup, weightNames[k], expected[k], theano, staged);
         }
         // A subclassed model's own weights (not its layers'): Keras 2.x writes them under top_level_model_weights.
         var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model)).ToList();
@@ -102,15 +102,26 @@ internal static class KerasH5Weights
             throw input.Error(Hdf5Input.PathOf(topGroup) + "@weight_names",
                 $"model \"{model.Name}\" has {own.Count} weight(s) of its own but the file lists {topNames.Length}.");
         for (int k = 0; k < own.Count; k++)
-            staged.Add(own[k], ReadWeight(input, topGroup, topNames[k], own[k], theano));
+            ReadWeight(input, topGroup, topNames[k], own[k], theano, staged);
     }
 
-    static Tensor ReadWeight(Hdf5Input input, PureHDF.IH5Group layerGroup, string weightName, Variable target, bool theano)
+    static void ReadWeight(Hdf5Input input, PureHDF.IH5Group layerGroup, string weightName, Variable target, bool theano, StagedWeights staged)
     {
         var path = Hdf5Input.Join(layerGroup, weightName);
         var (dataset, shape) = input.FloatDataset(layerGroup, weightName);
         var want = target.Shape;
-        if (shape.SequenceEqual(want)) return input.ReadFloats(dataset, shape, path);
+        if (shape.SequenceEqual(want))
+        {
+            staged.Read(target, value => input.ReadFloats(dataset, value, path));
+            return;
+        }
+        staged.Add(target, ReadKeras1Kernel(input, dataset, shape, path, target, theano));
+    }
+
+    /// <summary>A Keras 1 convolution kernel in another axis order, converted to the model's shape.</summary>
+    static Tensor ReadKeras1Kernel(Hdf5Input input, PureHDF.IH5Dataset dataset, long[] shape, string path, Variable target, bool theano)
+    {
+        var want = target.Shape;
         // Keras 1 convolution kernels: [filters, in, rows, cols] (Theano order) -> [rows, cols, in, filters].
         if (shape.Length == 4 && want.Length == 4 && shape[0] == want[3] && shape[1] == want[2] && shape[2] == want[0] && shape[3] == want[1])
         {

@@ -56,7 +56,7 @@ internal static class KerasSavedModel
         ModelBuilding.Build(model, config, displayPath, configPath);
 
         using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
-        using var staged = new StagedWeights();
+        using var staged = StagedWeights.ForNewModel(model);
         KerasWeightsStore.Read(input, model, staged);
         string? optimizerProblem = null;
         if (compile && config["compile_config"] is JsonObject compileNode)

@@ -150,7 +150,7 @@ internal static class KerasWeightsStore
                 var (dataset, shape) = input.FloatDataset(group, name);
                 if (!shape.SequenceEqual(own[i].Shape))
                     throw input.Error($"/{varsPath}/{name}", $"weight \"{own[i].Path}\" has shape {ShapeText.Format(own[i].Shape)} in the model, but this dataset has shape {ShapeText.Format(shape)}.");
-                staged.Add(own[i], input.ReadFloats(dataset, shape, $"/{varsPath}/{name}"));
+                staged.Read(own[i], value => input.ReadFloats(dataset, value, $"/{varsPath}/{name}"));
             }
         }
     }
@@ -172,7 +172,7 @@ internal static class KerasWeightsStore
             var (dataset, shape) = input.FloatDataset(group, name);
             if (!shape.SequenceEqual(values[i].Variable.Shape))
                 return $"optimizer variable {name} has shape {ShapeText.Format(shape)} but weight \"{values[i].Variable.Path}\" has shape {ShapeText.Format(values[i].Variable.Shape)}";
-            staged.AddSlot(values[i].Variable, values[i].Slot, input.ReadFloats(dataset, shape, "/optimizer/vars/" + name));
+            staged.ReadSlot(optimizer, values[i].Variable, values[i].Slot, value => input.ReadFloats(dataset, value, "/optimizer/vars/" + name));
         }
         return null;
     }

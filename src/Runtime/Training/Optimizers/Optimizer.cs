@@ -80,6 +80,15 @@ public abstract class Optimizer
         return created;
     }
 
+    /// <summary>Drops every slot, as if no update had run (a loader that filled some, then found the state unusable).</summary>
+    internal void ClearSlots()
+    {
+        foreach (var v in slotOrder)
+            foreach (var t in slots[v]) t.Dispose();
+        slots.Clear();
+        slotOrder.Clear();
+    }
+
     internal void MoveSlotsTo(Device device)
     {
         foreach (var v in slotOrder)
