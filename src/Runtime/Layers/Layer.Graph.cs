@@ -33,10 +33,7 @@ public abstract partial class Layer
             throw new ArgumentException($"Layer \"{Name}\" must be called on at least one symbolic tensor, none of them null.", nameof(inputs));
         if (this is InputLayer)
             throw new InvalidOperationException($"InputLayer \"{Name}\" cannot be called: use its tensor (Keras.Input(...)) as an input instead.");
-        if (this is Model)
-            throw new NotSupportedException(
-                $"Model \"{Name}\" cannot be called on symbolic tensors: using a model as a layer of a functional model is not supported yet. " +
-                "Call its layers on the tensors instead.");
+        if (this is Model model) model.RequireOneInputAndOutputAsLayer();
         var shapes = inputs.Select(t => t.Shape).ToList();
         if (!Built) BuildForNode(shapes);
         else CheckNodeInputShapes(shapes);

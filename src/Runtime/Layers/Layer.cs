@@ -25,14 +25,29 @@ public abstract partial class Layer
     {
         if (name is null) Name = UniqueNames.Next(UniqueNames.ToSnakeCase(GetType().Name));
         else { Name = name; UniqueNames.Reserve(name); }
-        Trainable = trainable;
+        isTrainable = trainable;
         DeclaredInputShape = inputShape?.ToArray();
         Backend.EnsureInitialized();
     }
 
     public string Name { get; }
 
-    public bool Trainable { get; set; }
+    bool isTrainable;
+
+    /// <summary>
+    /// Whether training updates its weights. Setting it sets it on every sub-layer too (Keras' setter
+    /// walks <c>_flatten_layers</c>), so <c>baseModel.Trainable = false</c> freezes a nested model whole,
+    /// and its BatchNormalization layers then run in inference mode, as in Keras.
+    /// </summary>
+    public bool Trainable
+    {
+        get => isTrainable;
+        set
+        {
+            isTrainable = value;
+            foreach (var layer in SubLayers) layer.Trainable = value;
+        }
+    }
 
     /// <summary>Weights are float32, as Keras' default policy.</summary>
     public string DType => "float32";

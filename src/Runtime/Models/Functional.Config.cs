@@ -38,8 +38,24 @@ public partial class Functional
     /// <inheritdoc/>
     public override LayerRegistration? Registration => FunctionalRegistration;
 
-    /// <summary>The config in Keras 3's shape (<see cref="FunctionalConfigForm.Keras3"/>).</summary>
-    public override JsonObject GetConfig() => GetConfig(FunctionalConfigForm.Keras3);
+    /// <summary>
+    /// The form of the outermost config being written: a functional model nested in another model is
+    /// serialized through the registry (which calls <see cref="GetConfig()"/>), yet must take the outer
+    /// file's form (a Keras 2 .h5 holds Keras 2 configs all the way down).
+    /// </summary>
+    [ThreadStatic] static FunctionalConfigForm? enclosingForm;
+
+    /// <summary>Runs <paramref name="serialize"/> with nested functional configs written in <paramref name="form"/>.</summary>
+    internal static T InConfigForm<T>(FunctionalConfigForm form, Func<T> serialize)
+    {
+        var outer = enclosingForm;
+        enclosingForm = form;
+        try { return serialize(); }
+        finally { enclosingForm = outer; }
+    }
+
+    /// <summary>The config in Keras 3's shape (<see cref="FunctionalConfigForm.Keras3"/>), or in the enclosing config's when nested.</summary>
+    public override JsonObject GetConfig() => GetConfig(enclosingForm ?? FunctionalConfigForm.Keras3);
 
     /// <summary>
     /// Keras' functional config: <c>name</c>, <c>trainable</c>, <c>layers</c> (each layer serialized, plus its
@@ -47,7 +63,9 @@ public partial class Functional
     /// <c>output_layers</c> (<c>[layer name, node index, tensor index]</c>), in the shape of
     /// <paramref name="form"/>. Node indices count only the nodes of this model, as Keras'.
     /// </summary>
-    public JsonObject GetConfig(FunctionalConfigForm form)
+    public JsonObject GetConfig(FunctionalConfigForm form) => InConfigForm(form, () => WriteConfig(form));
+
+    JsonObject WriteConfig(FunctionalConfigForm form)
     {
         var layerConfigs = new JsonArray();
         foreach (var layer in layers)

@@ -56,6 +56,8 @@ public partial class Functional : Model
         foreach (var layer in graph.Layers) layers.Add(TrackLayer(layer));
         // A functional model creates no weights of its own and its layers are built: it is built (Keras).
         EnsureBuilt(this.inputs[0].Shape);
+        // The base constructor stored the flag only; Keras' setter freezes the layers too.
+        if (!trainable) Trainable = false;
     }
 
     /// <summary>Every layer of the graph in Keras' order (by depth from the inputs), input layers included, as Keras' <c>model.layers</c>.</summary>

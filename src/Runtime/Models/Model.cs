@@ -100,6 +100,26 @@ public abstract partial class Model : Layer
     /// <summary>Fit, Evaluate and Predict take one input tensor and one target: a model with several inputs or outputs refuses them here.</summary>
     private protected virtual void CheckSingleInputAndOutput() { }
 
+    /// <summary>
+    /// A model used as a layer of another (called on a symbolic tensor, or added to a Sequential) takes one
+    /// input and gives one output, as every other layer here does; a functional model with several refuses.
+    /// </summary>
+    internal void RequireOneInputAndOutputAsLayer()
+    {
+        try
+        {
+            CheckSingleInputAndOutput();
+        }
+        catch (NotSupportedException e)
+        {
+            throw new NotSupportedException(
+                $"Model \"{Name}\" cannot be used as a layer of another model: a nested model must have one input and one output. ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The per-sample input shape, once built or when declared: what an outer Sequential starts from when this model is its first layer.</summary>
+    internal long[]? KnownInputShape => BuildInputShape ?? DeclaredInputShapeOrFirstLayer();
+
     /// <summary>The input shape the model was declared with, if any (Sequential reads its first layer).</summary>
     private protected virtual long[]? DeclaredInputShapeOrFirstLayer() => DeclaredInputShape;
 

@@ -17,9 +17,13 @@ public partial class Sequential : Model
 
     public Sequential(params Layer[] layers) : this(layers, name: null) { }
 
-    public Sequential([ConfigSource(nameof(ConfigLayers))] IEnumerable<Layer> layers, string? name = null) : base(name)
+    /// <param name="layers">The layers, in order; a model among them acts as one layer (transfer learning, composition).</param>
+    /// <param name="name">The model's name; by default <c>sequential</c>, <c>sequential_1</c>, ...</param>
+    /// <param name="trainable">False freezes every layer given (Keras' <c>trainable</c> in a Sequential's config, which a nested frozen model writes).</param>
+    public Sequential([ConfigSource(nameof(ConfigLayers))] IEnumerable<Layer> layers, string? name = null, bool trainable = true) : base(name)
     {
         foreach (var layer in layers) Add(layer);
+        if (!trainable) Trainable = false;
     }
 
     public override IReadOnlyList<Layer> Layers => layers;
@@ -39,6 +43,7 @@ public partial class Sequential : Model
             inputLayer = input;
             return;
         }
+        if (layer is Model nested) nested.RequireOneInputAndOutputAsLayer();
         if (layers.Any(l => l.Name == layer.Name))
             throw new ArgumentException($"All layers added to Sequential \"{Name}\" must have unique names; \"{layer.Name}\" is already there.", nameof(layer));
         layers.Add(TrackLayer(layer));
@@ -63,7 +68,12 @@ public partial class Sequential : Model
     }
 
     private protected override long[]? DeclaredInputShapeOrFirstLayer() =>
-        inputShapeFromInputLayer ?? layers.FirstOrDefault()?.DeclaredInputShape;
+        inputShapeFromInputLayer ?? layers.FirstOrDefault() switch
+        {
+            // A nested model (transfer learning: new Sequential(baseModel, head)) knows its input from its own layers or Keras.Input.
+            Model inner => inner.KnownInputShape,
+            var first => first?.DeclaredInputShape,
+        };
 
     /// <summary>The per-sample input shape, when known before data is seen.</summary>
     public long[]? InputShape => BuildInputShape ?? DeclaredInputShapeOrFirstLayer();

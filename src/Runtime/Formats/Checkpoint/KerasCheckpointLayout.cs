@@ -47,17 +47,7 @@ internal sealed class KerasCheckpointLayout
         graph.Nodes.Add(root);
         // Breadth-first, as TensorFlow numbers nodes: children of the root first, then theirs.
         var pending = new Queue<(Layer Layer, int Node, string[] Path)>();
-        int withWeights = 0;
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            var layer = model.Layers[i];
-            int node = graph.Nodes.Count;
-            graph.Nodes.Add(new TrackableNode { HasCheckpointValues = layer.Weights.Count > 0 });
-            string name = layer.Weights.Count > 0 ? $"layer_with_weights-{withWeights++}" : $"layer-{i}";
-            if (layer.Weights.Count > 0) root.Children.Add(new TrackableChild(node, name));
-            root.Children.Add(new TrackableChild(node, $"layer-{i}"));
-            pending.Enqueue((layer, node, [name]));
-        }
+        AddModelLayers(graph, model, 0, [], pending);
         int optimizerNode = -1;
         var optimizer = includeOptimizerState ? model.Optimizer : null;
         if (optimizer is not null)
@@ -80,6 +70,12 @@ internal sealed class KerasCheckpointLayout
                 graph.Nodes[node].Children.Add(new TrackableChild(id, variable.Name));
                 layout.Weights.Add(new WeightItem(key, variablePath, variable, id));
             }
+            // A model nested as a layer tracks its layers as the root does (Functional's _layer_checkpoint_dependencies).
+            if (layer is Sequential or Functional)
+            {
+                AddModelLayers(graph, (Model)layer, node, path, pending);
+                continue;
+            }
             // TensorFlow names a sub-layer held in an attribute by that attribute (an LSTM's "cell"); others by their layer name.
             var fieldNames = new Dictionary<Layer, string>(ReferenceEqualityComparer.Instance);
             foreach (var field in layer.TrackedFields)
@@ -96,6 +92,22 @@ internal sealed class KerasCheckpointLayout
         if (optimizer is not null && (optimizer.Iterations > 0 || optimizer.SlotVariables.Count > 0))
             layout.AddOptimizer(optimizer, optimizerNode);
         return layout;
+    }
+
+    /// <summary>A model's layers as children of its node: <c>layer_with_weights-k</c> (k-th layer with weights) and <c>layer-i</c>, both naming the same node.</summary>
+    static void AddModelLayers(TrackableObjectGraph graph, Model model, int modelNode, string[] path, Queue<(Layer, int, string[])> pending)
+    {
+        int withWeights = 0;
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            var layer = model.Layers[i];
+            int node = graph.Nodes.Count;
+            graph.Nodes.Add(new TrackableNode { HasCheckpointValues = layer.Weights.Count > 0 });
+            string name = layer.Weights.Count > 0 ? $"layer_with_weights-{withWeights++}" : $"layer-{i}";
+            if (layer.Weights.Count > 0) graph.Nodes[modelNode].Children.Add(new TrackableChild(node, name));
+            graph.Nodes[modelNode].Children.Add(new TrackableChild(node, $"layer-{i}"));
+            pending.Enqueue((layer, node, [.. path, name]));
+        }
     }
 
     void AddOptimizer(Optimizer optimizer, int optimizerNode)

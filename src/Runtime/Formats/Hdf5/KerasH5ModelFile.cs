@@ -51,7 +51,7 @@ internal static class KerasH5ModelFile
     /// </summary>
     public static JsonObject ModelConfigJson(Model model, FunctionalConfigForm form)
     {
-        var config = LayerRegistry.Serialize(model);
+        var config = Functional.InConfigForm(form, () => LayerRegistry.Serialize(model));
         if (model is Functional functional)
         {
             config["config"] = functional.GetConfig(form);

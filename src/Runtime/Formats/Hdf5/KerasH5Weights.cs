@@ -30,26 +30,45 @@ internal static class KerasH5Weights
         {
             if (group.ContainsKey(layer.Name))
                 throw new LayerwiseException($"Cannot save model \"{model.Name}\": two layers are named \"{layer.Name}\".");
-            group[layer.Name] = LayerGroup(layer.Name, layer.Weights, layer);
+            group[layer.Name] = LayerGroup(LegacyWeights(layer), layer);
         }
         var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model)).ToList();
         if (!group.ContainsKey("top_level_model_weights"))
-            group["top_level_model_weights"] = LayerGroup(model.Name, own, model);
+            group["top_level_model_weights"] = LayerGroup(own, model);
     }
 
-    static H5Group LayerGroup(string layerName, IReadOnlyList<Variable> weights, Layer layer)
+    static H5Group LayerGroup(IReadOnlyList<Variable> weights, Layer layer)
     {
         var layerGroup = new H5Group();
         var names = new List<string>();
         foreach (var w in weights)
         {
-            var relative = ReferenceEquals(w.Owner, layer) ? w.Name : $"{w.Owner.Name}/{w.Name}";
-            var name = $"{layerName}/{relative}:0";
+            var name = WeightName(layer, w) + ":0";
             names.Add(name);
             Hdf5Output.Put(layerGroup, name, Hdf5Output.Dataset(w));
         }
         Hdf5Output.AddStringList(layerGroup.Attributes, "weight_names", names);
         return layerGroup;
+    }
+
+    /// <summary>
+    /// A layer's weights in the order Keras 2 saves and loads them (<c>_legacy_weights</c>): trainable ones,
+    /// then the others. For a plain layer that is creation order; for a nested model holding
+    /// BatchNormalization, the moving statistics of every layer come after all trainable weights.
+    /// </summary>
+    static IReadOnlyList<Variable> LegacyWeights(Layer layer) => [.. layer.TrainableWeights, .. layer.NonTrainableWeights];
+
+    /// <summary>
+    /// The name tf.keras gives a weight (without <c>:0</c>): the creating layer's name, then the weight's,
+    /// under the enclosing layer for a sub-layer (<c>lstm/lstm_cell/kernel</c>). A model nested as a layer adds no
+    /// prefix of its own (its layers were built outside its name scope), so its group lists <c>dense/kernel:0</c>.
+    /// </summary>
+    static string WeightName(Layer layer, Variable w)
+    {
+        if (layer is Model model && !ReferenceEquals(w.Owner, model))
+            foreach (var inner in model.Layers)
+                if (inner.Weights.Contains(w)) return WeightName(inner, w);
+        return ReferenceEquals(w.Owner, layer) ? $"{layer.Name}/{w.Name}" : $"{layer.Name}/{w.Owner.Name}/{w.Name}";
     }
 
     /// <summary>
@@ -76,7 +95,7 @@ internal static class KerasH5Weights
         {
             var layer = modelLayers[i];
             var (fileName, layerGroup, weightNames) = fileLayers[i];
-            var expected = layer.Weights;
+            var expected = LegacyWeights(layer);
             if (weightNames.Length != expected.Count && Keras1RecurrentWeights.Applies(layer, weightNames))
             {
                 var fused = Keras1RecurrentWeights.Read(input, layerGroup, weightNames, layer);
