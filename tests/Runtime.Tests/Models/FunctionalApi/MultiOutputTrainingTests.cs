@@ -146,4 +146,41 @@ public class MultiOutputTrainingTests
         Assert.True(File.Exists(dir.Combine("best.weights.h5")));
         Assert.Contains("val_reg_loss improved from inf", writer.ToString());
     }
+
+    sealed class CrashInEpoch2 : Callback
+    {
+        int epoch;
+        public override void OnEpochBegin(int epoch, Layerwise.Training.Logs logs) => this.epoch = epoch;
+        public override void OnTrainBatchEnd(int batch, Layerwise.Training.Logs logs)
+        {
+            if (epoch == 2 && batch == 1) throw new TimeoutException("simulated crash");
+        }
+    }
+
+    [Fact]
+    public void Backup_and_restore_resumes_a_multi_output_fit_bit_identically()
+    {
+        using var dir = new TempDirectory();
+        var backup = dir.Combine("backup");
+        var (a, b, classes, values) = MultiOutputModel.Data(12);
+        Functional Compiled()
+        {
+            var model = MultiOutputModel.Create();
+            model.Compile("adam", [new SparseCategoricalCrossentropy(fromLogits: true), new MeanSquaredError()], metrics: ["accuracy"], lossWeights: [1.0, 0.5]);
+            return model;
+        }
+
+        Backend.SetRandomSeed(9);
+        var straight = Compiled();
+        var straightHistory = straight.Fit([a, b], [classes, values], batchSize: 8, epochs: 4, verbose: 0, validationSplit: 0.2);
+        Backend.SetRandomSeed(9);
+        var first = Compiled();
+        Assert.Throws<TimeoutException>(() => first.Fit([a, b], [classes, values], batchSize: 8, epochs: 4, verbose: 0, validationSplit: 0.2,
+                                                        callbacks: [new BackupAndRestore(backup), new CrashInEpoch2()]));
+        var second = Compiled();
+        var history = second.Fit([a, b], [classes, values], batchSize: 8, epochs: 4, verbose: 0, validationSplit: 0.2, callbacks: [new BackupAndRestore(backup)]);
+
+        Assert.Equal(TutorialModel.WeightValues(straight), TutorialModel.WeightValues(second));
+        foreach (var key in straightHistory.Values.Keys) Assert.Equal(straightHistory[key], history[key]);
+    }
 }
