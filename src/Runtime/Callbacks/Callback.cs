@@ -4,7 +4,7 @@ using Layerwise.Training;
 namespace Layerwise.Callbacks;
 
 /// <summary>
-/// Hooks into <see cref="Model.Fit"/>, <see cref="Model.Evaluate"/> and <see cref="Model.Predict"/>,
+/// Hooks into <see cref="O:Layerwise.Models.Model.Fit"/>, <see cref="O:Layerwise.Models.Model.Evaluate"/> and <see cref="Model.Predict"/>,
 /// as Keras' <c>keras.callbacks.Callback</c>: override the moments you need. Epochs and batches
 /// are 0-based, as in Keras. Batch logs hold the running epoch averages; reading them syncs the device.
 /// </summary>

@@ -3,7 +3,7 @@ using Layerwise.Training;
 namespace Layerwise.Callbacks;
 
 /// <summary>
-/// What <see cref="Models.Model.Fit"/> returns: the epoch-end value of every log key
+/// What <see cref="O:Layerwise.Models.Model.Fit"/> returns: the epoch-end value of every log key
 /// (Keras' <c>history.history</c>), e.g. <c>history["val_loss"][^1]</c>.
 /// </summary>
 public sealed class History : Callback

@@ -124,13 +124,20 @@ public partial class Functional : Model
 
     private protected override void CheckSingleInputAndOutput() => RequireSingleInputAndOutput();
 
+    private protected override IReadOnlyList<string> InputNames => [.. inputs.Select(i => i.Layer.Name)];
+
+    /// <summary>Keras' <c>output_names</c>: the name of the layer producing each output.</summary>
+    public override IReadOnlyList<string> OutputNames => [.. outputs.Select(o => o.Layer.Name)];
+
+    private protected override Tensor[] CallAll(IReadOnlyList<Tensor> inputs, bool training) => Run(inputs, training);
+
     void RequireSingleInputAndOutput()
     {
         if (inputs.Length == 1 && outputs.Length == 1) return;
         throw new NotSupportedException(
-            $"Functional model \"{Name}\" has {inputs.Length} input(s) and {outputs.Length} output(s): Fit, Evaluate, Predict(Tensor) and Call(Tensor) " +
-            "take models with one input and one output. For inference use Predict(IReadOnlyList<Tensor>) or Call(IReadOnlyList<Tensor>), which take " +
-            "one tensor per input and return one per output; training models with several inputs or outputs is not supported yet.");
+            $"Functional model \"{Name}\" has {inputs.Length} input(s) and {outputs.Length} output(s): Fit(Tensor, Tensor), Evaluate(Tensor, Tensor), " +
+            "Predict(Tensor) and Call(Tensor) take models with one input and one output. Pass one tensor per input and one target per output instead: " +
+            "Fit(IReadOnlyList<Tensor>, IReadOnlyList<Tensor>), Evaluate(IReadOnlyList<Tensor>, IReadOnlyList<Tensor>), Predict(IReadOnlyList<Tensor>).");
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using Layerwise.Callbacks;
 using Layerwise.Training;
-using Layerwise.Training.Metrics;
 using static TorchSharp.torch;
 
 namespace Layerwise.Models;
@@ -13,22 +12,40 @@ public abstract partial class Model
     /// </summary>
     public Logs Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
-        RequireLoss();
+        RequireObjective();
+        CheckSingleInputAndOutput();
+        return EvaluateCore([x], [y], batchSize, verbose, callbacks);
+    }
+
+    /// <summary>
+    /// Keras' <c>evaluate([x1, x2], [y1, y2])</c>: one tensor per input and one target per output. The logs hold
+    /// <c>loss</c> (the weighted total), <c>&lt;output&gt;_loss</c> per output and <c>&lt;output&gt;_&lt;metric&gt;</c>.
+    /// </summary>
+    public Logs Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    {
+        RequireObjective();
+        ArgumentNullException.ThrowIfNull(y);
+        return EvaluateCore(x, y, batchSize, verbose, callbacks);
+    }
+
+    Logs EvaluateCore(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, IEnumerable<Callback>? callbacks)
+    {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
-        var inputs = PrepareInputs(x, y, nameof(x));
-        var targets = ToDevice(y, Device)!;
-        int steps = (int)((inputs.shape[0] + batchSize - 1) / batchSize);
+        var inputs = PrepareAll(x, y, nameof(x));
+        var targets = y.Select(t => ToDevice(t, Device)!).ToArray();
+        int steps = (int)((inputs[0].shape[0] + batchSize - 1) / batchSize);
         var list = new CallbackList([.. callbacks ?? []]);
         list.Attach(this, new TrainingParameters(1, steps, verbose));
         var bar = new ProgressBar(steps, verbose, Output.Writer, Output.IsInteractive);
         return RunEvaluation(inputs, targets, batchSize, list, bar);
     }
 
-    /// <summary>Evaluates already-prepared tensors; used by <see cref="Evaluate"/> and for validation during fit.</summary>
-    Logs RunEvaluation(Tensor inputs, Tensor targets, int batchSize, CallbackList? callbacks, ProgressBar? bar = null)
+    /// <summary>Evaluates already-prepared tensors; used by <see cref="Evaluate(Tensor, Tensor, int, int, IEnumerable{Callback}?)"/> and for validation during fit.</summary>
+    Logs RunEvaluation(Tensor[] inputs, Tensor[] targets, int batchSize, CallbackList? callbacks, ProgressBar? bar = null)
     {
-        var lossTracker = new Mean("loss");
-        foreach (var m in Metrics) m.ResetState();
+        var objective = Objective!;
+        var trackers = new LossTrackers(objective);
+        objective.ResetMetrics();
         var slicer = new BatchSlicer(inputs, targets, batchSize);
         callbacks?.TestBegin(new Logs());
         using (no_grad())
@@ -39,19 +56,18 @@ public abstract partial class Model
                 using (NewDisposeScope())
                 {
                     var (xb, yb) = slicer.Batch(step);
-                    var prediction = Call(xb, training: false);
-                    using var lossValue = Loss!.Call(yb!, prediction);
-                    lossTracker.UpdateState(lossValue, xb.shape[0]);
-                    foreach (var m in Metrics) m.UpdateState(yb!, prediction);
+                    var predictions = CallAll(xb, training: false);
+                    objective.Compute(yb!, predictions, trackers);
+                    objective.UpdateMetrics(yb!, predictions);
                 }
-                var running = RunningLogs(lossTracker, prefix: "");
+                var running = objective.RunningLogs(trackers);
                 callbacks?.TestBatchEnd(step, running);
                 bar?.Update(step + 1, running);
             }
         }
-        var logs = Snapshot(RunningLogs(lossTracker, prefix: ""));
-        lossTracker.ResetState();
-        foreach (var m in Metrics) m.ResetState();
+        var logs = Snapshot(objective.RunningLogs(trackers));
+        trackers.Reset();
+        objective.ResetMetrics();
         callbacks?.TestEnd(logs);
         return logs;
     }
@@ -64,7 +80,7 @@ public abstract partial class Model
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         var inputs = PrepareInputs(x, null, nameof(x));
-        var slicer = new BatchSlicer(inputs, null, batchSize);
+        var slicer = new BatchSlicer([inputs], null, batchSize);
         var list = new CallbackList([.. callbacks ?? []]);
         list.Attach(this, new TrainingParameters(1, slicer.Steps, verbose));
         var bar = new ProgressBar(slicer.Steps, verbose, Output.Writer, Output.IsInteractive);
@@ -78,7 +94,7 @@ public abstract partial class Model
                 using (var scope = NewDisposeScope())
                 {
                     var (xb, _) = slicer.Batch(step);
-                    outputs.Add(scope.MoveToOuter(Call(xb, training: false).cpu()));
+                    outputs.Add(scope.MoveToOuter(Call(xb[0], training: false).cpu()));
                 }
                 list.PredictBatchEnd(step, new Logs());
                 bar.Update(step + 1, new Logs());

@@ -9,7 +9,7 @@ public abstract partial class Model
 {
     /// <summary>
     /// Saves the whole model: architecture (config), weights, what was passed to
-    /// <see cref="Compile"/> and the optimizer's state, so that <see cref="Load"/> gives back a model
+    /// <see cref="O:Layerwise.Models.Model.Compile"/> and the optimizer's state, so that <see cref="Load"/> gives back a model
     /// that predicts the same and resumes training exactly. The format follows the path, as Keras':
     /// <c>.h5</c>/<c>.hdf5</c> -> Keras 2 HDF5 (tf.keras' <c>load_model</c> reads it);
     /// <c>.keras</c> -> Keras 3 zip archive (config.json, metadata.json, model.weights.h5);

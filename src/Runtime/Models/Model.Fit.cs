@@ -1,6 +1,5 @@
 using Layerwise.Callbacks;
 using Layerwise.Training;
-using Layerwise.Training.Metrics;
 using static TorchSharp.torch;
 
 namespace Layerwise.Models;
@@ -17,36 +16,60 @@ public abstract partial class Model
                        IEnumerable<Callback>? callbacks = null, double validationSplit = 0,
                        (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int initialEpoch = 0)
     {
-        var optimizer = RequireOptimizer();
-        var loss = RequireLoss();
+        RequireOptimizer();
+        RequireObjective();
+        CheckSingleInputAndOutput();
+        (IReadOnlyList<Tensor>, IReadOnlyList<Tensor>)? validation = validationData is { } v ? ([v.X], [v.Y]) : null;
+        return FitCore([x], [y], batchSize, epochs, verbose, callbacks, validationSplit, validation, shuffle, initialEpoch);
+    }
+
+    /// <summary>
+    /// Keras' <c>fit([x1, x2], [y1, y2])</c> for a model with several inputs and/or outputs: one tensor per
+    /// input (order of the model's inputs) and one target per output (order of <see cref="OutputNames"/>), all
+    /// with the same number of samples; each batch takes the same samples from every one of them.
+    /// </summary>
+    public History Fit(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int epochs = 1, int verbose = 1,
+                       IEnumerable<Callback>? callbacks = null, double validationSplit = 0,
+                       (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null, bool shuffle = true, int initialEpoch = 0) =>
+        FitCore(x, y, batchSize, epochs, verbose, callbacks, validationSplit, validationData, shuffle, initialEpoch);
+
+    History FitCore(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int epochs, int verbose,
+                    IEnumerable<Callback>? callbacks, double validationSplit,
+                    (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData, bool shuffle, int initialEpoch)
+    {
+        RequireOptimizer();
+        var objective = RequireObjective();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         if (epochs < 0 || initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(epochs), "epochs and initialEpoch must not be negative.");
         if (validationSplit is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validationSplit must be in [0, 1).");
 
-        (Tensor X, Tensor Y)? validation = validationData;
+        var validation = validationData;
         if (validation is null && validationSplit > 0)
         {
-            long total = x.shape[0];
+            CheckCounts(x, y, nameof(x));
+            long total = x[0].shape[0];
             long split = (long)(total * (1 - validationSplit));
             if (split <= 0 || split >= total)
                 throw new ArgumentException($"validationSplit={validationSplit} leaves no training or no validation samples out of {total}.", nameof(validationSplit));
-            validation = (x.narrow(0, split, total - split), y.narrow(0, split, total - split));
-            x = x.narrow(0, 0, split);
-            y = y.narrow(0, 0, split);
+            validation = (Narrow(x, split, total - split), Narrow(y, split, total - split));
+            x = Narrow(x, 0, split);
+            y = Narrow(y, 0, split);
         }
 
-        var inputs = PrepareInputs(x, y, nameof(x));
-        var targets = ToDevice(y, Device)!;
-        (Tensor X, Tensor Y)? validationOnDevice = null;
+        var inputs = PrepareAll(x, y, nameof(x));
+        var targets = y.Select(t => ToDevice(t, Device)!).ToArray();
+        (Tensor[] X, Tensor[] Y)? validationOnDevice = null;
         if (validation is { } v)
-            validationOnDevice = (PrepareInputs(v.X, v.Y, nameof(validationData)), ToDevice(v.Y, Device)!);
+            validationOnDevice = (PrepareAll(v.X, v.Y, nameof(validationData)), v.Y.Select(t => ToDevice(t, Device)!).ToArray());
 
         var slicer = new BatchSlicer(inputs, targets, batchSize);
         var history = new History();
         var all = new CallbackList([.. callbacks ?? [], history, new ProgressLogger(verbose, epochs, slicer.Steps)]);
         all.Attach(this, new TrainingParameters(epochs, slicer.Steps, verbose));
 
-        var lossTracker = new Mean("loss");
+        var trackers = new LossTrackers(objective);
         var trainable = TrainableWeights;
         StopTraining = false;
         FitHistory = history;
@@ -57,8 +80,8 @@ public abstract partial class Model
         Logs epochLogs = new();
         for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
         {
-            lossTracker.ResetState();
-            foreach (var m in Metrics) m.ResetState();
+            trackers.Reset();
+            objective.ResetMetrics();
             all.EpochBegin(epoch, new Logs());
             slicer.NewEpoch(shuffle);
             for (int step = 0; step < slicer.Steps; step++)
@@ -67,11 +90,11 @@ public abstract partial class Model
                 using (NewDisposeScope())
                 {
                     var (xb, yb) = slicer.Batch(step);
-                    TrainStep(xb, yb!, trainable, lossTracker);
+                    TrainStep(xb, yb!, trainable, objective, trackers);
                 }
-                all.TrainBatchEnd(step, RunningLogs(lossTracker, prefix: ""));
+                all.TrainBatchEnd(step, objective.RunningLogs(trackers));
             }
-            epochLogs = Snapshot(RunningLogs(lossTracker, prefix: ""));
+            epochLogs = Snapshot(objective.RunningLogs(trackers));
             if (validationOnDevice is { } val)
             {
                 foreach (var (key, value) in RunEvaluation(val.X, val.Y, batchSize, null))
@@ -84,23 +107,16 @@ public abstract partial class Model
     }
 
     /// <summary>One optimisation step on a batch: forward, loss, backward, update, metrics.</summary>
-    void TrainStep(Tensor x, Tensor y, IReadOnlyList<Layers.Variable> trainable, Mean lossTracker)
+    void TrainStep(Tensor[] x, Tensor[] y, IReadOnlyList<Layers.Variable> trainable, TrainingObjective objective, LossTrackers trackers)
     {
-        var prediction = Call(x, training: true);
-        var lossValue = Loss!.Call(y, prediction);
+        var predictions = CallAll(x, training: true);
+        var lossValue = objective.Compute(y, predictions, trackers);
         lossValue.backward();
         Optimizer!.ApplyGradients(trainable);
-        lossTracker.UpdateState(lossValue, x.shape[0]);
-        foreach (var m in Metrics) m.UpdateState(y, prediction);
+        objective.UpdateMetrics(y, predictions);
     }
 
-    Logs RunningLogs(Mean lossTracker, string prefix)
-    {
-        var logs = new Logs();
-        logs.Set(prefix + "loss", lossTracker.Result);
-        foreach (var m in Metrics) logs.Set(prefix + m.Name, m.Result);
-        return logs;
-    }
+    static Tensor[] Narrow(IReadOnlyList<Tensor> tensors, long start, long length) => [.. tensors.Select(t => t.narrow(0, start, length))];
 
     static Logs Snapshot(Logs lazy) => new(lazy.ToList());
 }

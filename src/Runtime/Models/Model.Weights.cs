@@ -6,7 +6,7 @@ public abstract partial class Model
 {
     string? deferredRestore;
 
-    /// <summary>The History of the <see cref="Fit"/> in progress (for callbacks that restore one).</summary>
+    /// <summary>The History of the <see cref="O:Layerwise.Models.Model.Fit"/> in progress (for callbacks that restore one).</summary>
     internal Callbacks.History? FitHistory { get; private set; }
 
     /// <summary>Set during <c>OnTrainBegin</c> by a callback that restored a backup: the epoch (0-based) to continue from.</summary>

@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace Layerwise.Models;
 
 /// <summary>
-/// A layer that can be trained: <see cref="Compile"/>, then <see cref="Fit"/>,
-/// <see cref="Evaluate"/> and <see cref="Predict"/>, as Keras' <c>keras.Model</c>.
+/// A layer that can be trained: <see cref="O:Layerwise.Models.Model.Compile"/>, then <see cref="O:Layerwise.Models.Model.Fit"/>,
+/// <see cref="O:Layerwise.Models.Model.Evaluate"/> and <see cref="Predict"/>, as Keras' <c>keras.Model</c>.
 /// A model lives on one device (<see cref="Backend.DefaultDevice"/> unless moved with
 /// <see cref="To(TorchSharp.torch.Device)"/>); its weights, optimizer state and every tensor it creates go there.
 /// </summary>
@@ -25,30 +25,17 @@ public abstract partial class Model : Layer
     public virtual IReadOnlyList<Layer> Layers => SubLayers;
 
     public Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss given to <see cref="Compile(Optimizer, Loss, IEnumerable{Metric})"/>; null when each output was given its own (see <see cref="Losses"/>).</summary>
     public Loss? Loss { get; private set; }
+
+    /// <summary>Every compiled metric, output by output (for several outputs named <c>&lt;output&gt;_&lt;metric&gt;</c>).</summary>
     public IReadOnlyList<Metric> Metrics { get; private set; } = [];
-    public bool IsCompiled => Optimizer is not null && Loss is not null;
 
-    /// <summary>Set by a callback to end <see cref="Fit"/> after the current epoch (Keras' <c>stop_training</c>).</summary>
+    public bool IsCompiled => Optimizer is not null && Objective is not null;
+
+    /// <summary>Set by a callback to end <see cref="O:Layerwise.Models.Model.Fit"/> after the current epoch (Keras' <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
-
-    /// <summary>
-    /// Configures training: <paramref name="optimizer"/>, <paramref name="loss"/> and
-    /// <paramref name="metrics"/> accept objects or Keras names (<c>"adam"</c>,
-    /// <c>"sparse_categorical_crossentropy"</c>, <c>"accuracy"</c>).
-    /// </summary>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric>? metrics = null)
-    {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentNullException.ThrowIfNull(loss);
-        var resolved = (metrics ?? []).Select(m => m is AccuracyByLoss a ? a.Resolve(loss) : m).ToList();
-        var duplicate = resolved.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1 || g.Key == "loss");
-        if (duplicate is not null)
-            throw new ArgumentException($"Metric name \"{duplicate.Key}\" is used twice (or clashes with \"loss\"); give the metrics distinct names.", nameof(metrics));
-        Optimizer = optimizer;
-        Loss = loss;
-        Metrics = resolved;
-    }
 
     /// <summary>
     /// Creates the weights of a subclassed model: runs <see cref="Layer.Call(Tensor, bool)"/> once on a zero batch of
@@ -75,26 +62,69 @@ public abstract partial class Model : Layer
     public Model To(string device) => To(Backend.ParseDevice(device));
 
     Optimizer RequireOptimizer() => Optimizer ?? throw NotCompiled();
-    Loss RequireLoss() => Loss ?? throw NotCompiled();
+    TrainingObjective RequireObjective() => Objective ?? throw NotCompiled();
 
     InvalidOperationException NotCompiled() =>
         new($"Model \"{Name}\" must be compiled before training or evaluation: call Compile(optimizer, loss, metrics) first.");
 
     /// <summary>Checks a data set before use: same number of samples in x and y, inputs the model accepts.</summary>
-    Tensor PrepareInputs(Tensor x, Tensor? y, string argument)
+    Tensor PrepareInputs(Tensor x, Tensor? y, string argument, bool singleInput = true)
     {
         ArgumentNullException.ThrowIfNull(x, argument);
-        CheckSingleInputAndOutput();
+        if (singleInput) CheckSingleInputAndOutput();
         if (x.dim() < 1 || x.shape[0] == 0)
             throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(x.shape)}.", argument);
         if (y is not null && (y.dim() < 1 || y.shape[0] != x.shape[0]))
             throw new ArgumentException(
                 $"{argument} has {x.shape[0]} samples but its targets have shape {ShapeText.Format(y.shape)}; both need the same first dimension.", argument);
-        var sample = x.shape.Skip(1).ToArray();
-        if (!Built) EnsureBuilt(DeclaredInputShapeOrFirstLayer() ?? sample);
-        CheckInputShape(x.shape);
+        // Several inputs are checked against their Keras.Input shapes when the graph runs.
+        if (singleInput)
+        {
+            var sample = x.shape.Skip(1).ToArray();
+            if (!Built) EnsureBuilt(DeclaredInputShapeOrFirstLayer() ?? sample);
+            CheckInputShape(x.shape);
+        }
         var floats = x.is_floating_point() ? x : x.to_type(ScalarType.Float32);
         return floats.device == Device ? floats : floats.to(Device);
+    }
+
+    /// <summary>
+    /// <see cref="PrepareInputs"/> for one tensor per input: checks the number of inputs and targets and that
+    /// they all hold the same number of samples, then converts and moves the inputs to the model's device.
+    /// </summary>
+    Tensor[] PrepareAll(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, string argument)
+    {
+        CheckCounts(x, y, argument);
+        if (InputNames.Count == 1 && OutputNames.Count == 1) return [PrepareInputs(x[0], y?[0], argument)];
+        return [.. x.Select(t => PrepareInputs(t, null, argument, singleInput: false))];
+    }
+
+    /// <summary>One tensor per input, one target per output, every one with the same (non-zero) number of samples.</summary>
+    void CheckCounts(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(x, argument);
+        var inputs = InputNames;
+        var outputs = OutputNames;
+        if (x.Count != inputs.Count)
+            throw new ArgumentException(
+                $"{argument}: model \"{Name}\" has {inputs.Count} input(s) ({CompileMapping.List(inputs)}) but received {x.Count} input tensor(s); pass one per input, in that order.", argument);
+        if (y is not null && y.Count != outputs.Count)
+            throw new ArgumentException(
+                $"{argument}: model \"{Name}\" has {outputs.Count} output(s) ({CompileMapping.List(outputs)}) but received {y.Count} target tensor(s); pass one per output, in that order.", argument);
+        if (x.Any(t => t is null) || (y?.Any(t => t is null) ?? false))
+            throw new ArgumentNullException(argument, $"{argument}: the input and target lists may not contain null.");
+        if (x[0].dim() < 1 || x[0].shape[0] == 0)
+            throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(x[0].shape)}.", argument);
+        long samples = x[0].shape[0];
+        void Check(Tensor t, string what)
+        {
+            if (t.dim() < 1 || t.shape[0] != samples)
+                throw new ArgumentException(
+                    $"{argument}: {what} has shape {ShapeText.Format(t.shape)} but input \"{inputs[0]}\" has {samples} samples; every input and target needs the same first dimension.", argument);
+        }
+        for (int i = 1; i < x.Count; i++) Check(x[i], $"input \"{inputs[i]}\"");
+        if (y is not null && x.Count + y.Count > 2)
+            for (int i = 0; i < y.Count; i++) Check(y[i], $"the target of output \"{outputs[i]}\"");
     }
 
     /// <summary>Fit, Evaluate and Predict take one input tensor and one target: a model with several inputs or outputs refuses them here.</summary>
@@ -124,4 +154,16 @@ public abstract partial class Model : Layer
     private protected virtual long[]? DeclaredInputShapeOrFirstLayer() => DeclaredInputShape;
 
     static Tensor? ToDevice(Tensor? t, Device device) => t is null || t.device == device ? t : t.to(device);
+
+    /// <summary>The names of the model's inputs, in order (Fit/Evaluate/Predict take one tensor per input).</summary>
+    private protected virtual IReadOnlyList<string> InputNames => ["input"];
+
+    /// <summary>
+    /// The names of the model's outputs, in order: Keras' <c>output_names</c>, the names of the layers
+    /// producing them. They key loss/metric dictionaries and prefix per-output log entries.
+    /// </summary>
+    public virtual IReadOnlyList<string> OutputNames => [Layers.Count > 0 ? Layers[^1].Name : Name];
+
+    /// <summary>The outputs of one batch given one tensor per input; a single-input single-output model calls <see cref="Layer.Call(Tensor, bool)"/>.</summary>
+    private protected virtual Tensor[] CallAll(IReadOnlyList<Tensor> inputs, bool training) => [Call(inputs[0], training)];
 }

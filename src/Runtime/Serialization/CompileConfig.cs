@@ -6,7 +6,7 @@ using Layerwise.Training.Optimizers;
 namespace Layerwise.Serialization;
 
 /// <summary>
-/// What <see cref="Models.Model.Compile"/> received (optimizer, loss, metrics), as Keras stores it in
+/// What <see cref="O:Layerwise.Models.Model.Compile"/> received (optimizer, loss, metrics), as Keras stores it in
 /// files: Keras 2's <c>training_config</c> (.h5) and Keras 3's <c>compile_config</c> (config.json),
 /// and read back from those and from what Keras 1.x, 2.x, tf.keras and Keras 3 wrote
 /// (<c>lr</c> or <c>learning_rate</c>, <c>Custom&gt;Adam</c>, losses and metrics as names or objects,
@@ -15,6 +15,107 @@ namespace Layerwise.Serialization;
 /// </summary>
 public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList<Metric> Metrics)
 {
+    /// <summary>One loss per output when the file lists them (<c>"loss": [...]</c>); <see cref="Loss"/> is then the first.</summary>
+    public IReadOnlyList<Loss?>? LossList { get; init; }
+
+    /// <summary>Losses keyed by output name (<c>"loss": {"dense_1": ...}</c>); <see cref="Loss"/> is then the first.</summary>
+    public IReadOnlyDictionary<string, Loss>? LossByOutput { get; init; }
+
+    /// <summary><c>loss_weights</c> as a list (one per output).</summary>
+    public IReadOnlyList<double>? LossWeightList { get; init; }
+
+    /// <summary><c>loss_weights</c> keyed by output name.</summary>
+    public IReadOnlyDictionary<string, double>? LossWeightsByOutput { get; init; }
+
+    /// <summary>Metrics keyed by output name (<c>"metrics": {"dense_1": [...]}</c>); <see cref="Metrics"/> then holds them all.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Metric>>? MetricsByOutput { get; init; }
+
+    /// <summary>
+    /// Compiles <paramref name="model"/> with what was read. A model with one output takes the single loss and
+    /// every metric, as before multi-output support (files from Keras 2.0-2.3 key even a single output's loss
+    /// and metrics by its name); a model with several outputs gets the per-output forms back.
+    /// </summary>
+    internal void CompileInto(Models.Model model)
+    {
+        if (model.OutputNames.Count == 1 || (LossList is null && LossByOutput is null && LossWeightList is null && LossWeightsByOutput is null && MetricsByOutput is null))
+        {
+            model.Compile(Optimizer, Loss, Metrics);
+            return;
+        }
+        object loss = (object?)LossList ?? (object?)LossByOutput ?? Loss;
+        object? weights = (object?)LossWeightList ?? LossWeightsByOutput;
+        object? metrics = MetricsByOutput is not null ? MetricsByOutput : Metrics.Count > 0 ? Metrics : null;
+        model.CompileCore(Optimizer, new Models.CompileArguments(loss, weights, metrics));
+    }
+
+    /// <summary>Keras 2's <c>training_config</c> of a compiled model, with per-output losses, weights and metrics as compiled.</summary>
+    internal static JsonObject WriteTrainingConfig(Models.Model model)
+    {
+        var (loss, weights, metrics) = WriteArguments(model);
+        return new()
+        {
+            ["loss"] = loss,
+            ["metrics"] = metrics,
+            ["weighted_metrics"] = null,
+            ["loss_weights"] = weights,
+            ["optimizer_config"] = WriteOptimizer(model.Optimizer!, withModule: false),
+        };
+    }
+
+    /// <summary>Keras 3's <c>compile_config</c> of a compiled model.</summary>
+    internal static JsonObject WriteCompileConfig(Models.Model model)
+    {
+        var (loss, weights, metrics) = WriteArguments(model);
+        return new()
+        {
+            ["optimizer"] = WriteOptimizer(model.Optimizer!, withModule: true),
+            ["loss"] = loss,
+            ["loss_weights"] = weights,
+            ["metrics"] = metrics,
+            ["weighted_metrics"] = null,
+            ["run_eagerly"] = false,
+            ["steps_per_execution"] = 1,
+            ["jit_compile"] = false,
+        };
+    }
+
+    /// <summary>
+    /// The loss, loss_weights and metrics entries in the form they were compiled with (Keras keeps the user's
+    /// <c>_user_losses</c>/<c>_user_metrics</c> for serialization). A single-output model writes its resolved
+    /// metrics exactly as before; with several outputs "accuracy" stays the name, resolved per output on load.
+    /// </summary>
+    static (JsonNode? Loss, JsonNode? Weights, JsonNode? Metrics) WriteArguments(Models.Model model)
+    {
+        var arguments = model.CompiledWith!;
+        bool single = model.OutputNames.Count == 1;
+        JsonNode? loss = arguments.Loss switch
+        {
+            Loss one => WriteLoss(one),
+            IReadOnlyDictionary<string, Loss> byName => new JsonObject(byName.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)WriteLoss(kv.Value)))),
+            IReadOnlyList<Loss?> list => new JsonArray([.. list.Select(l => l is null ? null : (JsonNode)WriteLoss(l))]),
+            _ => throw new LayerwiseException("Unexpected compiled loss form."),
+        };
+        JsonNode? weights = arguments.LossWeights switch
+        {
+            null => null,
+            IReadOnlyDictionary<string, double> byName => new JsonObject(byName.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            IReadOnlyList<double> list => new JsonArray([.. list.Select(w => (JsonNode?)w)]),
+            _ => throw new LayerwiseException("Unexpected compiled loss_weights form."),
+        };
+        JsonNode metrics = arguments.Metrics switch
+        {
+            _ when single => new JsonArray([.. model.Metrics.Select(m => (JsonNode?)WriteMetric(m))]),
+            IReadOnlyDictionary<string, IReadOnlyList<Metric>> byName => new JsonObject(byName.Select(kv =>
+                KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray([.. kv.Value.Select(WriteUserMetric)])))),
+            IReadOnlyList<Metric> list => new JsonArray([.. list.Select(WriteUserMetric)]),
+            _ => new JsonArray(),
+        };
+        return (loss, weights, metrics);
+    }
+
+    /// <summary>"accuracy" depends on each output's loss, so it is written as the name the user gave, as Keras writes strings.</summary>
+    static JsonNode? WriteUserMetric(Metric metric) => metric is AccuracyByLoss ? JsonValue.Create(metric.Name) : WriteMetric(metric);
+
     /// <summary>Keras 2's <c>training_config</c> (the .h5 root attribute).</summary>
     public static JsonObject WriteTrainingConfig(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics) => new()
     {
@@ -110,10 +211,46 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
         var optimizerNode = config["optimizer_config"] ?? config["optimizer"]
             ?? throw new ConfigException(path, "expected an optimizer (\"optimizer_config\" or \"optimizer\").");
         var optimizer = ReadOptimizer(optimizerNode, path + ".optimizer");
-        var loss = ReadLoss(config["loss"], path + ".loss");
+        var lossNode = config["loss"];
+        IReadOnlyList<Loss?>? lossList = null;
+        Dictionary<string, Loss>? lossByOutput = null;
+        Loss loss;
+        if (lossNode is JsonArray { Count: > 1 } array)
+        {
+            // Keras writes a list of losses for a multi-output model; null leaves an output untrained.
+            lossList = [.. array.Select((n, i) => n is null ? null : ReadLoss(n, $"{path}.loss[{i}]"))];
+            loss = lossList.FirstOrDefault(l => l is not null) ?? throw new ConfigException(path + ".loss", "no output has a loss.");
+        }
+        else if (lossNode is JsonObject { Count: > 1 } byOutput && !byOutput.ContainsKey("class_name"))
+        {
+            lossByOutput = byOutput.ToDictionary(kv => kv.Key, kv => ReadLoss(kv.Value, $"{path}.loss.{kv.Key}"));
+            loss = lossByOutput.Values.First();
+        }
+        else loss = ReadLoss(lossNode, path + ".loss");
         var metrics = new List<Metric>();
         CollectMetrics(config["metrics"], path + ".metrics", metrics);
-        return new CompileConfig(optimizer, loss, metrics);
+        Dictionary<string, IReadOnlyList<Metric>>? metricsByOutput = null;
+        if (config["metrics"] is JsonObject metricObject && !metricObject.ContainsKey("class_name"))
+        {
+            metricsByOutput = [];
+            foreach (var (key, value) in metricObject)
+            {
+                var own = new List<Metric>();
+                CollectMetrics(value, $"{path}.metrics.{key}", own);
+                metricsByOutput[key] = own;
+            }
+        }
+        var weightsNode = config["loss_weights"];
+        return new CompileConfig(optimizer, loss, metrics)
+        {
+            LossList = lossList,
+            LossByOutput = lossByOutput,
+            LossWeightList = weightsNode is JsonArray weightArray
+                ? [.. weightArray.Select((n, i) => ConfigValues.ReadDouble(n!, $"{path}.loss_weights[{i}]"))] : null,
+            LossWeightsByOutput = weightsNode is JsonObject weightObject
+                ? weightObject.ToDictionary(kv => kv.Key, kv => ConfigValues.ReadDouble(kv.Value!, $"{path}.loss_weights.{kv.Key}")) : null,
+            MetricsByOutput = metricsByOutput,
+        };
     }
 
     static Optimizer ReadOptimizer(JsonNode node, string path)

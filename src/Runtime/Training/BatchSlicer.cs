@@ -3,14 +3,15 @@ using static TorchSharp.torch;
 namespace Layerwise.Training;
 
 /// <summary>
-/// Cuts (x, y) into batches of <c>batchSize</c> in a fixed or shuffled order. Shuffling draws a
-/// permutation from torch's generator, so seeded runs see the same data order.
+/// Cuts (inputs, targets) into batches of <c>batchSize</c> in a fixed or shuffled order. Shuffling draws one
+/// permutation from torch's generator per epoch and applies it to every input and target, so samples stay
+/// aligned across them and seeded runs see the same data order.
 /// </summary>
-internal sealed class BatchSlicer(Tensor x, Tensor? y, int batchSize)
+internal sealed class BatchSlicer(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int batchSize)
 {
     Tensor? order;
 
-    public long Samples { get; } = x.shape[0];
+    public long Samples { get; } = x[0].shape[0];
 
     public int Steps => (int)((Samples + batchSize - 1) / batchSize);
 
@@ -20,16 +21,19 @@ internal sealed class BatchSlicer(Tensor x, Tensor? y, int batchSize)
         order?.Dispose();
         order = null;
         if (!shuffle) return;
-        order = randperm(Samples, ScalarType.Int64, x.device);
+        order = randperm(Samples, ScalarType.Int64, x[0].device);
         order.DetachFromDisposeScope();
     }
 
-    public (Tensor X, Tensor? Y) Batch(int step)
+    public (Tensor[] X, Tensor[]? Y) Batch(int step)
     {
         long start = (long)step * batchSize;
         long count = Math.Min(batchSize, Samples - start);
-        if (order is null) return (x.narrow(0, start, count), y?.narrow(0, start, count));
+        if (order is null) return (Slice(x, t => t.narrow(0, start, count))!, Slice(y, t => t.narrow(0, start, count)));
         using var indices = order.narrow(0, start, count);
-        return (x.index_select(0, indices), y?.index_select(0, indices));
+        return (Slice(x, t => t.index_select(0, indices))!, Slice(y, t => t.index_select(0, indices)));
     }
+
+    static Tensor[]? Slice(IReadOnlyList<Tensor>? tensors, Func<Tensor, Tensor> cut) =>
+        tensors is null ? null : [.. tensors.Select(cut)];
 }

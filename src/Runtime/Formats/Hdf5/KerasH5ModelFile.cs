@@ -22,7 +22,7 @@ internal static class KerasH5ModelFile
         file.Attributes["layerwise_version"] = LayerwiseVersion;
         file.Attributes["model_config"] = ModelConfigJson(model, FunctionalConfigForm.Keras2).ToJsonString();
         if (model.IsCompiled)
-            file.Attributes["training_config"] = CompileConfig.WriteTrainingConfig(model.Optimizer!, model.Loss!, model.Metrics).ToJsonString();
+            file.Attributes["training_config"] = CompileConfig.WriteTrainingConfig(model).ToJsonString();
         var weights = new H5Group();
         KerasH5Weights.Write(model, weights);
         file["model_weights"] = weights;
@@ -96,7 +96,7 @@ internal static class KerasH5ModelFile
             {
                 throw new ModelFileException(path, "/@training_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            model.Compile(compileConfig.Optimizer, compileConfig.Loss, compileConfig.Metrics);
+            compileConfig.CompileInto(model);
             if (input.HasLink(root, "optimizer_weights"))
                 optimizerProblem = KerasH5OptimizerWeights.Read(input, input.Group(root, "optimizer_weights"), model, compileConfig.Optimizer, staged);
         }

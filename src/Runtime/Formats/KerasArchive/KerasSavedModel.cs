@@ -29,7 +29,7 @@ internal static class KerasSavedModel
     {
         var config = KerasH5ModelFile.ModelConfigJson(model, FunctionalConfigForm.Keras3);
         if (model.IsCompiled)
-            config["compile_config"] = CompileConfig.WriteCompileConfig(model.Optimizer!, model.Loss!, model.Metrics);
+            config["compile_config"] = CompileConfig.WriteCompileConfig(model);
         return config.ToJsonString();
     }
 
@@ -70,7 +70,7 @@ internal static class KerasSavedModel
             {
                 throw new ModelFileException(displayPath, configPath + ".compile_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            model.Compile(compileConfig.Optimizer, compileConfig.Loss, compileConfig.Metrics);
+            compileConfig.CompileInto(model);
             optimizerProblem = KerasWeightsStore.ReadOptimizer(input, model, compileConfig.Optimizer, staged);
         }
         staged.Apply(optimizerProblem is null ? model.Optimizer : null);

@@ -70,11 +70,11 @@ public sealed class MeanAbsoluteError(string? name = null) : Metric(name)
 
 /// <summary>
 /// The string metric "accuracy": Keras picks the accuracy that fits the loss and logs it under the
-/// name the user wrote. Resolved by <see cref="Models.Model.Compile"/>.
+/// name the user wrote. Resolved by <see cref="O:Layerwise.Models.Model.Compile"/>.
 /// </summary>
 internal sealed class AccuracyByLoss(string requestedName) : Metric(requestedName)
 {
-    public Metric Resolve(Loss loss)
+    public Metric Resolve(Loss? loss)
     {
         Metric chosen = loss switch
         {

@@ -50,6 +50,15 @@ public abstract class Metric
     /// <summary>The mean over everything accumulated since the last reset; 0 when nothing was.</summary>
     public double Result() => total is null || count == 0 ? 0.0 : total.item<double>() / count;
 
+    /// <summary>A copy with the same settings and no state: a metric applied to several outputs needs one per output.</summary>
+    internal Metric FreshCopy()
+    {
+        var copy = (Metric)MemberwiseClone();
+        copy.total = null;
+        copy.count = 0;
+        return copy;
+    }
+
     public void ResetState()
     {
         total?.Dispose();
