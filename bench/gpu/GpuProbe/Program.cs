@@ -55,6 +55,7 @@ var (xTest, yTest) = Mnist.Preprocess(data.TestImages, data.TestLabels, 1000);
 if (mode == "layers")
 {
     LayerSteps.Run(Step, gpu, outDir);
+    CompositionSteps.Run(Step, gpu, outDir);
     report["finished"] = DateTime.UtcNow.ToString("O");
     Save();
     return;
