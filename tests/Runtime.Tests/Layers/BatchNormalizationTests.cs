@@ -35,8 +35,8 @@ public class BatchNormalizationTests
         layer.MovingVariance.Assign(tensor(new[] { 4f, 1f }));
         using var y = layer.Invoke(Batch());
         // gamma · (x - mean) / sqrt(variance + 0.001) + beta, by hand.
-        AssertClose([0.1f, 0.5f * 2 / MathF.Sqrt(1.001f) - 0.1f, 2.09975f, -2.099001f], y.data<float>().ToArray());
-        AssertClose([1f, 0f], layer.MovingMean.ToCpu().data<float>().ToArray());
+        WeightAssert.Close([0.1f, 0.5f * 2 / MathF.Sqrt(1.001f) - 0.1f, 2.09975f, -2.099001f], y.data<float>().ToArray());
+        WeightAssert.Close([1f, 0f], layer.MovingMean.ToCpu().data<float>().ToArray());
     }
 
     [Fact]
@@ -45,10 +45,10 @@ public class BatchNormalizationTests
         var layer = Built();
         using var y = layer.Invoke(Batch(), training: true);
         // Batch mean [2, -1], biased variance [1, 9].
-        AssertClose([-0.9995004f, 0.9999444f, 0.9995004f, -0.9999444f], y.data<float>().ToArray());
+        WeightAssert.Close([-0.9995004f, 0.9999444f, 0.9995004f, -0.9999444f], y.data<float>().ToArray());
         // moving = moving · 0.99 + batch · 0.01
-        AssertClose([0.02f, -0.01f], layer.MovingMean.ToCpu().data<float>().ToArray());
-        AssertClose([1.0f, 1.08f], layer.MovingVariance.ToCpu().data<float>().ToArray());
+        WeightAssert.Close([0.02f, -0.01f], layer.MovingMean.ToCpu().data<float>().ToArray());
+        WeightAssert.Close([1.0f, 1.08f], layer.MovingVariance.ToCpu().data<float>().ToArray());
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public class BatchNormalizationTests
     {
         var layer = Built(trainable: false);
         using var y = layer.Invoke(Batch(), training: true);
-        AssertClose([1f / MathF.Sqrt(1.001f), 2f / MathF.Sqrt(1.001f), 3f / MathF.Sqrt(1.001f), -4f / MathF.Sqrt(1.001f)], y.data<float>().ToArray());
-        AssertClose([0f, 0f], layer.MovingMean.ToCpu().data<float>().ToArray());
+        WeightAssert.Close([1f / MathF.Sqrt(1.001f), 2f / MathF.Sqrt(1.001f), 3f / MathF.Sqrt(1.001f), -4f / MathF.Sqrt(1.001f)], y.data<float>().ToArray());
+        WeightAssert.Close([0f, 0f], layer.MovingMean.ToCpu().data<float>().ToArray());
     }
 
     [Fact]
@@ -144,9 +144,7 @@ public class BatchNormalizationTests
         using (var _ = model.Predict(x)) { }
         Assert.Equal(before, TutorialModel.WeightValues(model));
         model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
-        var after = TutorialModel.WeightValues(model);
-        foreach (var (w, (b, a)) in model.Weights.Zip(before.Zip(after)))
-            Assert.False(b.SequenceEqual(a), $"{w.Path} did not change");
+        WeightAssert.EveryWeightChanged(model, before);
         Assert.Equal(4, bn.Weights.Count);
     }
 
@@ -176,10 +174,4 @@ public class BatchNormalizationTests
         return (model, x);
     }
 
-    static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"element {i}: expected {expected[i]}, got {actual[i]}");
-    }
 }

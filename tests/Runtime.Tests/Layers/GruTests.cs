@@ -70,7 +70,7 @@ public class GruTests
         // Step 1 with reset_after (h0 = 0): z = σ(0.5 + 0.1 + 0.05) = 0.6570, r = σ(-0.4 + 0.2) = 0.4502,
         // candidate = tanh(0.3 - 0.1 + r·0.3) = 0.3230, h1 = (1 - z)·candidate = 0.1108.
         // Without reset_after h0 = 0 removes every recurrent term: z = σ(0.6), h1 = (1 - z)·tanh(0.2) = 0.0699.
-        AssertClose([(float)h1, (float)h2], y.data<float>().ToArray());
+        WeightAssert.Close([(float)h1, (float)h2], y.data<float>().ToArray());
     }
 
     [Theory]
@@ -244,9 +244,7 @@ public class GruTests
         var before = TutorialModel.WeightValues(model);
         var (x, y) = Data();
         model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
-        var after = TutorialModel.WeightValues(model);
-        foreach (var (w, (b, a)) in model.Weights.Zip(before.Zip(after)))
-            Assert.False(b.SequenceEqual(a), $"{w.Path} did not change");
+        WeightAssert.EveryWeightChanged(model, before);
     }
 
     static Sequential NewModel(int seed, double dropout = 0.0)
@@ -274,10 +272,4 @@ public class GruTests
         return (model, x);
     }
 
-    static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"element {i}: expected {expected[i]}, got {actual[i]}");
-    }
 }

@@ -28,7 +28,7 @@ public class LayerNormalizationTests
         // Sample 1 is sample 0 plus 10: the same normalized values.
         using var y = layer.Invoke(tensor(new[] { 1f, 2f, 3f, 6f, 11f, 12f, 13f, 16f }, [2, 4]));
         float[] one = [-1.0688923f, -1.0688923f, 0.5f, 1.6033384f];
-        AssertClose([.. one, .. one], y.data<float>().ToArray());
+        WeightAssert.Close([.. one, .. one], y.data<float>().ToArray());
     }
 
     [Fact]
@@ -128,9 +128,7 @@ public class LayerNormalizationTests
         var model = NewModel(5);
         var before = TutorialModel.WeightValues(model);
         model.Fit(randn(8, 5, generator: new Generator(2)), randn(8, 1, generator: new Generator(4)), batchSize: 8, epochs: 1, verbose: 0);
-        var after = TutorialModel.WeightValues(model);
-        foreach (var (w, (b, a)) in model.Weights.Zip(before.Zip(after)))
-            Assert.False(b.SequenceEqual(a), $"{w.Path} did not change");
+        WeightAssert.EveryWeightChanged(model, before);
     }
 
     static Sequential NewModel(int seed)
@@ -141,10 +139,4 @@ public class LayerNormalizationTests
         return model;
     }
 
-    static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"element {i}: expected {expected[i]}, got {actual[i]}");
-    }
 }

@@ -42,7 +42,7 @@ public class PoolingTests
     {
         Assert.Equal([2f, 3.5f], Run(new AveragePooling1D(), Steps()));
         // pool 3, stride 1, same: one step of padding on each side; the border windows average two steps.
-        AssertClose([2f, 2f, 10f / 3, 11f / 3, 4.5f], Run(new AveragePooling1D([3], strides: [1], padding: "same"), Steps()));
+        WeightAssert.Close([2f, 2f, 10f / 3, 11f / 3, 4.5f], Run(new AveragePooling1D([3], strides: [1], padding: "same"), Steps()));
     }
 
     [Fact]
@@ -152,9 +152,7 @@ public class PoolingTests
             var model = create(5);
             var before = TutorialModel.WeightValues(model);
             model.Fit(Input(model), randn(8, 1, generator: new Generator(4)), batchSize: 8, epochs: 1, verbose: 0);
-            var after = TutorialModel.WeightValues(model);
-            foreach (var (w, (b, a)) in model.Weights.Zip(before.Zip(after)))
-                Assert.False(b.SequenceEqual(a), $"{w.Path} did not change");
+            WeightAssert.EveryWeightChanged(model, before);
         }
     }
 
@@ -178,10 +176,4 @@ public class PoolingTests
         return model;
     }
 
-    static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"element {i}: expected {expected[i]}, got {actual[i]}");
-    }
 }

@@ -68,7 +68,7 @@ public class SimpleRnnAndLstmTests
         using var y = rnn.Invoke(tensor(new[] { 1.0f, 2.0f }, [1, 2, 1]));
         // h1 = tanh([0.5, -1 + 0.5]); h2 = tanh(2·[0.5, -1] + h1·U + b)
         float[] expected = [0.462117f, -0.462117f, 0.719967f, -0.920520f];
-        AssertClose(expected, y.data<float>().ToArray());
+        WeightAssert.Close(expected, y.data<float>().ToArray());
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public class SimpleRnnAndLstmTests
         lstm.CellLayer.Bias!.Assign(tensor(new[] { 0.1f, 1.0f, -0.2f, 0.05f }));
         using var y = lstm.Invoke(tensor(new[] { 1.0f, -2.0f }, [1, 2, 1]));
         // Step 1 by hand (sigmoid): i = σ(0.6), c = i·tanh(0.6) = 0.3468, h = σ(0.15)·tanh(c) = 0.1792.
-        AssertClose([(float)h1, (float)h2], y.data<float>().ToArray());
+        WeightAssert.Close([(float)h1, (float)h2], y.data<float>().ToArray());
     }
 
     [Fact]
@@ -183,9 +183,7 @@ public class SimpleRnnAndLstmTests
         var before = TutorialModel.WeightValues(model);
         var (x, y) = Data();
         model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
-        var after = TutorialModel.WeightValues(model);
-        foreach (var (w, (b, a)) in model.Weights.Zip(before.Zip(after)))
-            Assert.False(b.SequenceEqual(a), $"{w.Path} did not change");
+        WeightAssert.EveryWeightChanged(model, before);
     }
 
     static Sequential NewModel(int seed, double dropout = 0.0)
@@ -214,10 +212,4 @@ public class SimpleRnnAndLstmTests
         return (model, x);
     }
 
-    static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"element {i}: expected {expected[i]}, got {actual[i]}");
-    }
 }
