@@ -9,44 +9,49 @@ public abstract partial class Model
     /// <summary>
     /// Loss and metrics on (x, y), as Keras' <c>evaluate</c>: <c>var (loss, acc) = model.Evaluate(x, y)</c>.
     /// <paramref name="verbose"/> 1 shows a progress bar, 2 one line (<c>32/32 - 0s - loss: ...</c>).
+    /// <paramref name="sampleWeight"/> weights each sample's loss as Keras' <c>sample_weight</c> (metrics stay unweighted).
     /// </summary>
-    public Logs Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    public Logs Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+                         Tensor? sampleWeight = null)
     {
         RequireObjective();
         CheckSingleInputAndOutput();
-        return EvaluateCore([x], [y], batchSize, verbose, callbacks);
+        return EvaluateCore([x], [y], batchSize, verbose, callbacks, sampleWeight is null ? null : [sampleWeight]);
     }
 
     /// <summary>
     /// Keras' <c>evaluate([x1, x2], [y1, y2])</c>: one tensor per input and one target per output. The logs hold
     /// <c>loss</c> (the weighted total), <c>&lt;output&gt;_loss</c> per output and <c>&lt;output&gt;_&lt;metric&gt;</c>.
     /// </summary>
-    public Logs Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    public Logs Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+                         IReadOnlyList<Tensor?>? sampleWeight = null)
     {
         RequireObjective();
         ArgumentNullException.ThrowIfNull(y);
-        return EvaluateCore(x, y, batchSize, verbose, callbacks);
+        return EvaluateCore(x, y, batchSize, verbose, callbacks, sampleWeight);
     }
 
-    Logs EvaluateCore(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, IEnumerable<Callback>? callbacks)
+    Logs EvaluateCore(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, IEnumerable<Callback>? callbacks,
+                      IReadOnlyList<Tensor?>? sampleWeight)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         var inputs = PrepareAll(x, y, nameof(x));
+        var weights = PrepareWeights(sampleWeight, inputs[0].shape[0], nameof(sampleWeight));
         var targets = y.Select(t => ToDevice(t, Device)!).ToArray();
         int steps = (int)((inputs[0].shape[0] + batchSize - 1) / batchSize);
         var list = new CallbackList([.. callbacks ?? []]);
         list.Attach(this, new TrainingParameters(1, steps, verbose));
         var bar = new ProgressBar(steps, verbose, Output.Writer, Output.IsInteractive);
-        return RunEvaluation(inputs, targets, batchSize, list, bar);
+        return RunEvaluation(inputs, targets, weights, batchSize, list, bar);
     }
 
-    /// <summary>Evaluates already-prepared tensors; used by <see cref="Evaluate(Tensor, Tensor, int, int, IEnumerable{Callback}?)"/> and for validation during fit.</summary>
-    Logs RunEvaluation(Tensor[] inputs, Tensor[] targets, int batchSize, CallbackList? callbacks, ProgressBar? bar = null)
+    /// <summary>Evaluates already-prepared tensors; used by <see cref="Evaluate(Tensor, Tensor, int, int, IEnumerable{Callback}?, Tensor?)"/> and for validation during fit.</summary>
+    Logs RunEvaluation(Tensor[] inputs, Tensor[] targets, Tensor?[]? weights, int batchSize, CallbackList? callbacks, ProgressBar? bar = null)
     {
         var objective = Objective!;
         var trackers = new LossTrackers(objective);
         objective.ResetMetrics();
-        var slicer = new BatchSlicer(inputs, targets, batchSize);
+        var slicer = new BatchSlicer(inputs, targets, batchSize, weights);
         callbacks?.TestBegin(new Logs());
         using (no_grad())
         {
@@ -57,7 +62,7 @@ public abstract partial class Model
                 {
                     var (xb, yb) = slicer.Batch(step);
                     var predictions = CallAll(xb, training: false);
-                    objective.Compute(yb!, predictions, trackers);
+                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step));
                     objective.UpdateMetrics(yb!, predictions);
                 }
                 var running = objective.RunningLogs(trackers);

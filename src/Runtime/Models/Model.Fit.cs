@@ -11,31 +11,45 @@ public abstract partial class Model
     /// fraction of the samples (before shuffling), as Keras does; <paramref name="validationData"/>
     /// takes precedence over it. <paramref name="verbose"/>: 0 silent, 1 progress bar, 2 one line per epoch.
     /// Epochs run from <paramref name="initialEpoch"/> to <paramref name="epochs"/> (exclusive), 0-based.
+    /// <paramref name="sampleWeight"/> (one per sample) and <paramref name="classWeight"/> (class index to weight,
+    /// multiplied into the sample weights) weight the loss as Keras' <c>sample_weight</c>/<c>class_weight</c>;
+    /// metrics stay unweighted. <paramref name="validationSampleWeight"/> is Keras' third element of <c>validation_data</c>.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, int verbose = 1,
                        IEnumerable<Callback>? callbacks = null, double validationSplit = 0,
-                       (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int initialEpoch = 0)
+                       (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int initialEpoch = 0,
+                       Tensor? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null,
+                       Tensor? validationSampleWeight = null)
     {
         RequireOptimizer();
         RequireObjective();
         CheckSingleInputAndOutput();
         (IReadOnlyList<Tensor>, IReadOnlyList<Tensor>)? validation = validationData is { } v ? ([v.X], [v.Y]) : null;
-        return FitCore([x], [y], batchSize, epochs, verbose, callbacks, validationSplit, validation, shuffle, initialEpoch);
+        return FitCore([x], [y], batchSize, epochs, verbose, callbacks, validationSplit, validation, shuffle, initialEpoch,
+                       sampleWeight is null ? null : [sampleWeight], classWeight,
+                       validationSampleWeight is null ? null : [validationSampleWeight]);
     }
 
     /// <summary>
     /// Keras' <c>fit([x1, x2], [y1, y2])</c> for a model with several inputs and/or outputs: one tensor per
     /// input (order of the model's inputs) and one target per output (order of <see cref="OutputNames"/>), all
     /// with the same number of samples; each batch takes the same samples from every one of them.
+    /// <paramref name="sampleWeight"/>: one weight tensor (or null) per output, as Keras' list of sample weights;
+    /// <paramref name="classWeight"/> only for a model with one output, as Keras.
     /// </summary>
     public History Fit(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int epochs = 1, int verbose = 1,
                        IEnumerable<Callback>? callbacks = null, double validationSplit = 0,
-                       (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null, bool shuffle = true, int initialEpoch = 0) =>
-        FitCore(x, y, batchSize, epochs, verbose, callbacks, validationSplit, validationData, shuffle, initialEpoch);
+                       (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null, bool shuffle = true, int initialEpoch = 0,
+                       IReadOnlyList<Tensor?>? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null,
+                       IReadOnlyList<Tensor?>? validationSampleWeight = null) =>
+        FitCore(x, y, batchSize, epochs, verbose, callbacks, validationSplit, validationData, shuffle, initialEpoch,
+                sampleWeight, classWeight, validationSampleWeight);
 
     History FitCore(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int epochs, int verbose,
                     IEnumerable<Callback>? callbacks, double validationSplit,
-                    (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData, bool shuffle, int initialEpoch)
+                    (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData, bool shuffle, int initialEpoch,
+                    IReadOnlyList<Tensor?>? sampleWeight, IReadOnlyDictionary<int, double>? classWeight,
+                    IReadOnlyList<Tensor?>? validationSampleWeight)
     {
         RequireOptimizer();
         var objective = RequireObjective();
@@ -45,10 +59,14 @@ public abstract partial class Model
         if (epochs < 0 || initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(epochs), "epochs and initialEpoch must not be negative.");
         if (validationSplit is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validationSplit must be in [0, 1).");
 
+        if (validationSampleWeight is not null && validationData is null)
+            throw new ArgumentException("validationSampleWeight needs validationData (the samples it weights).", nameof(validationSampleWeight));
+        CheckCounts(x, y, nameof(x));
+        var weights = PrepareWeights(sampleWeight, x[0].shape[0], nameof(sampleWeight));
         var validation = validationData;
+        Tensor?[]? validationWeights = null;
         if (validation is null && validationSplit > 0)
         {
-            CheckCounts(x, y, nameof(x));
             long total = x[0].shape[0];
             long split = (long)(total * (1 - validationSplit));
             if (split <= 0 || split >= total)
@@ -56,15 +74,23 @@ public abstract partial class Model
             validation = (Narrow(x, split, total - split), Narrow(y, split, total - split));
             x = Narrow(x, 0, split);
             y = Narrow(y, 0, split);
+            // Keras splits the sample weights with the data; class weights apply to the training part only.
+            validationWeights = weights?.Select(w => w?.narrow(0, split, total - split)).ToArray();
+            weights = weights?.Select(w => w?.narrow(0, 0, split)).ToArray();
         }
+        if (classWeight is not null) weights = WithClassWeights(weights, y, classWeight);
 
         var inputs = PrepareAll(x, y, nameof(x));
         var targets = y.Select(t => ToDevice(t, Device)!).ToArray();
         (Tensor[] X, Tensor[] Y)? validationOnDevice = null;
         if (validation is { } v)
+        {
             validationOnDevice = (PrepareAll(v.X, v.Y, nameof(validationData)), v.Y.Select(t => ToDevice(t, Device)!).ToArray());
+            if (validationData is not null)
+                validationWeights = PrepareWeights(validationSampleWeight, v.X[0].shape[0], nameof(validationSampleWeight));
+        }
 
-        var slicer = new BatchSlicer(inputs, targets, batchSize);
+        var slicer = new BatchSlicer(inputs, targets, batchSize, weights);
         var history = new History();
         var all = new CallbackList([.. callbacks ?? [], history, new ProgressLogger(verbose, epochs, slicer.Steps)]);
         all.Attach(this, new TrainingParameters(epochs, slicer.Steps, verbose));
@@ -90,14 +116,14 @@ public abstract partial class Model
                 using (NewDisposeScope())
                 {
                     var (xb, yb) = slicer.Batch(step);
-                    TrainStep(xb, yb!, trainable, objective, trackers);
+                    TrainStep(xb, yb!, slicer.Weights(step), trainable, objective, trackers);
                 }
                 all.TrainBatchEnd(step, objective.RunningLogs(trackers));
             }
             epochLogs = Snapshot(objective.RunningLogs(trackers));
             if (validationOnDevice is { } val)
             {
-                foreach (var (key, value) in RunEvaluation(val.X, val.Y, batchSize, null))
+                foreach (var (key, value) in RunEvaluation(val.X, val.Y, validationWeights, batchSize, null))
                     epochLogs.Set("val_" + key, value);
             }
             all.EpochEnd(epoch, epochLogs);
@@ -107,10 +133,10 @@ public abstract partial class Model
     }
 
     /// <summary>One optimisation step on a batch: forward, loss, backward, update, metrics.</summary>
-    void TrainStep(Tensor[] x, Tensor[] y, IReadOnlyList<Layers.Variable> trainable, TrainingObjective objective, LossTrackers trackers)
+    void TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeights, IReadOnlyList<Layers.Variable> trainable, TrainingObjective objective, LossTrackers trackers)
     {
         var predictions = CallAll(x, training: true);
-        var lossValue = objective.Compute(y, predictions, trackers);
+        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights);
         lossValue.backward();
         Optimizer!.ApplyGradients(trainable);
         objective.UpdateMetrics(y, predictions);

@@ -7,7 +7,7 @@ namespace Layerwise.Training;
 /// permutation from torch's generator per epoch and applies it to every input and target, so samples stay
 /// aligned across them and seeded runs see the same data order.
 /// </summary>
-internal sealed class BatchSlicer(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int batchSize)
+internal sealed class BatchSlicer(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, int batchSize, IReadOnlyList<Tensor?>? weights = null)
 {
     Tensor? order;
 
@@ -32,6 +32,17 @@ internal sealed class BatchSlicer(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>
         if (order is null) return (Slice(x, t => t.narrow(0, start, count))!, Slice(y, t => t.narrow(0, start, count)));
         using var indices = order.narrow(0, start, count);
         return (Slice(x, t => t.index_select(0, indices))!, Slice(y, t => t.index_select(0, indices)));
+    }
+
+    /// <summary>The sample weights of the same samples as <see cref="Batch"/> (same order), per output; null where none.</summary>
+    public Tensor?[]? Weights(int step)
+    {
+        if (weights is null) return null;
+        long start = (long)step * batchSize;
+        long count = Math.Min(batchSize, Samples - start);
+        if (order is null) return [.. weights.Select(w => w?.narrow(0, start, count))];
+        using var indices = order.narrow(0, start, count);
+        return [.. weights.Select(w => w?.index_select(0, indices))];
     }
 
     static Tensor[]? Slice(IReadOnlyList<Tensor>? tensors, Func<Tensor, Tensor> cut) =>

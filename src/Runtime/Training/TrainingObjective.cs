@@ -22,8 +22,13 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
     /// <summary>Every metric, output by output, in the order logs list them.</summary>
     public IEnumerable<Metric> AllMetrics => Outputs.SelectMany(o => o.Metrics);
 
-    /// <summary>The differentiable total loss of a batch; adds the batch to <paramref name="trackers"/>.</summary>
-    public Tensor Compute(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions, LossTrackers trackers)
+    /// <summary>
+    /// The differentiable total loss of a batch; adds the batch to <paramref name="trackers"/>.
+    /// <paramref name="sampleWeights"/>: per output, that output's weight of each sample (null: unweighted).
+    /// The trackers still count samples, not weights, as Keras' loss metric (<c>sample_weight=batch_dim</c>).
+    /// </summary>
+    public Tensor Compute(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions, LossTrackers trackers,
+                          IReadOnlyList<Tensor?>? sampleWeights = null)
     {
         long batch = predictions[0].shape[0];
         Tensor? total = null;
@@ -31,7 +36,7 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
         {
             var output = Outputs[i];
             if (output.Loss is null) continue;
-            var value = output.Loss.Call(targets[i], predictions[i]);
+            var value = output.Loss.Call(targets[i], predictions[i], sampleWeights?[i]);
             trackers.PerOutput[i]?.UpdateState(value, batch);   // unweighted, as Keras' per-output loss metrics
             var weighted = output.Weight is { } w ? value.mul(w) : value;
             total = total is null ? weighted : total.add(weighted);
@@ -40,6 +45,7 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
         return total!;
     }
 
+    /// <summary>Metrics ignore sample weights: Keras 2 applies them only to <c>weighted_metrics</c>, which Layerwise does not have.</summary>
     public void UpdateMetrics(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions)
     {
         for (int i = 0; i < Outputs.Count; i++)

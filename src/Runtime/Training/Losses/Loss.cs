@@ -28,6 +28,21 @@ public abstract class Loss
         return perSample.mean();
     }
 
+    /// <summary>
+    /// The weighted loss, as tf.keras 2's <c>compute_weighted_loss</c> with <c>SUM_OVER_BATCH_SIZE</c>: each
+    /// sample's loss times its weight, summed, divided by the batch size (not by the sum of the weights).
+    /// <c>mean()</c> is that division; multiplying by a weight of 1 is exact, so all-ones weights train
+    /// bit-identically to no weights. Null weights: <see cref="Call(Tensor, Tensor)"/>.
+    /// </summary>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        if (sampleWeight is null) return Call(yTrue, yPred);
+        using var perSample = PerSample(yTrue, yPred);
+        using var weights = sampleWeight.to_type(perSample.dtype).reshape(perSample.shape);
+        using var weighted = perSample.mul(weights);
+        return weighted.mean();
+    }
+
     public static implicit operator Loss(string name) => Get(name);
 
     /// <summary>A loss by its Keras name (snake_case function name or class name).</summary>
