@@ -22,13 +22,6 @@ public class Conv1DModelRoundTripTests
         new Flatten(),
         new Dense(2));
 
-    static void AssertSamePredictions(Model expected, Model actual, Tensor x)
-    {
-        using var a = expected.Predict(x);
-        using var b = actual.Predict(x);
-        Assert.True(a.eq(b).all().item<bool>(), "predictions differ after the round trip");
-    }
-
     [Theory]
     [InlineData("model.h5")]
     [InlineData("model.keras")]
@@ -49,7 +42,7 @@ public class Conv1DModelRoundTripTests
 
         Assert.Equal(model.SummaryText(), loaded.SummaryText());
         Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
-        AssertSamePredictions(model, loaded, x);
+        PredictionAssert.Same(model, loaded, x);
         Backend.SetRandomSeed(3);
         model.Fit(x, y, batchSize: 6, epochs: 1, verbose: 0);
         Backend.SetRandomSeed(3);
@@ -75,6 +68,6 @@ public class Conv1DModelRoundTripTests
 
         Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(fresh));
         using var x = randn(4, 10, 3);
-        AssertSamePredictions(model, fresh, x);
+        PredictionAssert.Same(model, fresh, x);
     }
 }

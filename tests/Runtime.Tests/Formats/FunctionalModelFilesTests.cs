@@ -55,9 +55,7 @@ public class FunctionalModelFilesTests
 
         Assert.Equal(model.SummaryText(), loaded.SummaryText());
         Assert.Equal(model.Layers.Select(l => (l.Name, l.ClassName)), loaded.Layers.Select(l => (l.Name, l.ClassName)));
-        using (var expected = model.Predict(x))
-        using (var actual = loaded.Predict(x))
-            Assert.True(expected.eq(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
         var adam = Assert.IsType<Adam>(loaded.Optimizer);
         Assert.Equal(model.Optimizer!.Iterations, adam.Iterations);
         foreach (var (original, restored) in model.TrainableWeights.Zip(loaded.TrainableWeights))

@@ -94,9 +94,7 @@ public class NestedModelFilesTests
         var nested = Assert.Single(loaded.Layers.OfType<Model>());
         Assert.Equal(kind != "frozen_base", nested.Trainable);
         Assert.All(nested.Layers.Where(l => l is not InputLayer), l => Assert.Equal(kind != "frozen_base", l.Trainable));
-        using (var expected = model.Predict(x))
-        using (var actual = loaded.Predict(x))
-            Assert.True(expected.eq(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
         AssertSameOptimizerState(model, loaded);
         AssertContinuesIdentically(model, loaded, x, y);
     }

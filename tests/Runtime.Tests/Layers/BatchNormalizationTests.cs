@@ -109,9 +109,7 @@ public class BatchNormalizationTests
         var loaded = Model.Load(path);
         Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
         Assert.Equal(model.SummaryText(), loaded.SummaryText());
-        using var expected = model.Predict(x);
-        using var actual = loaded.Predict(x);
-        Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
     }
 
     [Fact]

@@ -99,9 +99,7 @@ public class ElementwiseMergeTests
             loaded = Model.Load(path);
             Assert.Equal(model.SummaryText(), loaded.SummaryText());
         }
-        using var expected = model.Predict(x);
-        using var actual = loaded.Predict(x);
-        Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
     }
 
     [Fact]

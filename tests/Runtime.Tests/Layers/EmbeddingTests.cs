@@ -117,9 +117,7 @@ public class EmbeddingTests
         model.Save(path);
         var loaded = Model.Load(path);
         Assert.Equal(model.SummaryText(), loaded.SummaryText());
-        using var expected = model.Predict(x);
-        using var actual = loaded.Predict(x);
-        Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
     }
 
     [Fact]

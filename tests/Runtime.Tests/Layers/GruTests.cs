@@ -201,9 +201,7 @@ public class GruTests
         Assert.Equal(["GRU", "GRU", "Dense"], loaded.Layers.Select(l => l.ClassName));
         Assert.False(((GRU)loaded.Layers[1]).ResetAfter);
         Assert.Equal(model.SummaryText(), loaded.SummaryText());
-        using var expected = model.Predict(x);
-        using var actual = loaded.Predict(x);
-        Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
     }
 
     [Fact]

@@ -117,9 +117,7 @@ public class LayerNormalizationTests
             Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
         }
         Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
-        using var expected = model.Predict(x);
-        using var actual = loaded.Predict(x);
-        Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
     }
 
     [Fact]

@@ -138,9 +138,7 @@ public class PoolingTests
             }
             if (fileName != "cp")
                 Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
-            using var expected = model.Predict(x);
-            using var actual = loaded.Predict(x);
-            Assert.True(expected.equal(actual).all().item<bool>(), $"{model.Name}: predictions differ after the round trip");
+            PredictionAssert.Same(model, loaded, x, model.Name);
         }
     }
 

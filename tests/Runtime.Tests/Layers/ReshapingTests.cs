@@ -87,9 +87,7 @@ public class ReshapingTests
             loaded = Model.Load(path);
             Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
         }
-        using var expected = model.Predict(x);
-        using var actual = loaded.Predict(x);
-        Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");
+        PredictionAssert.Same(model, loaded, x);
     }
 
     [Fact]
