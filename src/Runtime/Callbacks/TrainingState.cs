@@ -2,6 +2,7 @@ using System.Buffers;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
+using Layerwise.Formats;
 using Layerwise.Formats.Checkpoint;
 
 namespace Layerwise.Callbacks;
@@ -27,7 +28,7 @@ internal sealed record TrainingState(int CompletedEpochs, string Checkpoint, byt
     /// <summary>Reads a state file; a damaged one is a <see cref="CorruptCheckpointException"/> naming it.</summary>
     public static TrainingState Read(string path)
     {
-        var info = new FileInfo(path);
+        var info = FileLength.Resolve(path);
         if (info.Length > MaxBytes)
             throw new CorruptCheckpointException($"Training state \"{path}\" is {info.Length} bytes long, more than the {MaxBytes} a state file can need.", path);
         var bytes = File.ReadAllBytes(path);

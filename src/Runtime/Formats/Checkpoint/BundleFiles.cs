@@ -117,7 +117,7 @@ internal static class BundleFiles
     {
         try
         {
-            if (new FileInfo(path).Length < DeferDeletionFromBytes)
+            if (FileLength.Of(path) < DeferDeletionFromBytes)
             {
                 File.Delete(path);
                 return;

@@ -148,7 +148,7 @@ public sealed class BundleReader : IDisposable
 
     static long LengthOf(string path, string indexPath, string key)
     {
-        var info = new FileInfo(path);
+        var info = FileLength.Resolve(path);
         if (!info.Exists)
             throw new CheckpointNotFoundException($"Checkpoint data file \"{path}\" (named by \"{indexPath}\" for tensor \"{key}\") does not exist.", path, key);
         return info.Length;

@@ -39,7 +39,7 @@ internal sealed class Hdf5Input : IDisposable
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"No file at \"{displayPath}\".", displayPath);
-        long length = new FileInfo(path).Length;
+        long length = FileLength.Of(path);
         if (!HasSignature(path, length))
             throw new ModelFileException(displayPath, "", $"expected an HDF5 file (signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...); " +
                 $"the file ({length} bytes) does not have one. It is not HDF5, or it is truncated or corrupt.");

@@ -50,7 +50,7 @@ internal static class KerasArchiveFile
     public static Model Load(string path, bool compile)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No file at \"{path}\".", path);
-        long archiveLength = new FileInfo(path).Length;
+        long archiveLength = FileLength.Of(path);
         ZipArchive zip;
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try

@@ -34,7 +34,7 @@ internal static class ModelDirectoryFile
                 throw new ModelFileException(path, Path.GetFileName(required),
                     $"expected a Keras model directory holding {KerasSavedModel.ConfigEntry} and {KerasSavedModel.WeightsEntry}; this file is missing.{hint}");
             }
-        long length = new FileInfo(configPath).Length;
+        long length = FileLength.Of(configPath);
         if (length > KerasSavedModel.MaxJsonBytes)
             throw new ModelFileException(path, KerasSavedModel.ConfigEntry, $"the file is {length} bytes; a config larger than {KerasSavedModel.MaxJsonBytes} bytes is refused.");
         string config;
