@@ -80,6 +80,20 @@ public static class Backend
             }
         }
         torch.InitializeDeviceType(DeviceType.CPU);
+        if (Environment.GetEnvironmentVariable("LAYERWISE_ONEDNN") != "1") LibtorchContext.OneDnn = false;
+    }
+
+    /// <summary>
+    /// Whether libtorch may use its oneDNN (MKLDNN) kernels on CPU. Off by default: on this project's
+    /// reference machine (AMD EPYC, AVX2) libtorch 2.10's oneDNN float32 convolution returned wrong
+    /// values, sometimes NaN, for small inputs (a Conv1D of kernel 2 over 3 steps and 24 channels was
+    /// off by up to 8), where libtorch's own kernels agree with a float64 computation. Set it, or
+    /// <c>LAYERWISE_ONEDNN=1</c> before start, to use oneDNN anyway. False when it cannot be reached.
+    /// </summary>
+    public static bool OneDnnEnabled
+    {
+        get { EnsureInitialized(); return LibtorchContext.OneDnn ?? false; }
+        set { EnsureInitialized(); LibtorchContext.OneDnn = value; }
     }
 
     static partial class Glibc

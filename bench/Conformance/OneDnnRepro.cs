@@ -1,0 +1,51 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Layerwise.Conformance;
+
+/// <summary>
+/// Reproduces the libtorch oneDNN fault in plain TorchSharp (no Layerwise code): the Conv1D path
+/// (permute, pad one step after, conv1d) at five sizes, compared with the same convolution in float64.
+/// NO_MKLDNN=1 turns oneDNN off first. `--onednn-repro contiguous` or `--onednn-repro permuted`.
+/// </summary>
+static class OneDnnRepro
+{
+    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    static extern IntPtr GlobalContext();
+    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    static extern void SetUserEnabledMkldnn(IntPtr context, [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.U1)] bool enabled);
+
+    public static int Run(bool contiguous)
+    {
+        _ = zeros(1);
+        if (Environment.GetEnvironmentVariable("NO_MKLDNN") == "1") SetUserEnabledMkldnn(GlobalContext(), false);
+        set_num_threads(1);
+        int bad = 0;
+        var lengths = new long[] { 6, 5, 4, 3, 2 };
+        var channels = new long[] { 1, 6, 12, 24, 48 };
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            using var _ = no_grad();
+            var nlc = rand(4, lengths[i], channels[i]);
+            var ncl = nlc.permute(0, 2, 1);
+            if (contiguous) ncl = ncl.contiguous();
+            ncl = F.pad(ncl, [0, 1]);
+            var w = randn(2, channels[i], 24).permute(2, 1, 0);
+            var b = randn(24);
+            var y = F.conv1d(ncl, w, b, stride: 1, padding: 0, dilation: 1, groups: 1);
+            var reference = F.conv1d(ncl.to(ScalarType.Float64), w.to(ScalarType.Float64), b.to(ScalarType.Float64)).to(ScalarType.Float32);
+            var finite = y.isfinite();
+            var worst = (y - reference).abs().masked_fill(~finite, 0).max().item<float>();
+            if (worst > 1e-3) Console.WriteLine($"WRONG finite values at length {lengths[i]}: max |diff| {worst}");
+            if (!y.isfinite().all().item<bool>())
+            {
+                bad++;
+                var again = F.conv1d(ncl, w, b, stride: 1, padding: 0, dilation: 1, groups: 1);
+                var viaMatmul = F.conv1d(ncl.to(ScalarType.Float64), w.to(ScalarType.Float64), b.to(ScalarType.Float64));
+                Console.WriteLine($"NaN at length {lengths[i]} channels {channels[i]}: {(~y.isfinite()).sum().item<long>()} of {y.numel()} values; again finite {again.isfinite().all().item<bool>()}; float64 finite {viaMatmul.isfinite().all().item<bool>()}");
+            }
+        }
+        Console.WriteLine($"oneDNN repro: {bad} sizes with non-finite values");
+        return bad;
+    }
+}
