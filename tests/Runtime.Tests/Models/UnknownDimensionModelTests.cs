@@ -130,4 +130,17 @@ public class UnknownDimensionModelTests
         Assert.Throws<ArgumentException>(() => new Dense(2, inputShape: [0]));
         Assert.Throws<ArgumentException>(() => new LSTM(2, inputShape: [-3, 2]));
     }
+
+    [Fact]
+    public void A_subclassed_model_refuses_to_be_built_for_unknown_sizes_and_is_built_by_its_first_data()
+    {
+        var tower = new Serialization.TwoTower(4, 2, name: "tower");
+        var e = Assert.Throws<LayerwiseException>(() => tower.EnsureBuilt([-1, 6]));
+        Assert.Contains("\"tower\"", e.Message);
+        Assert.Contains("(None, None, 6)", e.Message);
+        Assert.False(tower.Built);
+
+        using var output = tower.Predict(zeros(2, 5, 6));
+        Assert.Equal([2, 5, 2], output.shape);
+    }
 }
