@@ -160,4 +160,31 @@ public class UnknownDimensionFilesTests
         using var output = model.Predict(zeros(1, 7, 5, 1));
         Assert.Equal([1, 7, 5, 2], output.shape);
     }
+
+    [Fact]
+    public void Keras_1_recurrent_and_Conv1D_configs_without_input_length_take_any_length()
+    {
+        // Keras 1 gave the input as input_dim/input_length; a null input_length is Keras 2's (None, input_dim).
+        const string json = """
+        {"class_name": "Sequential", "config": [
+          {"class_name": "Convolution1D", "config": {"name": "convolution1d_1", "trainable": true, "nb_filter": 3, "filter_length": 2,
+            "init": "glorot_uniform", "activation": "relu", "border_mode": "valid", "subsample_length": 1, "bias": true,
+            "input_dim": 2, "input_length": null}},
+          {"class_name": "LSTM", "config": {"name": "lstm_1", "trainable": true, "output_dim": 4, "return_sequences": false}}
+        ]}
+        """;
+        var model = Assert.IsType<Sequential>(Model.FromJson(json));
+
+        Assert.Equal([-1, 2], model.InputShape!);
+        using var short_ = model.Predict(zeros(1, 3, 2));
+        using var long_ = model.Predict(zeros(1, 12, 2));
+        Assert.Equal([1, 4], long_.shape);
+
+        const string recurrentFirst = """
+        {"class_name": "Sequential", "config": [
+          {"class_name": "SimpleRNN", "config": {"name": "simplernn_1", "trainable": true, "output_dim": 3, "input_dim": 5, "input_length": null}}
+        ]}
+        """;
+        Assert.Equal([-1, 5], Assert.IsType<Sequential>(Model.FromJson(recurrentFirst)).InputShape!);
+    }
 }
