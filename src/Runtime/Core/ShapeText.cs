@@ -1,13 +1,15 @@
 namespace Layerwise;
 
-/// <summary>Shapes written the way Keras prints them: <c>(None, 512)</c>, <c>(32, 784)</c>.</summary>
+/// <summary>Shapes written the way Keras prints them: <c>(None, 512)</c>, <c>(32, 784)</c>, <c>(None, None, 8)</c>.</summary>
 public static class ShapeText
 {
-    /// <summary>A concrete shape, batch dimension included.</summary>
-    public static string Format(IReadOnlyList<long> shape) => Tuple(shape.Select(d => d.ToString()));
+    /// <summary>A shape, batch dimension included; an unknown dimension (-1) prints as <c>None</c>.</summary>
+    public static string Format(IReadOnlyList<long> shape) => Tuple(shape.Select(Dimension));
 
-    /// <summary>A per-sample shape with the batch dimension shown as <c>None</c>.</summary>
-    public static string WithBatch(IReadOnlyList<long> sampleShape) => Tuple(sampleShape.Select(d => d.ToString()).Prepend("None"));
+    /// <summary>A per-sample shape with the batch dimension shown as <c>None</c> (and unknown dimensions too).</summary>
+    public static string WithBatch(IReadOnlyList<long> sampleShape) => Tuple(sampleShape.Select(Dimension).Prepend("None"));
+
+    static string Dimension(long d) => d == Dimensions.Unknown ? "None" : d.ToString();
 
     static string Tuple(IEnumerable<string> dims)
     {

@@ -212,9 +212,10 @@ internal static class KerasModelConfig
         var inputLength = config["input_length"];
         config.Remove("input_dim");
         config.Remove("input_length");
-        if (inputDim is not null && inputLength is not null &&
+        // A null input_length is a sequence of any length: (None, input_dim), as legacy_conv1d_support makes it.
+        if (inputDim is not null &&
             !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
-            config["batch_input_shape"] = new JsonArray(null, inputLength.DeepClone(), inputDim.DeepClone());
+            config["batch_input_shape"] = new JsonArray(null, inputLength?.DeepClone(), inputDim.DeepClone());
     }
 
     static readonly HashSet<string> RecurrentClasses = new(StringComparer.Ordinal) { "SimpleRNN", "LSTM", "GRU" };

@@ -49,8 +49,9 @@ internal static class ModelBuilding
         try
         {
             var batchShape = ConfigValues.ReadShape(node, objectPath);
-            if (batchShape.Length < 2 || batchShape[1..].Any(d => d is null or <= 0)) throw new ConfigException(objectPath, "expected [null, d1, ...] with positive sizes.");
-            return [.. batchShape[1..].Select(d => d!.Value)];
+            if (batchShape.Length < 2 || batchShape[1..].Any(d => d is <= 0))
+                throw new ConfigException(objectPath, "expected [null, d1, ...] with positive sizes or null (unknown, Keras' None).");
+            return [.. batchShape[1..].Select(d => d ?? Dimensions.Unknown)];
         }
         catch (ConfigException e)
         {

@@ -64,7 +64,7 @@ public partial class Conv1D : Layer
     {
         if (inputShape.Length != 2)
             throw new IncompatibleShapeException(Name, "an input of rank 3 (batch, steps, channels)", [-1, .. inputShape]);
-        long channels = ChannelsLast ? inputShape[1] : inputShape[0];
+        long channels = Dimensions.RequireKnown(inputShape, ChannelsLast ? 1 : 0, Name, ClassName, "channel");
         if (channels % Groups != 0)
             throw new IncompatibleShapeException(Name, $"a number of input channels divisible by groups={Groups}", [-1, .. inputShape]);
         kernel = AddWeight("kernel", [KernelSize[0], channels / Groups, Filters], KernelInitializer);
@@ -73,6 +73,7 @@ public partial class Conv1D : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
         using var scope = NewDisposeScope();
         var ncl = ChannelsLast ? inputs.permute(0, 2, 1) : inputs;
         var (before, after) = ConvolutionArithmetic.TemporalPadding(Padding, ncl.shape[2], KernelSize[0], Strides[0], DilationRate[0]);

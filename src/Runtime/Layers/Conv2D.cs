@@ -63,7 +63,7 @@ public partial class Conv2D : Layer
     {
         if (inputShape.Length != 3)
             throw new IncompatibleShapeException(Name, "an input of rank 4 (batch, height, width, channels)", [-1, .. inputShape]);
-        long channels = ChannelsLast ? inputShape[2] : inputShape[0];
+        long channels = Dimensions.RequireKnown(inputShape, ChannelsLast ? 2 : 0, Name, ClassName, "channel");
         if (channels % Groups != 0)
             throw new IncompatibleShapeException(Name, $"a number of input channels divisible by groups={Groups}", [-1, .. inputShape]);
         kernel = AddWeight("kernel", [KernelSize[0], KernelSize[1], channels / Groups, Filters], KernelInitializer);
@@ -72,6 +72,7 @@ public partial class Conv2D : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
         using var scope = NewDisposeScope();
         var nchw = ChannelsLast ? inputs.permute(0, 3, 1, 2) : inputs;
         if (Padding == "same")

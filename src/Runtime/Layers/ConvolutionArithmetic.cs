@@ -11,13 +11,25 @@ namespace Layerwise.Layers;
 /// </summary>
 internal static class ConvolutionArithmetic
 {
-    /// <summary>Keras' <c>conv_output_length</c>.</summary>
+    /// <summary>Keras' <c>conv_output_length</c>; an unknown input length (-1) gives an unknown output length.</summary>
     public static long OutputLength(long input, int kernel, string padding, int stride, int dilation = 1)
     {
+        if (!Dimensions.IsKnown(input)) return Dimensions.Unknown;
         long effective = (long)(kernel - 1) * dilation + 1;
         // "causal" pads effective - 1 before, so it keeps the length as "same" does.
         long length = padding is "same" or "causal" ? input : input - effective + 1;
         return length <= 0 ? 0 : (length + stride - 1) / stride;
+    }
+
+    /// <summary>
+    /// Refuses a batch whose spatial sizes leave an empty output (an input shorter than the window), before
+    /// the kernel runs: with unknown dimensions a layer built for any length can receive a too-short one.
+    /// </summary>
+    public static void RequireNonEmptyOutput(string layerName, long[] batchShape, long[] sampleOutputShape)
+    {
+        if (sampleOutputShape.Any(d => d == 0))
+            throw new IncompatibleShapeException(layerName,
+                $"an input large enough for the layer's window (this one would give an output of shape {ShapeText.WithBatch(sampleOutputShape)})", batchShape);
     }
 
     /// <summary>TensorFlow's "same" padding of one spatial axis: (before, after), the extra pixel after.</summary>

@@ -40,14 +40,15 @@ public partial class Dense : Layer
     {
         if (inputShape.Length < 1)
             throw new IncompatibleShapeException(Name, "an input of rank >= 2 (batch, features)", [-1, .. inputShape]);
-        kernel = AddWeight("kernel", [inputShape[^1], Units], KernelInitializer);
+        long inputDim = Dimensions.RequireKnown(inputShape, -1, Name, ClassName, "last");
+        kernel = AddWeight("kernel", [inputDim, Units], KernelInitializer);
         if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer);
     }
 
     protected override void CheckInputShape(long[] batchShape)
     {
         long inputDim = Kernel.Shape[0];
-        if (batchShape.Length < 2 || batchShape[^1] != inputDim)
+        if (batchShape.Length < 2 || !Dimensions.Compatible(batchShape[^1], inputDim))
             throw new IncompatibleShapeException(Name, $"axis -1 of input shape to have value {inputDim}", batchShape);
     }
 

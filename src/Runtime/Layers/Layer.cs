@@ -20,9 +20,11 @@ public abstract partial class Layer
 
     /// <param name="name">Unique name; by default the snake_case class name made unique per process.</param>
     /// <param name="trainable">Whether training updates its weights.</param>
-    /// <param name="inputShape">Per-sample input shape, when this is the first layer of a model.</param>
+    /// <param name="inputShape">Per-sample input shape, when this is the first layer of a model; -1 for a size known only from the data (Keras' <c>None</c>).</param>
     protected Layer(string? name = null, bool trainable = true, long[]? inputShape = null)
     {
+        if (inputShape is not null && Dimensions.Problem(inputShape) is { } problem)
+            throw new ArgumentException($"inputShape of layer \"{name ?? GetType().Name}\": {problem}.", nameof(inputShape));
         if (name is null) Name = UniqueNames.Next(UniqueNames.ToSnakeCase(GetType().Name));
         else { Name = name; UniqueNames.Reserve(name); }
         isTrainable = trainable;
@@ -58,7 +60,7 @@ public abstract partial class Layer
     /// <summary>The per-sample input shape given at construction (<c>inputShape:</c>), if any.</summary>
     public long[]? DeclaredInputShape { get; }
 
-    /// <summary>The per-sample input shape the layer was built for; null until built.</summary>
+    /// <summary>The per-sample input shape the layer was built for (-1 where unknown: any size is accepted there); null until built.</summary>
     public long[]? BuildInputShape { get; private set; }
 
     public bool Built { get; private set; }
@@ -132,13 +134,17 @@ public abstract partial class Layer
     /// <summary>Number of scalars in all weights.</summary>
     public long CountParams() => Weights.Sum(w => w.NumElements);
 
-    /// <summary>Creates the weights for inputs of <paramref name="inputShape"/> (per sample). Override to add weights.</summary>
+    /// <summary>
+    /// Creates the weights for inputs of <paramref name="inputShape"/> (per sample). Override to add weights;
+    /// a dimension may be <see cref="Dimensions.Unknown"/> (-1), so create weights only from dimensions that
+    /// must be known, and refuse with <see cref="Dimensions.RequireKnown"/> when one of those is unknown.
+    /// </summary>
     protected virtual void Build(long[] inputShape) { }
 
     /// <summary>The layer's computation on a batch. <paramref name="training"/> turns on dropout and the like.</summary>
     public abstract Tensor Call(Tensor inputs, bool training = false);
 
-    /// <summary>The per-sample output shape for a per-sample input shape.</summary>
+    /// <summary>The per-sample output shape for a per-sample input shape; -1 where the output size depends on an unknown input size.</summary>
     public virtual long[] ComputeOutputShape(long[] inputShape) => inputShape;
 
     /// <summary>Builds the layer for <paramref name="inputShape"/> (per sample) if it is not built yet.</summary>
@@ -172,12 +178,14 @@ public abstract partial class Layer
 
     /// <summary>
     /// Throws <see cref="IncompatibleShapeException"/> when a built layer cannot take a batch of
-    /// <paramref name="batchShape"/>. Must run before tensor math: native shape errors end the process.
+    /// <paramref name="batchShape"/>: another rank, or another size on an axis the layer was built with a
+    /// known size for (an axis built unknown takes any size). Must run before tensor math: native shape
+    /// errors end the process.
     /// </summary>
     protected virtual void CheckInputShape(long[] batchShape)
     {
         var expected = BuildInputShape!;
-        if (batchShape.Length != expected.Length + 1 || !batchShape.Skip(1).SequenceEqual(expected))
+        if (batchShape.Length != expected.Length + 1 || !Dimensions.Compatible(expected, batchShape[1..]))
             throw new IncompatibleShapeException(Name, $"shape {ShapeText.WithBatch(expected)}", batchShape);
     }
 

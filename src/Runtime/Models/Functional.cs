@@ -91,8 +91,8 @@ public partial class Functional : Model
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         RequireSingleInputAndOutput();
-        if (!inputShape.SequenceEqual(inputs[0].Shape))
-            throw new IncompatibleShapeException(Name, $"shape {ShapeText.WithBatch(inputs[0].Shape)}", [-1, .. inputShape], "(-1 stands for the batch.)");
+        if (!Dimensions.Compatible(inputs[0].Shape, inputShape))
+            throw new IncompatibleShapeException(Name, $"shape {ShapeText.WithBatch(inputs[0].Shape)}", [-1, .. inputShape]);
         return outputs[0].Shape;
     }
 
@@ -109,7 +109,7 @@ public partial class Functional : Model
         {
             ArgumentNullException.ThrowIfNull(values[i]);
             var shape = values[i].shape;
-            if (shape.Length != inputs[i].Shape.Length + 1 || !shape.Skip(1).SequenceEqual(inputs[i].Shape))
+            if (shape.Length != inputs[i].Shape.Length + 1 || !Dimensions.Compatible(inputs[i].Shape, shape[1..]))
                 throw new IncompatibleShapeException(Name, $"shape {ShapeText.WithBatch(inputs[i].Shape)} for input \"{inputs[i].Name}\"", shape);
             computed[inputs[i]] = values[i];
         }

@@ -11,13 +11,15 @@ public static class Keras
     /// <summary>
     /// A symbolic input of a functional model (Keras' <c>keras.Input</c>): per-sample
     /// <paramref name="shape"/> (the batch dimension left out), backed by a new <see cref="InputLayer"/>
-    /// named <paramref name="name"/> (by default <c>input</c>, <c>input_1</c>, ...).
+    /// named <paramref name="name"/> (by default <c>input</c>, <c>input_1</c>, ...). A size of -1
+    /// (<see cref="Dimensions.Unknown"/>) is Keras' <c>None</c>: <c>Keras.Input(shape: [-1, 8])</c> takes
+    /// sequences of any length, <c>[-1, -1, 3]</c> images of any size.
     /// </summary>
     public static KerasTensor Input(long[] shape, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        if (shape.Length == 0 || shape.Any(d => d <= 0))
-            throw new ArgumentException($"Input shape must list at least one positive size per sample; received {ShapeText.Format(shape)}.", nameof(shape));
+        if (shape.Length == 0 || Dimensions.Problem(shape) is not null)
+            throw new ArgumentException($"Input shape must list at least one size per sample, each positive or -1 (unknown, Keras' None); received [{string.Join(", ", shape)}].", nameof(shape));
         return new InputLayer(shape, name).Output;
     }
 }

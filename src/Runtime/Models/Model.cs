@@ -44,6 +44,10 @@ public abstract partial class Model : Layer
     /// </summary>
     protected override void Build(long[] inputShape)
     {
+        if (!Dimensions.AllKnown(inputShape))
+            throw new LayerwiseException(
+                $"Model \"{Name}\" ({ClassName}) cannot be built for input shape {ShapeText.WithBatch(inputShape)}: a subclassed model is built by " +
+                "calling it on a batch, which needs every size. Give a shape without unknown (-1) sizes, or let the first Fit/Evaluate/Predict build it.");
         using var _ = no_grad();
         using var probe = zeros([1, .. inputShape], ScalarType.Float32, Device);
         using var output = Call(probe, training: false);

@@ -42,6 +42,7 @@ public sealed class ConfigReader
     /// <summary>
     /// The per-sample input shape: <paramref name="key"/> (a batch shape, first entry dropped), else
     /// <c>batch_input_shape</c> / <c>batch_shape</c>, else <c>input_shape</c> (Keras 2 and 3 spellings).
+    /// A <c>null</c> size (Keras' <c>None</c>) reads as <see cref="Dimensions.Unknown"/>.
     /// </summary>
     public long[]? InputShape(string key)
     {
@@ -51,12 +52,18 @@ public sealed class ConfigReader
             {
                 var shape = ConfigValues.ReadShape(node, PathOf(batchKey));
                 if (shape.Length == 0) throw new ConfigException(PathOf(batchKey), "expected a batch shape [null, ...]; received [].");
-                return shape[1..].Select(d => d ?? throw new ConfigException(PathOf(batchKey), "only the batch dimension of an input shape may be null.")).ToArray();
+                return SampleShape(shape[1..], batchKey);
             }
         }
         if (config.TryGetPropertyValue("input_shape", out var perSample) && perSample is not null)
-            return ConfigValues.ReadShape(perSample, PathOf("input_shape"))
-                .Select(d => d ?? throw new ConfigException(PathOf("input_shape"), "input shape dimensions may not be null.")).ToArray();
+            return SampleShape(ConfigValues.ReadShape(perSample, PathOf("input_shape")), "input_shape");
         return null;
+    }
+
+    long[] SampleShape(long?[] sizes, string key)
+    {
+        long[] shape = [.. sizes.Select(d => d ?? Dimensions.Unknown)];
+        if (Dimensions.Problem(shape) is { } problem) throw new ConfigException(PathOf(key), problem + ".");
+        return shape;
     }
 }

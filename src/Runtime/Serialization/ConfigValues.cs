@@ -43,12 +43,15 @@ public static class ConfigValues
         return array;
     }
 
-    /// <summary>A per-sample shape as Keras' batch shape: <c>[null, d1, d2, ...]</c>; null stays null.</summary>
+    /// <summary>
+    /// A per-sample shape as Keras' batch shape: <c>[null, d1, d2, ...]</c>, an unknown size (-1) as
+    /// <c>null</c> too (Keras' <c>None</c>); null stays null.
+    /// </summary>
     public static JsonNode? WriteBatchShape(long[]? shape)
     {
         if (shape is null) return null;
         var array = new JsonArray { null };
-        foreach (var d in shape) array.Add((JsonNode)JsonValue.Create(d));
+        foreach (var d in shape) array.Add(Dimensions.IsKnown(d) ? (JsonNode)JsonValue.Create(d) : null);
         return array;
     }
 

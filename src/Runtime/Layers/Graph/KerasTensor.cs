@@ -18,7 +18,7 @@ public sealed class KerasTensor
     /// <summary>The call that produced this tensor.</summary>
     internal Node Node { get; }
 
-    /// <summary>The per-sample shape (the batch dimension left out, as everywhere in Layerwise).</summary>
+    /// <summary>The per-sample shape (the batch dimension left out, as everywhere in Layerwise); -1 where a size is unknown (Keras' None).</summary>
     public long[] Shape { get; }
 
     /// <summary>The layer whose call produced this tensor.</summary>

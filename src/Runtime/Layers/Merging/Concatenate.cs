@@ -33,12 +33,17 @@ public partial class Concatenate : Merge
         var output = first.ToArray();
         foreach (var shape in inputShapes.Skip(1))
         {
-            bool compatible = shape.Length == first.Length && Enumerable.Range(0, first.Length).All(d => d == axis || shape[d] == first[d]);
+            bool compatible = shape.Length == first.Length && Enumerable.Range(0, first.Length).All(d => d == axis || Dimensions.Compatible(shape[d], output[d]));
             if (!compatible)
                 throw new IncompatibleShapeException(Name,
-                    $"inputs with matching shapes except for the concatenation axis {Axis}; the first has shape {ShapeText.WithBatch(first)}", [-1, .. shape],
-                    "(-1 stands for the batch.)");
-            output[axis] += shape[axis];
+                    $"inputs with matching shapes except for the concatenation axis {Axis}; the first has shape {ShapeText.WithBatch(first)}", [-1, .. shape]);
+            for (int d = 0; d < output.Length; d++)
+            {
+                if (d == axis)
+                    output[d] = Dimensions.IsKnown(output[d]) && Dimensions.IsKnown(shape[d]) ? output[d] + shape[d] : Dimensions.Unknown;
+                else if (!Dimensions.IsKnown(output[d]))
+                    output[d] = shape[d];   // the known size, where one input knows it
+            }
         }
         return output;
     }

@@ -30,6 +30,17 @@ public abstract class ElementwiseMerge : Merge
         return scope.MoveToOuter(Finish(result, inputs.Count));
     }
 
+    /// <summary>
+    /// The size of one axis after broadcasting two compatible sizes: the larger, or with one unknown, the
+    /// other when it is known and not 1 (the unknown one must then equal it or be 1), else unknown.
+    /// </summary>
+    static long Broadcast(long a, long b)
+    {
+        if (Dimensions.IsKnown(a) && Dimensions.IsKnown(b)) return Math.Max(a, b);
+        long known = Dimensions.IsKnown(a) ? a : b;
+        return Dimensions.IsKnown(known) && known != 1 ? known : Dimensions.Unknown;
+    }
+
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
         CheckInputCount(inputShapes.Count);
@@ -37,12 +48,11 @@ public abstract class ElementwiseMerge : Merge
         foreach (var shape in inputShapes.Skip(1))
         {
             bool compatible = shape.Length == output.Length
-                              && shape.Zip(output).All(p => p.First == p.Second || p.First == 1 || p.Second == 1);
+                              && shape.Zip(output).All(p => Dimensions.Compatible(p.First, p.Second) || p.First == 1 || p.Second == 1);
             if (!compatible)
                 throw new IncompatibleShapeException(Name,
-                    $"inputs of one shape (or 1 where they differ); the first has shape {ShapeText.WithBatch(inputShapes[0])}", [-1, .. shape],
-                    "(-1 stands for the batch.)");
-            for (int d = 0; d < output.Length; d++) output[d] = Math.Max(output[d], shape[d]);
+                    $"inputs of one shape (or 1 where they differ); the first has shape {ShapeText.WithBatch(inputShapes[0])}", [-1, .. shape]);
+            for (int d = 0; d < output.Length; d++) output[d] = Broadcast(output[d], shape[d]);
         }
         return output;
     }

@@ -65,7 +65,7 @@ public partial class BatchNormalization : Layer
         int axis = ResolveAxis(inputShape.Length + 1);
         if (axis < 0)
             throw new IncompatibleShapeException(Name, $"an input with axis {Axis} (the batch axis is 0)", [-1, .. inputShape]);
-        long features = inputShape[axis - 1];
+        long features = Dimensions.RequireKnown(inputShape, axis - 1, Name, ClassName, $"axis {Axis}");
         if (Scale) gamma = AddWeight("gamma", [features], GammaInitializer);
         if (Center) beta = AddWeight("beta", [features], BetaInitializer);
         movingMean = AddWeight("moving_mean", [features], MovingMeanInitializer, trainable: false);

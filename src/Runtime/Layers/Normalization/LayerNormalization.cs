@@ -51,7 +51,7 @@ public partial class LayerNormalization : Layer
         if (axes.Any(a => a < 1 || a >= rank) || axes.Distinct().Count() != axes.Length)
             throw new IncompatibleShapeException(Name, $"an input with axes ({string.Join(", ", Axis)}) besides the batch axis", [-1, .. inputShape]);
         resolvedAxes = axes;
-        long[] paramShape = [.. axes.Select(a => inputShape[a - 1])];
+        long[] paramShape = [.. axes.Select(a => Dimensions.RequireKnown(inputShape, a - 1, Name, ClassName, $"axis {a}"))];
         if (Scale) gamma = AddWeight("gamma", paramShape, GammaInitializer);
         if (Center) beta = AddWeight("beta", paramShape, BetaInitializer);
     }

@@ -37,6 +37,7 @@ public abstract class Pooling1D : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
         using var scope = NewDisposeScope();
         var ncl = ChannelsLast ? inputs.permute(0, 2, 1) : inputs;
         var output = Pool(ncl.unsqueeze(3), [PoolSize[0], 1], [Strides[0], 1]).squeeze(3);

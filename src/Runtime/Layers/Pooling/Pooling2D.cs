@@ -36,6 +36,7 @@ public abstract class Pooling2D : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
         using var scope = NewDisposeScope();
         var nchw = ChannelsLast ? inputs.permute(0, 3, 1, 2) : inputs;
         var output = Pool(nchw);

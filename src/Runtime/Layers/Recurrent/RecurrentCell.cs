@@ -43,9 +43,9 @@ public abstract class RecurrentCell : Layer
     /// </summary>
     internal abstract Tensor[] Step(Tensor projected, Tensor[] states, Tensor? recurrentMask);
 
-    /// <summary>The number of input features, checked: a cell's per-sample input shape is [features].</summary>
+    /// <summary>The number of input features, checked: a cell's per-sample input shape is [features], known.</summary>
     private protected long InputFeatures(long[] inputShape) =>
-        inputShape.Length == 1 ? inputShape[0]
+        inputShape.Length == 1 ? Dimensions.RequireKnown(inputShape, 0, Name, ClassName, "feature")
             : throw new IncompatibleShapeException(Name, "an input of rank 2 (batch, features)", [-1, .. inputShape]);
 
     /// <summary>One step from zero states on inputs [batch, features]; returns the output h.</summary>

@@ -46,16 +46,17 @@ public abstract class RecurrentLayer : Layer
 
     protected override void Build(long[] inputShape)
     {
-        if (inputShape.Length != 2 || inputShape[0] <= 0)
+        // The number of steps may be unknown (-1: sequences of any length); the features must be known.
+        if (inputShape.Length != 2 || inputShape[0] == 0)
             throw new IncompatibleShapeException(Name, "an input of rank 3 (batch, timesteps, features) with at least one step", [-1, .. inputShape]);
-        Cell.EnsureBuilt([inputShape[1]]);
+        Cell.EnsureBuilt([Dimensions.RequireKnown(inputShape, 1, Name, ClassName, "feature")]);
     }
 
     /// <summary>Any number of time steps is accepted; the features must be those the layer was built for.</summary>
     protected override void CheckInputShape(long[] batchShape)
     {
         long features = BuildInputShape![1];
-        if (batchShape.Length != 3 || batchShape[1] <= 0 || batchShape[2] != features)
+        if (batchShape.Length != 3 || batchShape[1] == 0 || !Dimensions.Compatible(batchShape[2], features))
             throw new IncompatibleShapeException(Name, $"shape (None, None, {features}) with at least one time step", batchShape);
     }
 

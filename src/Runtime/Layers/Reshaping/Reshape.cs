@@ -4,7 +4,8 @@ namespace Layerwise.Layers;
 
 /// <summary>
 /// Keras' <c>Reshape</c>: each sample takes <see cref="TargetShape"/> (the batch axis is kept and not
-/// listed); one entry may be -1, inferred from the sample's size as Keras does.
+/// listed); one entry may be -1, inferred from the sample's size as Keras does. When the input has
+/// unknown dimensions, that entry stays unknown until data arrives (Keras' output <c>None</c>).
 /// </summary>
 [Layer(Module = "keras.layers")]
 public partial class Reshape : Layer
@@ -28,6 +29,8 @@ public partial class Reshape : Layer
     /// <summary>The target shape with its -1 resolved; throws when the sizes do not match (Keras' "total size of new array must be unchanged").</summary>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
+        // Keras: with unknown input dimensions nothing can be checked yet, and the -1 stays unknown.
+        if (!Dimensions.AllKnown(inputShape)) return [.. TargetShape.Select(d => (long)d)];
         long size = inputShape.Aggregate(1L, (a, b) => a * b);
         long known = TargetShape.Where(d => d != -1).Aggregate(1L, (a, b) => a * b);
         bool inferred = TargetShape.Contains(-1);
