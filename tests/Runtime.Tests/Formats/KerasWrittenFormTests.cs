@@ -122,6 +122,30 @@ public class KerasWrittenFormTests
                 Assert.True(model.Optimizer.GetSlot(original, slot).eq(fresh.Optimizer.GetSlot(restored, slot)).all().item<bool>(), $"{slot} of {original.Path}");
     }
 
+    [Fact]
+    public void H5_optimizer_slots_of_a_recurrent_cell_are_named_after_the_full_variable_name_and_load_back()
+    {
+        using var dir = new TempDirectory();
+        Backend.SetRandomSeed(4);
+        var model = new Sequential(new LSTM(3, inputShape: [5, 2], name: "seq"), new Dense(2, name: "head"));
+        model.Compile(new Adam(), new SparseCategoricalCrossentropy(fromLogits: true));
+        model.Fit(rand(4, 5, 2), tensor(new long[] { 0, 1, 1, 0 }), batchSize: 4, epochs: 1, verbose: 0);
+        var path = dir.Combine("m.h5");
+        model.Save(path);
+
+        using (var input = Hdf5Input.Open(path, path))
+        {
+            var names = input.ReadStringList(input.Group(input.Root, "optimizer_weights"), "weight_names");
+            // tf.keras optimizer_v2: "<optimizer>/<variable's shared name>/<slot>", the cell's variable being seq/seq_cell/kernel.
+            Assert.Contains("Adam/seq/seq_cell/kernel/m:0", names);
+            Assert.Contains("Adam/head/kernel/v:0", names);
+        }
+        var loaded = Model.Load(path);
+        foreach (var (original, restored) in model.TrainableWeights.Zip(loaded.TrainableWeights))
+            foreach (var slot in model.Optimizer!.SlotNames)
+                Assert.True(model.Optimizer.GetSlot(original, slot).eq(loaded.Optimizer!.GetSlot(restored, slot)).all().item<bool>(), $"{slot} of {original.Path}");
+    }
+
     // ---- files in the forms earlier Layerwise versions wrote ----------------------------------------
 
     /// <summary>The config earlier versions wrote into both .h5 and config.json: Keras 3 objects, the input shape in the first layer.</summary>
