@@ -41,15 +41,7 @@ public class Conv1DModelRoundTripTests
         var loaded = Model.Load(path);
 
         Assert.Equal(model.SummaryText(), loaded.SummaryText());
-        // Keras 3 files carry the input shape in a leading InputLayer, not in the first layer's config (Keras 3 refuses it there).
-        static string WithoutInputShape(Layer layer)
-        {
-            var config = layer.GetConfig();
-            config.Remove("batch_input_shape");
-            return config.ToJsonString();
-        }
-        Assert.Equal(model.Layers.Select(WithoutInputShape), loaded.Layers.Select(WithoutInputShape));
-        Assert.Equal(((Sequential)model).InputShape, ((Sequential)loaded).InputShape);
+        Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
         PredictionAssert.Same(model, loaded, x);
         Backend.SetRandomSeed(3);
         model.Fit(x, y, batchSize: 6, epochs: 1, verbose: 0);

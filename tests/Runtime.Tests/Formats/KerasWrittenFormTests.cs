@@ -63,6 +63,31 @@ public class KerasWrittenFormTests
         Assert.Equal("""{"input_shape":[null,5]}""", layers[2]!["build_config"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("m.keras")]
+    [InlineData("m_dir")]
+    [InlineData("m.h5")]
+    public void Loaded_layers_have_the_configs_they_were_created_with_and_a_named_InputLayer_stays(string fileName)
+    {
+        using var dir = new TempDirectory();
+        var model = Trained();
+        model.Save(dir.Combine(fileName));
+        var loaded = (Sequential)Model.Load(dir.Combine(fileName));
+        // The InputLayer Keras 3 (and Layerwise) writes for a first layer's inputShape goes back into that layer.
+        Assert.Equal(new long[] { 4 }, loaded.Layers[0].DeclaredInputShape);
+        Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
+
+        var explicitInput = new Sequential(new InputLayer([4], name: "pixels"), new Dense(2, name: "d"));
+        explicitInput.Save(dir.Combine("explicit_" + fileName));
+        var reloaded = (Sequential)Model.Load(dir.Combine("explicit_" + fileName));
+        Assert.Null(reloaded.Layers[0].DeclaredInputShape);
+        Assert.Equal(new long[] { 4 }, reloaded.InputShape);
+        var written = KerasConfigFormsProbe(reloaded);
+        Assert.Equal("pixels", (string?)written["config"]!["layers"]![0]!["config"]!["name"]);
+    }
+
+    static JsonObject KerasConfigFormsProbe(Model model) => JsonNode.Parse(KerasSavedModel.ConfigJson(model))!.AsObject();
+
     [Fact]
     public void Keras_archive_members_are_stored_uncompressed_in_Keras_order()
     {
