@@ -105,12 +105,37 @@ internal static class KerasModelConfig
             obj["config"] = new JsonObject { ["name"] = "sequential", ["layers"] = bareList.DeepClone() };
         }
         if (obj["config"] is not JsonObject config) return;
+        if (className == "Sequential") FoldCreatedInputLayer(config);
         UpgradeLayerConfig(className, config);
         if (config["layers"] is JsonArray layers)
             foreach (var layer in layers.OfType<JsonObject>()) Upgrade(layer);
         foreach (var (key, value) in config.ToList())
             if (value is JsonObject nested && nested.ContainsKey("class_name") && nested.ContainsKey("config") && key.EndsWith("layer", StringComparison.Ordinal))
                 Upgrade(nested);
+    }
+
+    /// <summary>
+    /// Keras 3 gives a Sequential built from its first layer's input shape an InputLayer of its own, named
+    /// <c>input_layer</c> (<c>input_layer_3</c>, ...), and takes the shape out of that layer's config; Layerwise
+    /// writes Keras 3 configs the same way. Reading, that InputLayer's shape goes back into the first layer's
+    /// <c>batch_input_shape</c> (the same model), so a model saved and loaded has the layer configs it was
+    /// created with. A named InputLayer (<c>new InputLayer([4], name: "pixels")</c>, Layerwise's default
+    /// <c>input_1</c>), or one before a nested model, stays.
+    /// </summary>
+    static void FoldCreatedInputLayer(JsonObject config)
+    {
+        if (config["layers"] is not JsonArray { Count: >= 2 } layers
+            || layers[0] is not JsonObject { } input || input["class_name"]?.GetValue<string>() != "InputLayer"
+            || input["config"] is not JsonObject inputConfig
+            || inputConfig["name"] is not JsonValue nameValue || !nameValue.TryGetValue<string>(out var name)
+            || !System.Text.RegularExpressions.Regex.IsMatch(name, "^input_layer(_[0-9]+)?$")
+            || (inputConfig["batch_shape"] ?? inputConfig["batch_input_shape"]) is not JsonArray shape
+            || layers[1] is not JsonObject { } first || first["config"] is not JsonObject firstConfig
+            || first["class_name"]?.GetValue<string>() is "Sequential" or "Functional" or "Model"
+            || firstConfig.ContainsKey("batch_input_shape") || firstConfig.ContainsKey("batch_shape") || firstConfig.ContainsKey("input_shape"))
+            return;
+        firstConfig["batch_input_shape"] = shape.DeepClone();
+        layers.RemoveAt(0);
     }
 
     static readonly Dictionary<string, string> RenamedClasses = new(StringComparer.Ordinal)

@@ -45,22 +45,12 @@ internal static class KerasH5ModelFile
     }
 
     /// <summary>
-    /// <c>{class_name, config, ...}</c> of the model, with Keras 3's <c>build_config</c> (the input shape); a
-    /// functional model's graph in the shape of <paramref name="form"/> (Keras 2 in .h5 files, which
-    /// tf.keras 2 reads; Keras 3 reads both), and no build_config, since its inputs give its shapes.
+    /// The model's config as the Keras version of <paramref name="form"/> writes it into its files
+    /// (<see cref="KerasConfigForms"/>): Keras 2 in .h5 files (tf.keras 2.x and Keras 3's legacy loader read
+    /// it), Keras 3 in config.json.
     /// </summary>
-    public static JsonObject ModelConfigJson(Model model, FunctionalConfigForm form)
-    {
-        var config = Functional.InConfigForm(form, () => LayerRegistry.Serialize(model));
-        if (model is Functional functional)
-        {
-            config["config"] = functional.GetConfig(form);
-            return config;
-        }
-        if (model.BuildInputShape is { } shape)
-            config["build_config"] = new JsonObject { ["input_shape"] = ConfigValues.WriteBatchShape(shape) };
-        return config;
-    }
+    public static JsonObject ModelConfigJson(Model model, FunctionalConfigForm form) =>
+        form == FunctionalConfigForm.Keras2 ? KerasConfigForms.Keras2(model) : KerasConfigForms.Keras3(model);
 
     public static Model Load(string path, bool compile)
     {

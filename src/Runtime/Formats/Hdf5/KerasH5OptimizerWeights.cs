@@ -22,11 +22,16 @@ internal static class KerasH5OptimizerWeights
         names.Add($"{prefix}/iter:0");
         Hdf5Output.Put(group, $"{prefix}/iter:0", new H5Dataset(optimizer.Iterations));
         var variables = model.TrainableWeights.Where(v => optimizer.SlotVariables.Contains(v)).ToList();
+        var kerasNames = variables.Select(v => KerasH5Weights.WeightName(model, v)).ToList();
+        // tf.keras' names can repeat (layers of a nested model named like the outer model's); the paths cannot.
+        if (kerasNames.Distinct(StringComparer.Ordinal).Count() != kerasNames.Count) kerasNames = [.. variables.Select(v => v.Path)];
         foreach (var slot in optimizer.SlotNames)
         {
-            foreach (var variable in variables)
+            for (int i = 0; i < variables.Count; i++)
             {
-                var name = $"{prefix}/{variable.Path}/{OptimizerSlotNames.Keras2(optimizer, slot)}:0";
+                var variable = variables[i];
+                // optimizer_v2 names a slot after its variable's full name: Adam/lstm/lstm_cell/kernel/m:0.
+                var name = $"{prefix}/{kerasNames[i]}/{OptimizerSlotNames.Keras2(optimizer, slot)}:0";
                 names.Add(name);
                 Hdf5Output.Put(group, name, Hdf5Output.Dataset(optimizer.GetSlot(variable, slot)));
             }
@@ -43,6 +48,11 @@ internal static class KerasH5OptimizerWeights
     {
         var names = input.ReadStringList(group, "weight_names");
         var trainable = model.TrainableWeights;
+        var byKerasName = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        var repeated = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in trainable)
+            if (!byKerasName.TryAdd(KerasH5Weights.WeightName(model, v), v)) repeated.Add(KerasH5Weights.WeightName(model, v));
+        foreach (var name in repeated) byKerasName.Remove(name);
         var slotEntries = new List<(string Name, Variable? Variable, string? Slot)>();
         foreach (var name in names)
         {
@@ -57,7 +67,7 @@ internal static class KerasH5OptimizerWeights
             if (last is "learning_rate" or "lr" or "decay" or "beta_1" or "beta_2" or "rho" or "epsilon"
                 || (last == "momentum" && bare.Count(c => c == '/') == 1))
                 continue;
-            var (variable, slot) = Match(bare, model, trainable, optimizer);
+            var (variable, slot) = Match(bare, model, trainable, byKerasName, optimizer);
             slotEntries.Add((name, variable, slot));
         }
         if (slotEntries.Count == 0) return null;
@@ -91,16 +101,16 @@ internal static class KerasH5OptimizerWeights
     }
 
     /// <summary>The variable and runtime slot a named optimizer variable belongs to, or (null, null).</summary>
-    static (Variable?, string?) Match(string bare, Model model, IReadOnlyList<Variable> trainable, Optimizer optimizer)
+    static (Variable?, string?) Match(string bare, Model model, IReadOnlyList<Variable> trainable, Dictionary<string, Variable> byKerasName, Optimizer optimizer)
     {
         var parts = bare.Split('/');
         // tf.keras <= 2.10: Adam/dense/kernel/m
         if (parts.Length >= 4 && OptimizerSlotNames.FromFile(optimizer, parts[^1]) is { } slotA
-            && Find(trainable, string.Join('/', parts[1..^1])) is { } variableA)
+            && Find(byKerasName, trainable, string.Join('/', parts[1..^1])) is { } variableA)
             return (variableA, slotA);
         // tf.keras 2.11 - 2.15: Adam/m/dense/kernel
         if (parts.Length >= 4 && OptimizerSlotNames.FromFile(optimizer, parts[1]) is { } slotB
-            && Find(trainable, string.Join('/', parts[2..])) is { } variableB)
+            && Find(byKerasName, trainable, string.Join('/', parts[2..])) is { } variableB)
             return (variableB, slotB);
         // Keras 3 legacy h5: adam/sequential_dense_kernel_momentum
         if (parts.Length == 2)
@@ -117,5 +127,7 @@ internal static class KerasH5OptimizerWeights
         return (null, null);
     }
 
-    static Variable? Find(IReadOnlyList<Variable> variables, string path) => variables.FirstOrDefault(v => v.Path == path);
+    /// <summary>The variable named <paramref name="path"/> as tf.keras names it (<c>lstm/lstm_cell/kernel</c>) or by its path (earlier Layerwise files: <c>lstm_cell/kernel</c>).</summary>
+    static Variable? Find(Dictionary<string, Variable> byKerasName, IReadOnlyList<Variable> variables, string path) =>
+        byKerasName.GetValueOrDefault(path) ?? variables.FirstOrDefault(v => v.Path == path);
 }

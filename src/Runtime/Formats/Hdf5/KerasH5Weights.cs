@@ -63,6 +63,14 @@ internal static class KerasH5Weights
     /// under the enclosing layer for a sub-layer (<c>lstm/lstm_cell/kernel</c>). A model nested as a layer adds no
     /// prefix of its own (its layers were built outside its name scope), so its group lists <c>dense/kernel:0</c>.
     /// </summary>
+    /// <summary>tf.keras' name of <paramref name="w"/>, one of <paramref name="model"/>'s weights, found through the model's layer that holds it.</summary>
+    public static string WeightName(Model model, Variable w)
+    {
+        foreach (var layer in model.Layers)
+            if (layer.Weights.Contains(w)) return WeightName(layer, w);
+        return WeightName((Layer)model, w);
+    }
+
     static string WeightName(Layer layer, Variable w)
     {
         if (layer is Model model && !ReferenceEquals(w.Owner, model))

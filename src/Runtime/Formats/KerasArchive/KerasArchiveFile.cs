@@ -6,7 +6,7 @@ namespace Layerwise.Formats.KerasArchive;
 
 /// <summary>
 /// Keras 3's <c>.keras</c> file: a zip archive of <c>metadata.json</c>, <c>config.json</c> and
-/// <c>model.weights.h5</c> (stored, not compressed, as Keras writes it). Reading treats the archive as
+/// <c>model.weights.h5</c>, each stored, not compressed, as Keras writes them. Reading treats the archive as
 /// untrusted: member names are checked (no absolute paths, no <c>..</c>, no backslashes), declared
 /// sizes are checked against limits and against the archive's length before anything is allocated,
 /// and no member is read past its declared size.
@@ -42,7 +42,8 @@ internal static class KerasArchiveFile
 
     static void WriteText(ZipArchive zip, string name, string text)
     {
-        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        // Keras 3 writes every member ZIP_STORED (saving_lib: zipfile.ZipFile(fileobj, "w"), whose default is no compression).
+        var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
         using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(false));
         writer.Write(text);
     }

@@ -10,7 +10,7 @@ namespace Layerwise.Formats.KerasArchive;
 /// <summary>
 /// The three entries of a Keras 3 saved model, shared by the .keras archive and the model directory:
 /// <c>config.json</c> (<c>{module, class_name, config, registered_name, build_config, compile_config}</c>),
-/// <c>metadata.json</c> (<c>keras_version</c>, <c>date_saved</c>) and <c>model.weights.h5</c>
+/// <c>metadata.json</c> (<c>keras_version</c>, <c>date_saved</c>: the two keys Keras writes) and <c>model.weights.h5</c>
 /// (<see cref="KerasWeightsStore"/>, with the optimizer's variables).
 /// </summary>
 internal static class KerasSavedModel
@@ -37,7 +37,6 @@ internal static class KerasSavedModel
     {
         ["keras_version"] = KerasVersion,
         ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
-        ["layerwise_version"] = KerasH5ModelFile.LayerwiseVersion,
     }.ToJsonString();
 
     public static void WriteWeights(Model model, string path)

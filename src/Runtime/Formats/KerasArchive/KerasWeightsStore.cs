@@ -77,12 +77,15 @@ internal static class KerasWeightsStore
         foreach (var (path, layer) in Objects(model))
         {
             var vars = Hdf5Output.GroupAt(root, VarsPath(path));
+            // saving_lib's H5Entry stores the object's name as the group's metadata.
+            vars.Attributes["name"] = layer.Name;
             var own = OwnVariables(layer);
             for (int i = 0; i < own.Count; i++) vars[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(own[i]);
         }
         if (includeOptimizer && model.Optimizer is { } optimizer)
         {
             var vars = Hdf5Output.GroupAt(root, "optimizer/vars");
+            vars.Attributes["name"] = optimizer.Name;
             var values = OptimizerValues(model, optimizer);
             vars["0"] = new H5Dataset(optimizer.Iterations);
             vars["1"] = new H5Dataset((float)optimizer.LearningRate);
@@ -103,10 +106,11 @@ internal static class KerasWeightsStore
         return result;
     }
 
+    /// <summary>Keras 3's <c>save_weights</c>: the model's variables and, as <c>saving_lib</c> walks the model's <c>optimizer</c> attribute too, the optimizer's.</summary>
     public static void SaveWeights(Model model, string path)
     {
         var file = new H5File();
-        Write(model, file, includeOptimizer: false);
+        Write(model, file, includeOptimizer: true);
         AtomicFile.Write(path, temporary => file.Write(temporary));
     }
 
@@ -119,12 +123,21 @@ internal static class KerasWeightsStore
                && (input.HasLink(root, "layers") || input.HasLink(root, "vars"));
     }
 
+    /// <summary>
+    /// Keras 3's <c>load_weights</c>: the model's variables and, when the model is compiled and the file has
+    /// them, the optimizer's (a mismatch leaves the optimizer as it was, with a warning, as Keras skips them).
+    /// </summary>
     public static void LoadWeights(Model model, string path)
     {
         using var input = Hdf5Input.Open(path, path);
         using var staged = new StagedWeights();
         Read(input, model, staged);
-        staged.Apply(null);
+        string? optimizerProblem = null;
+        if (model.Optimizer is { } optimizer)
+            optimizerProblem = ReadOptimizer(input, model, optimizer, staged);
+        staged.Apply(optimizerProblem is null ? model.Optimizer : null);
+        if (optimizerProblem is not null)
+            Output.Writer.WriteLine($"WARNING: the optimizer state in \"{path}\" was not loaded: {optimizerProblem}. The optimizer keeps its current state.");
     }
 
     /// <summary>Reads and checks every variable of <paramref name="model"/> (built) into <paramref name="staged"/>.</summary>
