@@ -201,6 +201,26 @@ public class BidirectionalTests
     }
 
     [Fact]
+    public void Keras_2_h5_names_the_weights_under_each_direction_as_tf_keras_does()
+    {
+        using var dir = new TempDirectory();
+        var (model, _) = TrainedModel();
+        var path = dir.Combine("weights.h5");
+        model.SaveWeights(path);
+        var layer = (Bidirectional)model.Layers[0];
+        string[] expected = [.. new[] { layer.ForwardLayer, layer.BackwardLayer }.SelectMany(direction =>
+            new[] { "kernel", "recurrent_kernel", "bias" }.Select(w => $"{layer.Name}/{direction.Name}/{direction.Name}_cell/{w}:0"))];
+        Assert.StartsWith("bidirectional", expected[0]);
+        Assert.Contains("/forward_lstm", expected[0]);
+        using (var file = Hdf5Input.Open(path, path))
+            // tf.keras 2: bidirectional/forward_lstm/lstm_cell_1/kernel:0 (its cells are numbered process-wide; ours are named after their layer).
+            Assert.Equal(expected, file.ReadStringList(file.Group(file.Root, layer.Name), "weight_names"));
+        var restored = NewModel(seed: 79);
+        restored.LoadWeights(path);
+        Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(restored));
+    }
+
+    [Fact]
     public void A_training_step_changes_every_weight_of_both_directions()
     {
         var model = NewModel(seed: 5);

@@ -118,6 +118,22 @@ public class TimeDistributedTests
     }
 
     [Fact]
+    public void Keras_2_h5_names_the_inner_weights_in_the_wrapper_scope_as_tf_keras_does()
+    {
+        using var dir = new TempDirectory();
+        var (model, _) = TrainedModel();
+        var path = dir.Combine("weights.h5");
+        model.SaveWeights(path);
+        var name = model.Layers[0].Name;
+        using (var file = Hdf5Input.Open(path, path))
+            // tf.keras 2 builds the inner layer in the wrapper's name scope: time_distributed/kernel:0.
+            Assert.Equal([$"{name}/kernel:0", $"{name}/bias:0"], file.ReadStringList(file.Group(file.Root, name), "weight_names"));
+        var restored = NewModel(seed: 79);
+        restored.LoadWeights(path);
+        Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(restored));
+    }
+
+    [Fact]
     public void A_training_step_changes_every_weight()
     {
         var model = NewModel(seed: 5);
