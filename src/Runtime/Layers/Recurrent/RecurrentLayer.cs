@@ -82,13 +82,18 @@ public abstract class RecurrentLayer : Layer
         using var scope = NewDisposeScope();
         var cell = Cell;
         long batch = inputs.shape[0], steps = inputs.shape[1];
-        var keep = mask is null ? null : TimestepMask(mask, inputs).unsqueeze(2);   // [batch, timesteps, 1]
         var x = GoBackwards ? inputs.flip(1) : inputs;
-        if (GoBackwards && keep is not null) keep = keep.flip(1);
-        if (training && cell.Dropout > 0) x = x.mul(DropoutMask([batch, 1, inputs.shape[2]], cell.Dropout, inputs));
+        // One input dropout mask per sequence: [batch, 1, features] (ConvLSTM: [batch, 1, spatial..., channels]).
+        if (training && cell.Dropout > 0) x = x.mul(DropoutMask([batch, 1, .. inputs.shape[2..]], cell.Dropout, inputs));
         var projected = cell.ProjectInputs(x);
-        var recurrentMask = training && cell.RecurrentDropout > 0 ? DropoutMask([batch, cell.Units], cell.RecurrentDropout, inputs) : null;
-        var states = Enumerable.Range(0, cell.StateCount).Select(_ => zeros([batch, cell.Units], inputs.dtype, inputs.device)).ToArray();
+        // A state is a step's projection with units in place of gates·units: [batch, units] (ConvLSTM: [batch, spatial..., filters]).
+        long[] stateShape = [.. projected.shape.Where((_, axis) => axis != 1)];
+        stateShape[^1] = cell.Units;
+        var recurrentMask = training && cell.RecurrentDropout > 0 ? DropoutMask(stateShape, cell.RecurrentDropout, inputs) : null;
+        var states = Enumerable.Range(0, cell.StateCount).Select(_ => zeros(stateShape, inputs.dtype, inputs.device)).ToArray();
+        // [batch, timesteps, 1, ...]: one flag per sample and step, broadcast over a state.
+        var keep = mask is null ? null : TimestepMask(mask, inputs).reshape([batch, steps, .. Enumerable.Repeat(1L, stateShape.Length - 1)]);
+        if (GoBackwards && keep is not null) keep = keep.flip(1);
         var output = states[0];
         var outputs = new List<Tensor>();
         for (long t = 0; t < steps; t++)
