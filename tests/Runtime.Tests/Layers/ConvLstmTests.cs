@@ -140,6 +140,21 @@ public class ConvLstmTests
     }
 
     [Fact]
+    public void Masked_steps_are_skipped_as_in_the_unpadded_sequence()
+    {
+        Backend.SetRandomSeed(33);
+        var layer = new ConvLSTM2D(2, [2, 2], padding: "same");
+        using var x = randn([2, 4, 3, 3, 1]);
+        using var mask = tensor(new[] { true, true, true, false, false, true, true, true }, [2, 4]);
+        var (y, outputMask) = layer.InvokeWithMask(x, mask);
+        Assert.Null(outputMask);
+        using var first = layer.Invoke(x[0, ..3].unsqueeze(0));     // the same layer on each sample's unpadded steps
+        using var second = layer.Invoke(x[1, 1..].unsqueeze(0));
+        Assert.True(first[0].allclose(y[0], atol: 1e-5), "padded at the end");
+        Assert.True(second[0].allclose(y[1], atol: 1e-5), "padded at the start");
+    }
+
+    [Fact]
     public void Unknown_time_steps_pass_through_and_any_length_runs()
     {
         var layer = new ConvLSTM2D(2, [3, 3], returnSequences: true);
@@ -183,7 +198,12 @@ public class ConvLstmTests
             loaded = Model.Load(path);
             Assert.Equal(["ConvLSTM2D", "TimeDistributed", "ConvLSTM1D", "Flatten", "Dense"], loaded.Layers.Select(l => l.ClassName));
         }
-        PredictionAssert.Same(model, loaded, x);
+        // Weights bit for bit; predictions within float rounding: oneDNN's convolutions were seen to differ in the
+        // last bit between two identical models in a long test run (memory alignment), never in a short one.
+        Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
+        using var expected = model.Predict(x);
+        using var actual = loaded.Predict(x);
+        Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-6), "predictions differ after the round trip");
     }
 
     static Sequential NewModel(int seed)
