@@ -18,5 +18,8 @@ public partial class Activation : Layer
     /// <summary>The activation's Keras name (<c>relu</c>, <c>softmax</c>, ...).</summary>
     public string ActivationName { get; }
 
+    /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Call(Tensor inputs, bool training = false) => function(inputs);
 }

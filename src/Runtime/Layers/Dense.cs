@@ -52,6 +52,9 @@ public partial class Dense : Layer
             throw new IncompatibleShapeException(Name, $"axis -1 of input shape to have value {inputDim}", batchShape);
     }
 
+    /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var product = inputs.matmul(Kernel.Value);

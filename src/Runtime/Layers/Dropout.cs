@@ -21,6 +21,9 @@ public partial class Dropout : Layer
 
     public double Rate { get; }
 
+    /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Call(Tensor inputs, bool training = false) =>
         training && Rate > 0 ? F.dropout(inputs, Rate, training: true) : inputs.alias();
 }

@@ -19,5 +19,8 @@ public partial class ELU : Layer
 
     public double Alpha { get; }
 
+    /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Call(Tensor inputs, bool training = false) => F.elu(inputs, Alpha);
 }

@@ -10,7 +10,9 @@ namespace Layerwise.Layers;
 /// accepted and cast to integers, truncating as Keras 3's <c>ops.cast</c> does; float32 holds every
 /// integer up to 2^24 exactly, which bounds the vocabularies that survive that path. An index outside
 /// [0, input_dim) is an error here (TensorFlow's CPU kernel refuses it too; its GPU kernel returns zeros).
-/// <c>mask_zero=true</c> is refused: masks are not propagated to later layers.
+/// With <c>mask_zero=true</c> index 0 is padding: the layer's mask (<see cref="ComputeMask"/>) is
+/// <c>inputs != 0</c>, which recurrent layers and <see cref="GlobalAveragePooling1D"/> use to skip those
+/// steps (see <see cref="Layer.InvokeWithMask"/>); index 0 still has its row, and input_dim counts it, as in Keras.
 /// </summary>
 [Layer(Module = "keras.layers")]
 public partial class Embedding : Layer
@@ -26,9 +28,6 @@ public partial class Embedding : Layer
         if (outputDim <= 0) throw new ArgumentOutOfRangeException(nameof(outputDim), outputDim, "Embedding needs a positive output_dim.");
         if (inputLength is <= 0)
             throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength, "Embedding's input_length must be positive (or null).");
-        if (maskZero)
-            throw new ArgumentException($"Embedding \"{Name}\": mask_zero=true (masking padded steps in later layers) is not supported; " +
-                                        "expected mask_zero=false.", nameof(maskZero));
         InputDim = inputDim;
         OutputDim = outputDim;
         EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
@@ -62,6 +61,9 @@ public partial class Embedding : Layer
         var rows = Embeddings.Value.index_select(0, indices.flatten());
         return scope.MoveToOuter(rows.reshape([.. inputs.shape, OutputDim]));
     }
+
+    /// <summary>With <see cref="MaskZero"/>, true where the index is not 0 (Keras' <c>compute_mask</c>); an incoming mask is not passed on.</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => MaskZero ? inputs.ne(0) : null;
 
     public override long[] ComputeOutputShape(long[] inputShape) => [.. inputShape, OutputDim];
 }

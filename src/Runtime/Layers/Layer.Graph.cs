@@ -72,6 +72,13 @@ public abstract partial class Layer
 
     internal Tensor InvokeGraphNode(IReadOnlyList<Tensor> inputs, bool training) => InvokeNode(inputs, training);
 
+    /// <summary>
+    /// Runs one node with its inputs' masks; returns the output and its mask. A single-input layer takes and
+    /// gives a mask (<see cref="InvokeWithMask"/>); layers of several inputs (merge layers) drop masks.
+    /// </summary>
+    internal (Tensor Output, Tensor? Mask) InvokeGraphNode(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+        inputs.Count == 1 && this is not Merge ? InvokeWithMask(inputs[0], masks[0], training) : (InvokeNode(inputs, training), null);
+
     internal long[] GraphNodeOutputShape(IReadOnlyList<long[]> inputShapes) => ComputeNodeOutputShape(inputShapes);
 
     void RequireOneInput(int count)

@@ -170,10 +170,15 @@ public abstract partial class Layer
     /// </summary>
     public Tensor Invoke(Tensor inputs, bool training = false)
     {
-        var sample = inputs.shape.Skip(1).ToArray();
-        if (Built) CheckInputShape(inputs.shape);
-        else EnsureBuilt(sample);
+        CheckOrBuildFor(inputs);
         return Call(inputs, training);
+    }
+
+    /// <summary>The checks of <see cref="Invoke"/>: a built layer checks the input's shape, an unbuilt one builds for it.</summary>
+    void CheckOrBuildFor(Tensor inputs)
+    {
+        if (Built) CheckInputShape(inputs.shape);
+        else EnsureBuilt(inputs.shape.Skip(1).ToArray());
     }
 
     /// <summary>

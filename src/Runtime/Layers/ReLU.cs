@@ -24,6 +24,9 @@ public partial class ReLU : Layer
     public double NegativeSlope { get; }
     public double Threshold { get; }
 
+    /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();

@@ -78,14 +78,22 @@ public partial class Functional : Model
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         RequireSingleInputAndOutput();
-        return Run([inputs], training)[0];
+        return Run([inputs], [null], training).Outputs[0];
+    }
+
+    /// <summary>As a layer (a nested model): the input's mask goes in, the output's mask comes out.</summary>
+    private protected override (Tensor Output, Tensor? Mask) CallWithMask(Tensor inputs, Tensor? mask, bool training)
+    {
+        RequireSingleInputAndOutput();
+        var (outputs, masks) = Run([inputs], [mask], training);
+        return (outputs[0], masks[0]);
     }
 
     /// <summary>Runs the graph on one batch per input (in the order of <see cref="Inputs"/>); one tensor per output.</summary>
     public Tensor[] Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return Run(inputs, training);
+        return Run(inputs, null, training).Outputs;
     }
 
     public override long[] ComputeOutputShape(long[] inputShape)
@@ -99,12 +107,14 @@ public partial class Functional : Model
     /// <summary>
     /// Evaluates the nodes in dependency order (Keras' <c>_run_internal_graph</c>): each input is checked
     /// against its <see cref="Keras.Input"/> shape, each layer checks its own inputs before any math.
+    /// Masks travel beside the tensors (<see cref="Layer.InvokeWithMask"/>); merge layers drop them.
     /// </summary>
-    Tensor[] Run(IReadOnlyList<Tensor> values, bool training)
+    (Tensor[] Outputs, Tensor?[] Masks) Run(IReadOnlyList<Tensor> values, IReadOnlyList<Tensor?>? inputMasks, bool training)
     {
         if (values.Count != inputs.Length)
             throw new ArgumentException($"Functional model \"{Name}\" has {inputs.Length} input(s) ({string.Join(", ", inputs.Select(i => i.Name))}) but received {values.Count} tensor(s).");
         var computed = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var masks = new Dictionary<KerasTensor, Tensor?>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < inputs.Length; i++)
         {
             ArgumentNullException.ThrowIfNull(values[i]);
@@ -112,14 +122,15 @@ public partial class Functional : Model
             if (shape.Length != inputs[i].Shape.Length + 1 || !Dimensions.Compatible(inputs[i].Shape, shape[1..]))
                 throw new IncompatibleShapeException(Name, $"shape {ShapeText.WithBatch(inputs[i].Shape)} for input \"{inputs[i].Name}\"", shape);
             computed[inputs[i]] = values[i];
+            masks[inputs[i]] = inputMasks?[i];
         }
         foreach (var node in graph.ExecutionOrder)
         {
             if (node.IsInput) continue;
             var arguments = node.Inputs.Select(t => computed[t]).ToList();
-            computed[node.Output] = node.Layer.InvokeGraphNode(arguments, training);
+            (computed[node.Output], masks[node.Output]) = node.Layer.InvokeGraphNode(arguments, [.. node.Inputs.Select(t => masks[t])], training);
         }
-        return [.. outputs.Select(o => computed[o])];
+        return ([.. outputs.Select(o => computed[o])], [.. outputs.Select(o => masks[o])]);
     }
 
     private protected override void CheckSingleInputAndOutput() => RequireSingleInputAndOutput();
@@ -129,7 +140,7 @@ public partial class Functional : Model
     /// <summary>Keras' <c>output_names</c>: the name of the layer producing each output.</summary>
     public override IReadOnlyList<string> OutputNames => [.. outputs.Select(o => o.Layer.Name)];
 
-    private protected override Tensor[] CallAll(IReadOnlyList<Tensor> inputs, bool training) => Run(inputs, training);
+    private protected override Tensor[] CallAll(IReadOnlyList<Tensor> inputs, bool training) => Run(inputs, null, training).Outputs;
 
     void RequireSingleInputAndOutput()
     {
@@ -164,7 +175,7 @@ public partial class Functional : Model
                 using var scope = NewDisposeScope();
                 long length = Math.Min(batchSize, samples - start);
                 var batch = x.Select(t => OnDevice(t.narrow(0, start, length))).ToList();
-                var results = Run(batch, training: false);
+                var results = Run(batch, null, training: false).Outputs;
                 for (int o = 0; o < results.Length; o++) collected[o].Add(scope.MoveToOuter(results[o].cpu()));
             }
         }

@@ -89,11 +89,14 @@ public partial class Sequential : Model
         }
     }
 
-    public override Tensor Call(Tensor inputs, bool training = false)
+    public override Tensor Call(Tensor inputs, bool training = false) => CallWithMask(inputs, null, training).Output;
+
+    /// <summary>Each layer in turn, the mask carried beside the tensor (Keras' <c>_keras_mask</c>).</summary>
+    private protected override (Tensor Output, Tensor? Mask) CallWithMask(Tensor inputs, Tensor? mask, bool training)
     {
         var h = inputs;
-        foreach (var layer in layers) h = layer.Invoke(h, training);
-        return h;
+        foreach (var layer in layers) (h, mask) = layer.InvokeWithMask(h, mask, training);
+        return (h, mask);
     }
 
     public override long[] ComputeOutputShape(long[] inputShape) =>

@@ -96,7 +96,7 @@ public class EmbeddingTests
 
     [Theory]
     [InlineData("\"input_dim\": 0, \"output_dim\": 2", "positive input_dim")]
-    [InlineData("\"input_dim\": 5, \"output_dim\": 2, \"mask_zero\": true", "mask_zero=true")]
+    [InlineData("\"input_dim\": 5, \"output_dim\": 0", "positive output_dim")]
     public void Bad_config_values_name_the_layer(string keys, string message)
     {
         var e = Assert.Throws<ConfigException>(() => LayerRegistry.Deserialize(JsonNode.Parse(

@@ -29,7 +29,9 @@ public class ConfigRoundTripTests
          "max_pooling1d", "average_pooling1d", "average_pooling2d", "global_average_pooling1d", "global_max_pooling1d",
          "global_average_pooling2d", "global_max_pooling2d",
          "reshape", "permute", "layer_normalization", "layer_normalization_full", "subtract", "multiply", "average", "maximum", "minimum",
-         "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
+         "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared",
+         "bidirectional", "bidirectional_full", "time_distributed", "repeat_vector", "masking", "embedding_mask_zero",
+         "conv_lstm1d", "conv_lstm2d_full", "conv_lstm_cell"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -95,6 +97,18 @@ public class ConfigRoundTripTests
         "concatenate_axis" => new Concatenate(axis: 2, name: "join_steps", trainable: false),
         "functional" => FunctionalCase(),
         "functional_shared" => SharedFunctionalCase(),
+        "bidirectional" => new Bidirectional(new LSTM(3)),
+        "bidirectional_full" => new Bidirectional(new GRU(2, returnSequences: true, name: "g"), mergeMode: "ave",
+                                                  backwardLayer: new GRU(2, returnSequences: true, goBackwards: true, resetAfter: false),
+                                                  inputShape: [5, 3], name: "bi", trainable: false),
+        "time_distributed" => new TimeDistributed(new Dense(4, activation: "relu"), inputShape: [6, 2]),
+        "repeat_vector" => new RepeatVector(4, name: "repeat"),
+        "masking" => new Masking(maskValue: -1.5, inputShape: [7, 3]),
+        "embedding_mask_zero" => new Embedding(20, 3, maskZero: true),
+        "conv_lstm1d" => new ConvLSTM1D(4, [3]),
+        "conv_lstm2d_full" => new ConvLSTM2D(2, [3, 2], strides: [2, 1], padding: "same", recurrentActivation: "hard_sigmoid", unitForgetBias: false,
+                                             dropout: 0.1, recurrentDropout: 0.2, returnSequences: true, goBackwards: true, inputShape: [4, 8, 8, 1]),
+        "conv_lstm_cell" => new ConvLSTMCell(2, 3, [2, 2], padding: "same"),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
 

@@ -59,8 +59,9 @@ internal static class KerasH5Weights
     static IReadOnlyList<Variable> LegacyWeights(Layer layer) => [.. layer.TrainableWeights, .. layer.NonTrainableWeights];
 
     /// <summary>
-    /// The name tf.keras gives a weight (without <c>:0</c>): the creating layer's name, then the weight's,
-    /// under the enclosing layer for a sub-layer (<c>lstm/lstm_cell/kernel</c>). A model nested as a layer adds no
+    /// The name tf.keras gives a weight (without <c>:0</c>): the layer's name, the name scopes of the
+    /// sub-layers down to the one that created it, then the weight's (<c>lstm/lstm_cell/kernel</c>,
+    /// <c>bidirectional/forward_lstm/forward_lstm_cell/kernel</c>). A model nested as a layer adds no
     /// prefix of its own (its layers were built outside its name scope), so its group lists <c>dense/kernel:0</c>.
     /// </summary>
     /// <summary>tf.keras' name of <paramref name="w"/>, one of <paramref name="model"/>'s weights, found through the model's layer that holds it.</summary>
@@ -76,7 +77,18 @@ internal static class KerasH5Weights
         if (layer is Model model && !ReferenceEquals(w.Owner, model))
             foreach (var inner in model.Layers)
                 if (inner.Weights.Contains(w)) return WeightName(inner, w);
-        return ReferenceEquals(w.Owner, layer) ? $"{layer.Name}/{w.Name}" : $"{layer.Name}/{w.Owner.Name}/{w.Name}";
+        return $"{layer.Name}/{ScopesDownTo(layer, w)}{w.Name}";
+    }
+
+    /// <summary>
+    /// The sub-layer names between <paramref name="layer"/> and the creator of <paramref name="w"/>, each
+    /// followed by '/'. TimeDistributed builds its inner layer in its own scope (<c>time_distributed/kernel</c>).
+    /// </summary>
+    static string ScopesDownTo(Layer layer, Variable w)
+    {
+        if (ReferenceEquals(w.Owner, layer)) return "";
+        var sub = layer.SubLayers.First(s => s.Weights.Contains(w));
+        return (layer is TimeDistributed ? "" : sub.Name + "/") + ScopesDownTo(sub, w);
     }
 
     /// <summary>

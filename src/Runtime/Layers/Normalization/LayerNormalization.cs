@@ -56,6 +56,9 @@ public partial class LayerNormalization : Layer
         if (Center) beta = AddWeight("beta", paramShape, BetaInitializer);
     }
 
+    /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();

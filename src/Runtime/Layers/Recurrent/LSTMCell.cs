@@ -75,7 +75,7 @@ public partial class LSTMCell : RecurrentCell
     }
 
     /// <summary>Keras' unit_forget_bias: the bias initializer for i, c, o, and ones for the forget gate.</summary>
-    sealed class ForgetGateOnes(Initializer inner, int units) : Initializer
+    internal sealed class ForgetGateOnes(Initializer inner, int units) : Initializer
     {
         public override string Name => "unit_forget_bias";
 

@@ -52,9 +52,11 @@ public abstract class RecurrentCell : Layer
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
-        var states = Enumerable.Range(0, StateCount)
-            .Select(_ => zeros([inputs.shape[0], Units], inputs.dtype, inputs.device)).ToArray();
-        var next = Step(ProjectInputs(inputs), states, null);
+        var projected = ProjectInputs(inputs);
+        long[] stateShape = [.. projected.shape];
+        stateShape[^1] = Units;
+        var states = Enumerable.Range(0, StateCount).Select(_ => zeros(stateShape, inputs.dtype, inputs.device)).ToArray();
+        var next = Step(projected, states, null);
         return scope.MoveToOuter(next[0]);
     }
 

@@ -12,6 +12,9 @@ namespace Layerwise.Layers;
 /// (<c>layer_with_weights-0/cell/kernel</c>) keep them. The cell is named after its layer
 /// (<c>lstm_cell</c> for <c>lstm</c>, as tf.keras names it in .h5 files: <c>lstm/lstm_cell/kernel:0</c>),
 /// so weight paths stay unique and survive a save and load. Dropout masks are drawn once per sequence.
+/// With a mask [batch, timesteps] (from <see cref="Embedding"/>'s <c>mask_zero</c> or <see cref="Masking"/>),
+/// a masked step leaves the states as they were and outputs the previous step's output (zeros before
+/// the first unmasked step), as Keras' <c>rnn</c> loop does; the time steps may be unknown (-1) when built.
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {
@@ -44,6 +47,17 @@ public abstract class RecurrentLayer : Layer
     /// <summary>The cell that holds the weights and computes one step.</summary>
     protected abstract RecurrentCell Cell { get; }
 
+    /// <summary>
+    /// Keras' <c>zero_output_for_mask</c>: masked steps output zeros instead of the previous output.
+    /// <see cref="Bidirectional"/> sets it when it returns sequences, as Keras does.
+    /// </summary>
+    internal bool ZeroOutputForMask { get; set; }
+
+    public override bool SupportsMasking => true;
+
+    /// <summary>The mask goes on with the sequence (<see cref="ReturnSequences"/>); a last output has none.</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
+
     protected override void Build(long[] inputShape)
     {
         // The number of steps may be unknown (-1: sequences of any length); the features must be known.
@@ -60,23 +74,46 @@ public abstract class RecurrentLayer : Layer
             throw new IncompatibleShapeException(Name, $"shape (None, None, {features}) with at least one time step", batchShape);
     }
 
-    public override Tensor Call(Tensor inputs, bool training = false)
+    public override Tensor Call(Tensor inputs, bool training = false) => Call(inputs, null, training);
+
+    /// <summary>The sequence run; <paramref name="mask"/> [batch, timesteps] (true: use the step) skips masked steps.</summary>
+    public override Tensor Call(Tensor inputs, Tensor? mask, bool training = false)
     {
         using var scope = NewDisposeScope();
         var cell = Cell;
         long batch = inputs.shape[0], steps = inputs.shape[1];
         var x = GoBackwards ? inputs.flip(1) : inputs;
-        if (training && cell.Dropout > 0) x = x.mul(DropoutMask([batch, 1, inputs.shape[2]], cell.Dropout, inputs));
+        // One input dropout mask per sequence: [batch, 1, features] (ConvLSTM: [batch, 1, spatial..., channels]).
+        if (training && cell.Dropout > 0) x = x.mul(DropoutMask([batch, 1, .. inputs.shape[2..]], cell.Dropout, inputs));
         var projected = cell.ProjectInputs(x);
-        var recurrentMask = training && cell.RecurrentDropout > 0 ? DropoutMask([batch, cell.Units], cell.RecurrentDropout, inputs) : null;
-        var states = Enumerable.Range(0, cell.StateCount).Select(_ => zeros([batch, cell.Units], inputs.dtype, inputs.device)).ToArray();
+        // A state is a step's projection with units in place of gates·units: [batch, units] (ConvLSTM: [batch, spatial..., filters]).
+        long[] stateShape = [.. projected.shape.Where((_, axis) => axis != 1)];
+        stateShape[^1] = cell.Units;
+        var recurrentMask = training && cell.RecurrentDropout > 0 ? DropoutMask(stateShape, cell.RecurrentDropout, inputs) : null;
+        var states = Enumerable.Range(0, cell.StateCount).Select(_ => zeros(stateShape, inputs.dtype, inputs.device)).ToArray();
+        // [batch, timesteps, 1, ...]: one flag per sample and step, broadcast over a state.
+        var keep = mask is null ? null : TimestepMask(mask, inputs).reshape([batch, steps, .. Enumerable.Repeat(1L, stateShape.Length - 1)]);
+        if (GoBackwards && keep is not null) keep = keep.flip(1);
+        var output = states[0];
         var outputs = new List<Tensor>();
         for (long t = 0; t < steps; t++)
         {
-            states = cell.Step(projected.select(1, t), states, recurrentMask);
-            if (ReturnSequences) outputs.Add(states[0]);
+            var next = cell.Step(projected.select(1, t), states, recurrentMask);
+            if (keep is null)
+            {
+                states = next;
+                output = next[0];
+            }
+            else
+            {
+                // Keras' masked rnn step: states carried over, output repeated (or zero) where the step is masked.
+                var use = keep.select(1, t);
+                states = [.. next.Zip(states, (n, s) => where(use, n, s))];
+                output = where(use, next[0], ZeroOutputForMask ? zeros_like(next[0]) : output);
+            }
+            if (ReturnSequences) outputs.Add(output);
         }
-        var result = ReturnSequences ? stack(outputs, 1) : states[0];
+        var result = ReturnSequences ? stack(outputs, 1) : output;
         return scope.MoveToOuter(result);
     }
 
