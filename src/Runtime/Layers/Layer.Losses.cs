@@ -15,6 +15,6 @@ public abstract partial class Layer
     {
         if (loss.numel() != 1)
             throw new ArgumentException($"Layer \"{Name}\" added a loss of shape {ShapeText.Format(loss.shape)}; an added loss must be a scalar.", nameof(loss));
-        AddedLosses.Add(loss.reshape([]));
+        AddedLosses.Add(loss.dim() == 0 ? loss : loss.reshape([]));
     }
 }

@@ -25,14 +25,16 @@ public partial class ActivityRegularization : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        if (AddedLosses.Collecting && (L1 != 0 || L2 != 0))
-        {
-            using var scope = NewDisposeScope();
-            var penalty = zeros([], dtype: inputs.dtype, device: inputs.device);
-            if (L1 != 0) penalty = penalty.add(inputs.abs().sum().mul(L1));
-            if (L2 != 0) penalty = penalty.add(inputs.square().sum().mul(L2));
-            AddLoss(scope.MoveToOuter(penalty.div(inputs.shape[0])));
-        }
+        if (AddedLosses.Collecting && (L1 != 0 || L2 != 0)) AddLoss(Penalty(inputs));
         return inputs.alias();
+    }
+
+    Tensor Penalty(Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        var penalty = zeros([], dtype: inputs.dtype, device: inputs.device);
+        if (L1 != 0) penalty = penalty.add(inputs.abs().sum().mul(L1));
+        if (L2 != 0) penalty = penalty.add(inputs.square().sum().mul(L2));
+        return scope.MoveToOuter(penalty.div(inputs.shape[0]));
     }
 }

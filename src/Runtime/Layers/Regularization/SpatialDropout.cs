@@ -40,7 +40,7 @@ public abstract class SpatialDropout : Layer
         noiseShape[0] = inputs.shape[0];
         int channelAxis = DataFormat == "channels_last" ? noiseShape.Length - 1 : 1;
         noiseShape[channelAxis] = inputs.shape[channelAxis];
-        var keep = full(noiseShape, 1 - Rate, dtype: inputs.dtype, device: inputs.device).bernoulli_();
+        var keep = bernoulli(full(noiseShape, 1 - Rate, dtype: inputs.dtype, device: inputs.device));
         return scope.MoveToOuter(inputs.mul(keep).div(1 - Rate));
     }
 }
