@@ -1,5 +1,6 @@
 using Layerwise.Layers;
 using Layerwise.Models;
+using Layerwise.Tests.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -98,6 +99,52 @@ public class PreprocessingLayerTests
         layer.Adapt(ones(2, 3));
         Assert.Throws<IncompatibleShapeException>(() => layer.Adapt(ones(2, 4)));
         Assert.Throws<ArgumentException>(() => new Normalization(mean: [1.0]));
+    }
+
+    static float[] ReadFloats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var values = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return values;
+    }
+
+    /// <summary>
+    /// Real tf.keras 2.10 bundles (SavedModel variables of shared/fixtures/savedmodel, written by model.save):
+    /// an adapted Normalization (mean, variance, count as int64) before Dense layers. The model is written
+    /// here as the fixture's keras_metadata describes it; its outputs must match expected.f32 (TF.js and numpy).
+    /// </summary>
+    [FixtureTheory("savedmodel")]
+    [InlineData("coffee", 2)]
+    [InlineData("stock_a", 4)]
+    public void Adapted_statistics_from_real_tf_keras_bundles_give_their_outputs(string name, int features)
+    {
+        Backend.SetRandomSeed(1);
+        var normalization = new Normalization(inputShape: [features]);
+        var model = name == "coffee"
+            ? new Sequential(normalization, new Dense(3, activation: "sigmoid"), new Dense(1, activation: "sigmoid"))
+            : new Sequential(normalization, new Dense(10, activation: "relu"), new Dense(10, activation: "relu"), new Dense(1));
+        model.LoadWeights(Path.Combine(Fixtures.Get($"savedmodel/{name}/variables"), "variables"));
+        Assert.True(normalization.Count!.ToCpu().item<float>() > 0, "count (int64 in the bundle) must be read");
+        using var x = tensor(ReadFloats(Fixtures.Get($"savedmodel/{name}/inputs.f32")), [8, features]);
+        using var y = model.Predict(x);
+        WeightAssert.Close(ReadFloats(Fixtures.Get($"savedmodel/{name}/expected.f32")), y.data<float>().ToArray(), 1e-4);
+    }
+
+    [H5PyFact]
+    public void Keras_2_h5_with_an_int64_count_loads()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("n.h5");
+        var layer = new Normalization(inputShape: [3]);
+        var model = new Sequential(layer);
+        layer.Adapt(tensor(KerasDocData, [4, 3]));
+        model.Save(path);
+        // tf.keras writes count as an int64 scalar; rewrite ours (float32) that way.
+        H5Py.Run("import h5py,sys,numpy as np\nf=h5py.File(sys.argv[1],'r+')\ng=f['model_weights'][sys.argv[2]][sys.argv[2]]\ndel g['count:0']\ng.create_dataset('count:0', data=np.int64(4))", [path, layer.Name]);
+        var loaded = (Normalization)Model.Load(path).Layers[0];
+        Assert.Equal(4f, loaded.Count!.ToCpu().item<float>());
+        WeightAssert.Close([1, 8, 5], loaded.AdaptedMean!.ToCpu().data<float>().ToArray());
     }
 
     [Fact]
