@@ -238,6 +238,15 @@ public class AttentionLayerTests
         Tensor[] x = [randn(6, 4, 6, generator: new Generator(1)), randn(6, 5, 6, generator: new Generator(2))];
         model.Fit(x, [randn(6, 1, generator: new Generator(3))], batchSize: 3, epochs: 1, verbose: 0);
         var loaded = (Functional)FormatRoundTrip.SaveAndLoad(model, fileName, () => NewModel(8));
+        if (fileName == "cp")
+        {
+            // tf.keras 2's keys: the projections under MultiHeadAttention's attributes _query_dense, ...
+            using var dir = new TempDirectory();
+            model.SaveWeights(dir.Combine("cp"));
+            using var reader = Layerwise.Formats.Checkpoint.BundleReader.Open(dir.Combine("cp"));
+            var mhaKeys = reader.Entries.Keys.Where(k => k.Contains("_dense/", StringComparison.Ordinal) && !k.Contains("OPTIMIZER", StringComparison.Ordinal));
+            Assert.Equal(["_key_dense", "_output_dense", "_query_dense", "_value_dense"], mhaKeys.Select(k => k.Split('/')[1]).Distinct().Order());
+        }
         using var expected = model.Predict(x)[0];
         using var actual = loaded.Predict(x)[0];
         Assert.True(expected.equal(actual).all().item<bool>(), "predictions differ after the round trip");

@@ -13,7 +13,8 @@ namespace Layerwise.Layers;
 /// <c>softmax(q·kᵀ / sqrt(key_dim))</c> over the value steps (Keras' causal mask subtracts 1e9 from later
 /// steps), dropout on it in training, times the values. Output [batch, Tq, output_shape or query features].
 /// Weights: Keras 2 .h5 names them <c>&lt;layer&gt;/query/kernel:0</c>; Keras 3 archives
-/// <c>&lt;layer&gt;/query_dense/vars/0</c> (<c>key_dense</c>, <c>value_dense</c>, <c>output_dense</c>).
+/// <c>&lt;layer&gt;/query_dense/vars/0</c> (<c>key_dense</c>, <c>value_dense</c>, <c>output_dense</c>; Keras 3.3+), TF checkpoints
+/// <c>&lt;layer&gt;/_query_dense/kernel</c> (tf.keras 2's attributes).
 /// Only the default <c>attention_axes</c> (the steps axis of rank-3 inputs) is supported.
 /// </summary>
 [Layer(Module = "keras.layers")]
@@ -63,6 +64,9 @@ public partial class MultiHeadAttention : Merge
     public EinsumDense KeyDense => keyDense ?? throw NotBuilt();
     public EinsumDense ValueDense => valueDense ?? throw NotBuilt();
     public EinsumDense OutputDense => outputDense ?? throw NotBuilt();
+
+    /// <summary>tf.keras 2 holds the projections in <c>_query_dense</c>, <c>_key_dense</c>, ...: TF checkpoints name them so.</summary>
+    internal override string CheckpointChildName(TrackedField field) => "_" + field.Name;
 
     InvalidOperationException NotBuilt() => new($"Layer \"{Name}\" is not built yet.");
 
