@@ -34,20 +34,11 @@ public abstract class BaseDenseAttention : Merge
 
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
-        if (inputShapes.Count is not (2 or 3))
-            throw new ArgumentException($"{ClassName} layer \"{Name}\" must be called on [query, value] or [query, value, key]; received {inputShapes.Count} inputs.");
-        if (inputShapes.Any(s => s.Length != 2))
-            throw new IncompatibleShapeException(Name, "query, value and key of rank 3 (batch, steps, features)", [-1, .. inputShapes.First(s => s.Length != 2)]);
-        var (query, value) = (inputShapes[0], inputShapes[1]);
-        var key = inputShapes.Count > 2 ? inputShapes[2] : value;
-        if (!SameOrUnknown(key[0], value[0]))
-            throw new IncompatibleShapeException(Name, $"a key with as many steps as the value ({ShapeText.WithBatch(value)})", [-1, .. key]);
-        if (!SameOrUnknown(query[1], key[1]))
+        var (query, value, key) = AttentionInputs.Check(this, inputShapes);
+        if (!AttentionInputs.SameOrUnknown(query[1], key[1]))
             throw new IncompatibleShapeException(Name, $"a key with as many features as the query ({ShapeText.WithBatch(query)})", [-1, .. key]);
         return [query[0], value[1]];
     }
-
-    static bool SameOrUnknown(long a, long b) => a == b || a < 0 || b < 0;
 
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
@@ -57,13 +48,7 @@ public abstract class BaseDenseAttention : Merge
         if (!Built) EnsureBuilt(query.shape.Skip(1).ToArray());
         using var scope = NewDisposeScope();
         var scores = CalculateScores(query, key);
-        if (UseCausalMask)
-        {
-            long tq = scores.shape[1], tv = scores.shape[2];
-            // Keras: row_index >= col_index is kept; the rest get -1e9 before the softmax.
-            using var causal = ones(tq, tv, dtype: ScalarType.Bool, device: scores.device).tril();
-            scores = scores.sub(causal.logical_not().to_type(scores.dtype).mul(1e9));
-        }
+        if (UseCausalMask) scores = AttentionInputs.MaskCausally(scores);
         var distribution = F.softmax(scores, -1);
         if (training && Dropout > 0) distribution = F.dropout(distribution, Dropout, training: true);
         return scope.MoveToOuter(distribution.bmm(value));

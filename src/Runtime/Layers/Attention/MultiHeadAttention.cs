@@ -98,14 +98,7 @@ public partial class MultiHeadAttention : Merge
 
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
-        if (inputShapes.Count is not (2 or 3))
-            throw new ArgumentException($"MultiHeadAttention layer \"{Name}\" must be called on [query, value] or [query, value, key]; received {inputShapes.Count} inputs.");
-        if (inputShapes.Any(s => s.Length != 2))
-            throw new IncompatibleShapeException(Name, "query, value and key of rank 3 (batch, steps, features)", [-1, .. inputShapes.First(s => s.Length != 2)]);
-        var (query, value) = (inputShapes[0], inputShapes[1]);
-        var key = inputShapes.Count > 2 ? inputShapes[2] : value;
-        if (key[0] != value[0] && key[0] >= 0 && value[0] >= 0)
-            throw new IncompatibleShapeException(Name, $"a key with as many steps as the value ({ShapeText.WithBatch(value)})", [-1, .. key]);
+        var (query, value, key) = AttentionInputs.Check(this, inputShapes);
         if (queryDense is not null)
         {
             CheckProjectionInput(QueryDense, query);
@@ -142,11 +135,7 @@ public partial class MultiHeadAttention : Merge
         var key = KeyDense.Call(keyInput);                                       // [B, S, N, H]
         var value = ValueDense.Call(valueInput);                                 // [B, S, N, Hv]
         var scores = einsum("aecd,abcd->acbe", key, query);                      // [B, N, T, S]
-        if (UseCausalMask)
-        {
-            using var causal = ones(scores.shape[2], scores.shape[3], dtype: ScalarType.Bool, device: scores.device).tril();
-            scores = scores.sub(causal.logical_not().to_type(scores.dtype).mul(1e9));
-        }
+        if (UseCausalMask) scores = AttentionInputs.MaskCausally(scores);
         var distribution = F.softmax(scores, -1);
         if (training && Dropout > 0) distribution = F.dropout(distribution, Dropout, training: true);
         var combined = einsum("acbe,aecd->abcd", distribution, value);          // [B, T, N, Hv]
