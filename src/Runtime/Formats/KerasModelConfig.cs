@@ -212,12 +212,36 @@ internal static class KerasModelConfig
                     $"LayerNormalization \"{config["name"]}\" uses rms_scaling=true, which is not supported; expected rms_scaling=false.");
         }
 
+        UpgradeNumberOrListKeys(className, config);
+
         // tf.keras 2 writes BatchNormalization's axis as a list once built ([3]); the layer takes one axis.
         if (className == "BatchNormalization" && config["axis"] is JsonArray { Count: 1 } axes)
             config["axis"] = axes[0]?.DeepClone();
 
         foreach (var key in new[] { "kernel_initializer", "recurrent_initializer", "bias_initializer", "embeddings_initializer" })
             if (config[key] is { } initializer) config[key] = UpgradeInitializer(initializer);
+    }
+
+    /// <summary>
+    /// Keys Keras writes as a number or a list where the layer takes a list: Normalization's axis (null is
+    /// Keras' <c>axis=None</c>, no kept axis) and given mean/variance, Dot's axes (one number for both
+    /// inputs), MultiHeadAttention's and EinsumDense's output_shape, MultiHeadAttention's attention_axes.
+    /// </summary>
+    static void UpgradeNumberOrListKeys(string? className, JsonObject config)
+    {
+        string[] keys = className switch
+        {
+            "Normalization" => ["axis", "mean", "variance"],
+            "Dot" => ["axes"],
+            "MultiHeadAttention" => ["output_shape", "attention_axes"],
+            "EinsumDense" => ["output_shape"],
+            _ => [],
+        };
+        foreach (var key in keys)
+            if (config[key] is JsonValue single)
+                config[key] = className == "Dot" ? new JsonArray(single.DeepClone(), single.DeepClone()) : new JsonArray(single.DeepClone());
+        if (className == "Normalization" && config.TryGetPropertyValue("axis", out var axis) && axis is null)
+            config["axis"] = new JsonArray();
     }
 
     /// <summary>

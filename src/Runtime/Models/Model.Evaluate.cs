@@ -61,8 +61,9 @@ public abstract partial class Model
                 using (NewDisposeScope())
                 {
                     var (xb, yb) = slicer.Batch(step);
+                    using var added = AddedLosses.Collect();
                     var predictions = CallAll(xb, training: false);
-                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step));
+                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step), added.Sum());
                     objective.UpdateMetrics(yb!, predictions);
                 }
                 var running = objective.RunningLogs(trackers);

@@ -135,8 +135,9 @@ public abstract partial class Model
     /// <summary>One optimisation step on a batch: forward, loss, backward, update, metrics.</summary>
     void TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeights, IReadOnlyList<Layers.Variable> trainable, TrainingObjective objective, LossTrackers trackers)
     {
+        using var added = AddedLosses.Collect();
         var predictions = CallAll(x, training: true);
-        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights);
+        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights, added.Sum());
         lossValue.backward();
         Optimizer!.ApplyGradients(trainable);
         objective.UpdateMetrics(y, predictions);

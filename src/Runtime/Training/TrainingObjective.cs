@@ -26,9 +26,10 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
     /// The differentiable total loss of a batch; adds the batch to <paramref name="trackers"/>.
     /// <paramref name="sampleWeights"/>: per output, that output's weight of each sample (null: unweighted).
     /// The trackers still count samples, not weights, as Keras' loss metric (<c>sample_weight=batch_dim</c>).
+    /// <paramref name="addedLoss"/>: the layers' added losses (<see cref="AddedLosses"/>), part of the total as in Keras.
     /// </summary>
     public Tensor Compute(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions, LossTrackers trackers,
-                          IReadOnlyList<Tensor?>? sampleWeights = null)
+                          IReadOnlyList<Tensor?>? sampleWeights = null, Tensor? addedLoss = null)
     {
         long batch = predictions[0].shape[0];
         Tensor? total = null;
@@ -41,6 +42,7 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
             var weighted = output.Weight is { } w ? value.mul(w) : value;
             total = total is null ? weighted : total.add(weighted);
         }
+        if (addedLoss is not null) total = total is null ? addedLoss : total.add(addedLoss);
         trackers.Total.UpdateState(total!, batch);
         return total!;
     }

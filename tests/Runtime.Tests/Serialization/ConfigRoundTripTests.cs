@@ -31,7 +31,10 @@ public class ConfigRoundTripTests
          "reshape", "permute", "layer_normalization", "layer_normalization_full", "subtract", "multiply", "average", "maximum", "minimum",
          "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared",
          "bidirectional", "bidirectional_full", "time_distributed", "repeat_vector", "masking", "embedding_mask_zero",
-         "conv_lstm1d", "conv_lstm2d_full", "conv_lstm_cell"];
+         "conv_lstm1d", "conv_lstm2d_full", "conv_lstm_cell",
+         "spatial_dropout1d", "spatial_dropout2d", "spatial_dropout3d", "gaussian_noise", "gaussian_dropout", "alpha_dropout",
+         "activity_regularization", "prelu", "thresholded_relu", "normalization", "normalization_given", "rescaling", "center_crop",
+         "resizing", "dot", "attention", "additive_attention", "einsum_dense", "multi_head_attention"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -95,6 +98,25 @@ public class ConfigRoundTripTests
         "add" => new Add(),
         "concatenate" => new Concatenate(),
         "concatenate_axis" => new Concatenate(axis: 2, name: "join_steps", trainable: false),
+        "spatial_dropout1d" => new SpatialDropout1D(0.3, seed: 4),
+        "spatial_dropout2d" => new SpatialDropout2D(0.2, dataFormat: "channels_first"),
+        "spatial_dropout3d" => new SpatialDropout3D(0.1, inputShape: [2, 3, 4, 5]),
+        "gaussian_noise" => new GaussianNoise(0.5, seed: 1),
+        "gaussian_dropout" => new GaussianDropout(0.25),
+        "alpha_dropout" => new AlphaDropout(0.1, noiseShape: [-1, 1, 4]),
+        "activity_regularization" => new ActivityRegularization(l1: 0.01, l2: 0.02),
+        "prelu" => new PReLU(alphaInitializer: "ones", sharedAxes: [1, 2], inputShape: [4, 4, 3]),
+        "thresholded_relu" => new ThresholdedReLU(0.5),
+        "normalization" => new Normalization(axis: [1, -1], invert: true),
+        "normalization_given" => new Normalization(axis: [], mean: [2.5], variance: [4]),
+        "rescaling" => new Rescaling(1 / 255.0, offset: -0.5),
+        "center_crop" => new CenterCrop(4, 5, dataFormat: "channels_first"),
+        "resizing" => new Resizing(8, 6, interpolation: "nearest", cropToAspectRatio: true),
+        "dot" => new Dot([1, 2], normalize: true),
+        "attention" => new Attention(useScale: true, scoreMode: "concat", dropout: 0.1),
+        "additive_attention" => new AdditiveAttention(useScale: false),
+        "einsum_dense" => new EinsumDense("abc,cd->abd", [null, 8], activation: "relu", biasAxes: "d"),
+        "multi_head_attention" => new MultiHeadAttention(4, 8, valueDim: 6, dropout: 0.1, useBias: false, outputShape: [5], kernelInitializer: "he_uniform"),
         "functional" => FunctionalCase(),
         "functional_shared" => SharedFunctionalCase(),
         "bidirectional" => new Bidirectional(new LSTM(3)),

@@ -79,7 +79,7 @@ internal sealed class KerasCheckpointLayout
             // TensorFlow names a sub-layer held in an attribute by that attribute (an LSTM's "cell"); others by their layer name.
             var fieldNames = new Dictionary<Layer, string>(ReferenceEqualityComparer.Instance);
             foreach (var field in layer.TrackedFields)
-                if (field.Kind == TrackedFieldKind.Layer && field.Layer is { } held) fieldNames.TryAdd(held, field.Name);
+                if (field.Kind == TrackedFieldKind.Layer && field.Layer is { } held) fieldNames.TryAdd(held, layer.CheckpointChildName(field));
             foreach (var sub in layer.SubLayers)
             {
                 int id = graph.Nodes.Count;

@@ -30,9 +30,12 @@ internal static class KerasCheckpointReader
                     $"Checkpoint \"{prefix}\" has no value for weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\" " +
                     $"(expected key \"{key}\" in \"{reader.IndexPath}\"). The model's architecture differs from the one that was saved; " +
                     $"the checkpoint holds: {Describe(reader)}.", reader.IndexPath, key, variable.Owner.Name, variable.Name);
-            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
+            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name, allowInt64: true);
             used.Add(key);
-            plan.Add(new(key, () => variable.Value, null));
+            // tf.keras keeps a few weights as int64 (Normalization's count); the model's copy is float32.
+            if (reader.Entry(key).DType == TensorDataType.Int64)
+                plan.Add(new(key, null, k => { using var value = reader.ReadTensor(k); using var asFloat = value.to_type(ScalarType.Float32); variable.Assign(asFloat); }));
+            else plan.Add(new(key, () => variable.Value, null));
         }
         var extra = reader.Entries.Keys
             .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
@@ -129,10 +132,10 @@ internal static class KerasCheckpointReader
         return graph.VariableKey(reference.SlotVariableNodeId);
     }
 
-    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable)
+    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable, bool allowInt64 = false)
     {
         var entry = reader.Entry(key);
-        if (entry.DType != TensorDataType.Float)
+        if (entry.DType != TensorDataType.Float && !(allowInt64 && entry.DType == TensorDataType.Int64))
             throw new CheckpointMismatchException(
                 $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)}; expected float32.",
                 reader.IndexPath, key, layer, variable);

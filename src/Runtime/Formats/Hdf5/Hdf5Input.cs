@@ -186,7 +186,10 @@ internal sealed class Hdf5Input : IDisposable
         {
             if (group.Get(name) is not IH5Dataset dataset) throw Error(path, "expected a dataset; this is a group.");
             var type = dataset.Type;
-            if (type.Class != H5DataTypeClass.FloatingPoint || type.Size is not (4 or 8 or 2))
+            // Integers too: tf.keras keeps a few weights as int64 (Normalization's count), read here as float32.
+            bool floats = type.Class == H5DataTypeClass.FloatingPoint && type.Size is 4 or 8 or 2;
+            bool integers = type.Class == H5DataTypeClass.FixedPoint && type.Size is 4 or 8;
+            if (!floats && !integers)
                 throw Error(path, $"expected float32 values; the dataset holds {type.Class} of {type.Size} bytes.");
             var space = dataset.Space;
             long[] shape = space.Type == H5DataspaceType.Scalar ? [] : space.Dimensions.Select(d => checked((long)d)).ToArray();
@@ -229,7 +232,19 @@ internal sealed class Hdf5Input : IDisposable
         {
             var native = dataset as NativeDataset ?? throw Error(path, "expected a dataset of this file.");
             var values = MemoryMarshal.Cast<byte, float>(target.bytes);
-            if (dataset.Type.Size == 4)
+            if (dataset.Type.Class == H5DataTypeClass.FixedPoint)
+            {
+                var integers = new long[values.Length];
+                if (dataset.Type.Size == 8) native.Read(integers.AsSpan());
+                else
+                {
+                    var ints = new int[values.Length];
+                    native.Read(ints.AsSpan());
+                    for (int i = 0; i < ints.Length; i++) integers[i] = ints[i];
+                }
+                for (int i = 0; i < integers.Length; i++) values[i] = integers[i];
+            }
+            else if (dataset.Type.Size == 4)
             {
                 native.Read(values);
             }
