@@ -75,6 +75,8 @@ public abstract class BaseConv : Layer
     {
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
+        // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input).
+        if (Groups > 1) x = x.contiguous();
         x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
         var weight = Kernel.Value.permute(ConvolutionArithmetic.KernelToTorch(Rank));
         var output = ConvolutionOps.Convolve(x, weight, bias?.Value, Strides, DilationRate, Groups);

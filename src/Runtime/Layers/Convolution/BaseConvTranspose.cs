@@ -83,9 +83,7 @@ public abstract class BaseConvTranspose : Layer
     {
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
-        // Keras [k.., filters, in] -> torch's transposed-convolution weight [in, filters, k..].
-        var weight = Kernel.Value.permute(ConvolutionArithmetic.KernelToTorch(Rank));
-        var output = ConvolutionOps.ConvolveTranspose(x, weight, Strides, DilationRate);
+        var output = ConvolutionOps.ConvolveTransposeFull(x, Kernel.Value, Strides, DilationRate);
         for (int axis = 0; axis < Rank; axis++)
         {
             long input = x.shape[2 + axis], full = output.shape[2 + axis], length = LengthOf(input, axis);

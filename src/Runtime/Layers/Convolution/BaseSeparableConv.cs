@@ -74,7 +74,8 @@ public abstract class BaseSeparableConv : Layer
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
-        var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
+        // Contiguous: libtorch's grouped (depthwise) kernel gave wrong values here on channels-last strided views (a permuted input).
+        var x = (ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs).contiguous();
         long channels = x.shape[1];
         x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
         var depthwise = ConvolutionOps.Convolve(x, ConvolutionOps.DepthwiseWeight(DepthwiseKernel.Value, Rank), null, Strides, DilationRate, channels);

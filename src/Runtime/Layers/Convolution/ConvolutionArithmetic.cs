@@ -92,8 +92,7 @@ internal static class ConvolutionArithmetic
     public static long[] ToChannelsLast(int spatialRank) => [0, .. Enumerable.Range(2, spatialRank).Select(i => (long)i), 1];
 
     /// <summary>
-    /// Keras' kernel [k1..kr, a, b] as torch's [b, a, k1..kr]: a convolution's [.., in, out] becomes
-    /// [out, in, ..], a transposed convolution's [.., out, in] becomes [in, out, ..].
+    /// Keras' convolution kernel [k1..kr, in, out] as torch's weight [out, in, k1..kr].
     /// </summary>
     public static long[] KernelToTorch(int spatialRank) => [spatialRank + 1, spatialRank, .. Enumerable.Range(0, spatialRank).Select(i => (long)i)];
 
