@@ -75,7 +75,7 @@ public abstract class BaseConv : Layer
     {
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
-        // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input).
+        // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input; oneDNN on).
         if (Groups > 1) x = x.contiguous();
         x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
         var weight = Kernel.Value.permute(ConvolutionArithmetic.KernelToTorch(Rank));

@@ -68,7 +68,7 @@ public abstract class BaseDepthwiseConv : Layer
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
-        // Contiguous: libtorch's grouped (depthwise) kernel gave wrong values here on channels-last strided views (a permuted input).
+        // Contiguous: libtorch's grouped (depthwise) kernel gave wrong values here on channels-last strided views (a permuted input; oneDNN on).
         var x = (ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs).contiguous();
         long channels = x.shape[1];
         x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
