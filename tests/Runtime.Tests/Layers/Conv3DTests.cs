@@ -86,8 +86,19 @@ public class Conv3DTests
         Assert.Equal([-1L, 4, 1, 6], new Conv3D(6, [3], dilationRate: [2]).ComputeOutputShape([-1, 8, 5, 5]));
         var conv = new Conv3D(1, [1]);
         var e = Assert.Throws<IncompatibleShapeException>(() => conv.EnsureBuilt([4, 4, 4, -1]));
-        Assert.Contains("channel", e.Message);
+        Assert.Contains("channel dimension of the inputs to a Conv3D layer", e.Message);
         Assert.Throws<IncompatibleShapeException>(() => new Conv3D(1, [1]).EnsureBuilt([4, 4, 1]));
+    }
+
+    [Fact]
+    public void A_volume_smaller_than_the_window_is_a_managed_error()
+    {
+        var conv = new Conv3D(2, [3], name: "small_conv3d");
+        var e = Assert.Throws<IncompatibleShapeException>(() => conv.Invoke(zeros([1, 2, 5, 5, 1])));
+        Assert.Equal("small_conv3d", e.LayerName);
+        Assert.Contains("(None, 0, 3, 3, 2)", e.Message);
+        Assert.Throws<IncompatibleShapeException>(() => new MaxPooling3D([3]).Invoke(zeros([1, 2, 5, 5, 1])));
+        Assert.Throws<IncompatibleShapeException>(() => new DepthwiseConv2D([3]).Invoke(zeros([1, 2, 5, 1])));
     }
 
     public static TheoryData<string> Paths => EveryFormat.Paths;

@@ -73,6 +73,7 @@ public abstract class BaseConv : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
         // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input; oneDNN on).

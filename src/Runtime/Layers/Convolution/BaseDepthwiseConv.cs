@@ -67,6 +67,7 @@ public abstract class BaseDepthwiseConv : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
         using var scope = NewDisposeScope();
         // Contiguous: libtorch's grouped (depthwise) kernel gave wrong values here on channels-last strided views (a permuted input; oneDNN on).
         var x = (ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs).contiguous();

@@ -24,6 +24,17 @@ internal static class ConvolutionArithmetic
     }
 
     /// <summary>
+    /// Refuses a batch whose spatial sizes leave an empty output (an input shorter than the window), before
+    /// the kernel runs: with unknown dimensions a layer built for any length can receive a too-short one.
+    /// </summary>
+    public static void RequireNonEmptyOutput(string layerName, long[] batchShape, long[] sampleOutputShape)
+    {
+        if (sampleOutputShape.Any(d => d == 0))
+            throw new IncompatibleShapeException(layerName,
+                $"an input large enough for the layer's window (this one would give an output of shape {ShapeText.WithBatch(sampleOutputShape)})", batchShape);
+    }
+
+    /// <summary>
     /// Keras' <c>deconv_output_length</c>: the length a transposed convolution produces (the input
     /// length of the convolution it transposes), with or without <c>output_padding</c>.
     /// </summary>

@@ -19,7 +19,8 @@ internal static class SpatialLayout
         CheckRank(layer, inputShape, rank);
         long channels = channelsLast ? inputShape[^1] : inputShape[0];
         if (channels < 0)
-            throw new IncompatibleShapeException(layer.Name, "a known number of channels (the channel dimension of the inputs must be defined)", [-1, .. inputShape]);
+            throw new IncompatibleShapeException(layer.Name,
+                $"the channel dimension of the inputs to a {layer.ClassName} layer to be defined (not None), since its weights depend on it", [-1, .. inputShape]);
         return channels;
     }
 
