@@ -152,6 +152,20 @@ internal static class KerasModelConfig
         ["GlobalMaxPool1D"] = "GlobalMaxPooling1D",
         ["GlobalAvgPool2D"] = "GlobalAveragePooling2D",
         ["GlobalMaxPool2D"] = "GlobalMaxPooling2D",
+        ["Convolution3D"] = "Conv3D",
+        ["MaxPool3D"] = "MaxPooling3D",
+        ["AvgPool3D"] = "AveragePooling3D",
+        ["GlobalAvgPool3D"] = "GlobalAveragePooling3D",
+        ["GlobalMaxPool3D"] = "GlobalMaxPooling3D",
+        ["Convolution1DTranspose"] = "Conv1DTranspose",
+        ["Convolution2DTranspose"] = "Conv2DTranspose",
+        ["Convolution3DTranspose"] = "Conv3DTranspose",
+        // Keras 1's Deconvolution2D also named its output_shape, which Keras 2's legacy loader drops and recomputes.
+        ["Deconvolution2D"] = "Conv2DTranspose",
+        ["Deconvolution3D"] = "Conv3DTranspose",
+        ["SeparableConvolution1D"] = "SeparableConv1D",
+        ["SeparableConvolution2D"] = "SeparableConv2D",
+        ["DepthwiseConvolution2D"] = "DepthwiseConv2D",
     };
 
     static void UpgradeLayerConfig(string? className, JsonObject config)
@@ -181,6 +195,7 @@ internal static class KerasModelConfig
         if (className is "MaxPooling1D" or "AveragePooling1D")
             foreach (var key in new[] { "pool_size", "strides" })
                 if (config[key] is JsonValue single) config[key] = new JsonArray(single.DeepClone());
+        UpgradeSpatialConfig(className, config);
         if (config["nb_row"] is { } rows && config["nb_col"] is { } cols && !config.ContainsKey("kernel_size"))
         {
             config["kernel_size"] = new JsonArray(rows.DeepClone(), cols.DeepClone());
@@ -265,6 +280,37 @@ internal static class KerasModelConfig
         if (inputDim is not null &&
             !config.ContainsKey("batch_input_shape") && !config.ContainsKey("batch_shape") && !config.ContainsKey("input_shape"))
             config["batch_input_shape"] = new JsonArray(null, inputLength?.DeepClone(), inputDim.DeepClone());
+    }
+
+    /// <summary>
+    /// Keras 1 forms of the spatial layers: <c>Convolution3D</c>'s <c>kernel_dim1..3</c>,
+    /// <c>UpSampling1D</c>'s <c>length</c>, and <c>ZeroPadding*</c>/<c>Cropping*</c> amounts given
+    /// as one number or one number per axis (Keras 2 writes a (before, after) pair per axis).
+    /// </summary>
+    static void UpgradeSpatialConfig(string? className, JsonObject config)
+    {
+        if (config["kernel_dim1"] is { } d1 && config["kernel_dim2"] is { } d2 && config["kernel_dim3"] is { } d3 && !config.ContainsKey("kernel_size"))
+        {
+            config["kernel_size"] = new JsonArray(d1.DeepClone(), d2.DeepClone(), d3.DeepClone());
+            foreach (var key in new[] { "kernel_dim1", "kernel_dim2", "kernel_dim3" }) config.Remove(key);
+        }
+        if (className == "UpSampling1D") Rename(config, "length", "size");
+        string? key1 = className switch
+        {
+            "ZeroPadding1D" or "ZeroPadding2D" or "ZeroPadding3D" => "padding",
+            "Cropping1D" or "Cropping2D" or "Cropping3D" => "cropping",
+            _ => null,
+        };
+        if (key1 is null || !config.ContainsKey(key1)) return;
+        bool oneAxis = className!.EndsWith("1D", StringComparison.Ordinal);
+        config[key1] = (config[key1], oneAxis) switch
+        {
+            (JsonValue single, true) => new JsonArray(single.DeepClone()),
+            (JsonValue single, false) => new JsonArray(new JsonArray(single.DeepClone())),
+            (JsonArray perAxis, false) when perAxis.All(a => a is JsonValue) =>
+                new JsonArray([.. perAxis.Select(a => (JsonNode)new JsonArray(a!.DeepClone()))]),
+            var (asWritten, _) => asWritten?.DeepClone(),
+        };
     }
 
     static readonly HashSet<string> RecurrentClasses = new(StringComparer.Ordinal) { "SimpleRNN", "LSTM", "GRU" };

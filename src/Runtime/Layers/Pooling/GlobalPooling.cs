@@ -4,7 +4,7 @@ namespace Layerwise.Layers;
 
 /// <summary>
 /// Base of Keras' global pooling layers: reduces every spatial axis (the steps for 1-D, height and
-/// width for 2-D) of inputs <c>channels_last</c> (the default) or <c>channels_first</c>, leaving
+/// width for 2-D, depth, height and width for 3-D) of inputs <c>channels_last</c> (the default) or <c>channels_first</c>, leaving
 /// (batch, channels), or with <see cref="Keepdims"/> the reduced axes as ones, as Keras does.
 /// </summary>
 public abstract class GlobalPooling : Layer
@@ -29,9 +29,7 @@ public abstract class GlobalPooling : Layer
 
     protected override void Build(long[] inputShape)
     {
-        if (inputShape.Length != spatialRank + 1)
-            throw new IncompatibleShapeException(Name, $"an input of rank {spatialRank + 2} (batch, {(spatialRank == 1 ? "steps" : "height, width")}, channels)",
-                                                 [-1, .. inputShape]);
+        SpatialLayout.CheckRank(this, inputShape, spatialRank);
     }
 
     public override Tensor Call(Tensor inputs, bool training = false)

@@ -1,0 +1,91 @@
+using Layerwise.Initializers;
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>BaseConv</c>: the convolution of <see cref="Conv1D"/>, <see cref="Conv2D"/> and
+/// <see cref="Conv3D"/> for any number of spatial axes, with Keras' layout and semantics: kernel of
+/// shape [k1..kr, in_channels / groups, filters] (so files map one to one), inputs
+/// <c>channels_last</c> (batch, spatial..., channels) by default or <c>channels_first</c>, padding
+/// <c>valid</c> or <c>same</c> (TensorFlow's split: the odd pixel goes after) and, with one spatial
+/// axis, <c>causal</c>; strides, dilation and groups. The concrete layers only name their rank.
+/// </summary>
+public abstract class BaseConv : Layer
+{
+    readonly Func<Tensor, Tensor> activationFunction;
+    Variable? kernel, bias;
+
+    private protected BaseConv(int rank, int filters, int[] kernelSize, int[]? strides, string padding, string? dataFormat,
+                               int[]? dilationRate, int groups, string? activation, bool useBias,
+                               Initializer? kernelInitializer, Initializer? biasInitializer,
+                               long[]? inputShape, string? name, bool trainable)
+        : base(name, trainable, inputShape)
+    {
+        if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), filters, $"{GetType().Name} needs a positive number of filters.");
+        if (groups <= 0 || filters % groups != 0)
+            throw new ArgumentOutOfRangeException(nameof(groups), groups, $"groups must be positive and divide filters ({filters}).");
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        Rank = rank;
+        Filters = filters;
+        KernelSize = ConvolutionArithmetic.Tuple(kernelSize, rank, 1, nameof(kernelSize));
+        Strides = ConvolutionArithmetic.Tuple(strides, rank, 1, nameof(strides));
+        Padding = rank == 1 ? ConvolutionArithmetic.TemporalPaddingMode(padding) : ConvolutionArithmetic.Padding(padding);
+        DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
+        DilationRate = ConvolutionArithmetic.Tuple(dilationRate, rank, 1, nameof(dilationRate));
+        if (DilationRate.Any(d => d != 1) && Strides.Any(s => s != 1))
+            throw new ArgumentException("Keras does not allow dilation_rate > 1 together with strides > 1.", nameof(dilationRate));
+        Groups = groups;
+        Activation = Activations.Activations.Normalize(activation);
+        activationFunction = Activations.Activations.Get(Activation);
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+    }
+
+    /// <summary>The number of spatial axes (1 for Conv1D, 2 for Conv2D, 3 for Conv3D).</summary>
+    public int Rank { get; }
+    public int Filters { get; }
+    public int[] KernelSize { get; }
+    public int[] Strides { get; }
+    public string Padding { get; }
+    public string DataFormat { get; }
+    public int[] DilationRate { get; }
+    public int Groups { get; }
+    public string Activation { get; }
+    public bool UseBias { get; }
+    public Initializer KernelInitializer { get; }
+    public Initializer BiasInitializer { get; }
+
+    public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    public Variable? Bias => bias;
+
+    bool ChannelsLast => DataFormat == "channels_last";
+
+    protected override void Build(long[] inputShape)
+    {
+        long channels = SpatialLayout.Channels(this, inputShape, Rank, ChannelsLast);
+        if (channels % Groups != 0)
+            throw new IncompatibleShapeException(Name, $"a number of input channels divisible by groups={Groups}", [-1, .. inputShape]);
+        kernel = AddWeight("kernel", [.. KernelSize.Select(k => (long)k), channels / Groups, Filters], KernelInitializer);
+        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
+        using var scope = NewDisposeScope();
+        var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
+        // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input; oneDNN on).
+        if (Groups > 1) x = x.contiguous();
+        x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
+        var weight = Kernel.Value.permute(ConvolutionArithmetic.KernelToTorch(Rank));
+        var output = ConvolutionOps.Convolve(x, weight, bias?.Value, Strides, DilationRate, Groups);
+        if (ChannelsLast) output = output.permute(ConvolutionArithmetic.ToChannelsLast(Rank));
+        return scope.MoveToOuter(activationFunction(output.contiguous()));
+    }
+
+    public override long[] ComputeOutputShape(long[] inputShape) =>
+        SpatialLayout.WithSpatial(inputShape, ChannelsLast, Filters,
+            (length, axis) => ConvolutionArithmetic.OutputLength(length, KernelSize[axis], Padding, Strides[axis], DilationRate[axis]));
+}

@@ -1,0 +1,16 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>MaxPooling3D</c>: the maximum over each window of voxels; <c>same</c> padding ignores the border, as TensorFlow does (see <see cref="BasePooling"/>).
+/// </summary>
+[Layer(Module = "keras.layers")]
+public partial class MaxPooling3D : BasePooling
+{
+    public MaxPooling3D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? dataFormat = null,
+                        long[]? inputShape = null, string? name = null, bool trainable = true)
+        : base(3, poolSize, strides, padding, dataFormat, inputShape, name, trainable) { }
+
+    private protected override Tensor Pool(Tensor channelsFirst) => PoolingOps.Max(channelsFirst, PoolSize, Strides, Padding == "same");
+}
