@@ -117,7 +117,8 @@ public partial class Functional : Model
         {
             if (node.IsInput) continue;
             var arguments = node.Inputs.Select(t => computed[t]).ToList();
-            computed[node.Output] = node.Layer.InvokeGraphNode(arguments, training);
+            // A call's own training argument (layer(x, training=False)) wins over the model's mode.
+            computed[node.Output] = node.Layer.InvokeGraphNode(arguments, node.Training ?? training);
         }
         return [.. outputs.Select(o => computed[o])];
     }
