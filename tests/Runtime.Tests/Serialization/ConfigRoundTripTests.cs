@@ -29,7 +29,8 @@ public class ConfigRoundTripTests
          "max_pooling1d", "average_pooling1d", "average_pooling2d", "global_average_pooling1d", "global_max_pooling1d",
          "global_average_pooling2d", "global_max_pooling2d",
          "reshape", "permute", "layer_normalization", "layer_normalization_full", "subtract", "multiply", "average", "maximum", "minimum",
-         "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared"];
+         "batch_normalization", "batch_normalization_full", "add", "concatenate", "concatenate_axis", "functional", "functional_shared",
+         "random_flip", "random_rotation", "random_zoom", "random_translation", "random_contrast", "random_brightness", "random_crop"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -95,6 +96,13 @@ public class ConfigRoundTripTests
         "concatenate_axis" => new Concatenate(axis: 2, name: "join_steps", trainable: false),
         "functional" => FunctionalCase(),
         "functional_shared" => SharedFunctionalCase(),
+        "random_flip" => new RandomFlip("vertical", seed: 3, dataFormat: "channels_first"),
+        "random_rotation" => new RandomRotation((-0.2, 0.1), fillMode: "constant", interpolation: "nearest", seed: 1, fillValue: 0.5),
+        "random_zoom" => new RandomZoom(0.2, (-0.1, 0.3), fillMode: "wrap"),
+        "random_translation" => new RandomTranslation((-0.1, 0.2), 0.3, fillMode: "nearest", inputShape: [8, 8, 3]),
+        "random_contrast" => new RandomContrast((0.1, 0.4), valueRange: [0, 1], seed: 2),
+        "random_brightness" => new RandomBrightness(0.25, valueRange: [-1, 1]),
+        "random_crop" => new RandomCrop(5, 7, seed: 4),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
 

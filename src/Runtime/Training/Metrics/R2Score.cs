@@ -27,9 +27,11 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
                                         $"received [{string.Join(", ", yTrue.shape)}] and [{string.Join(", ", yPred.shape)}].");
         if (sum is not null && sum.Length != prediction.shape[1])
             throw new ArgumentException($"Metric \"{Name}\" (R2Score) was updated with {sum.Length} output column(s) before and now {prediction.shape[1]}.");
-        sum = Add(sum, target.sum(0));
-        squaredSum = Add(squaredSum, target.square().sum(0));
-        residual = Add(residual, target.sub(prediction).square().sum(0));
+        // Column sums (a literal 0 would bind to sum(ScalarType), the Byte type).
+        long[] overRows = [0];
+        sum = Add(sum, target.sum(overRows));
+        squaredSum = Add(squaredSum, target.square().sum(overRows));
+        residual = Add(residual, target.sub(prediction).square().sum(overRows));
         count += target.shape[0];
     }
 
