@@ -42,6 +42,7 @@ public class Keras3FixtureTests
         var inputShape = meta["input_shapes"]![0]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
         var outputShape = meta["output_shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
         var model = Model.Load(Fixtures.Get($"keras3/{folder}/{meta["file"]!.GetValue<string>()}"));
+        Assert.True(model.IsCompiled, $"{folder} has a compile_config and loads compiled");
 
         using var x = KerasH5FixtureTests.ReadFloats(Fixtures.Get($"keras3/{folder}/inputs.f32")).reshape(inputShape);
         using var expected = KerasH5FixtureTests.ReadFloats(Fixtures.Get($"keras3/{folder}/expected.f32")).reshape(outputShape);
@@ -52,6 +53,15 @@ public class Keras3FixtureTests
         using var scale = actual.abs().maximum(expected.abs());
         using var bad = difference.gt(1e-4).logical_and(difference.gt(scale * 1e-4));
         Assert.False(bad.any().item<bool>(), $"{folder}: largest difference {difference.max().item<float>():G3}");
+    }
+
+    [FixtureTheory("keras3")]
+    [InlineData("mpg_dense/model.keras", new[] { "mae", "mse" })]
+    [InlineData("stock_lstm/model.keras", new[] { "mse", "r2_score" })]
+    public void Metrics_named_in_compile_config_are_restored(string file, string[] metrics)
+    {
+        var model = Model.Load(Fixtures.Get($"keras3/{file}"));
+        Assert.Equal(metrics, model.Metrics.Select(m => m.Name));
     }
 
     /// <summary>
