@@ -39,7 +39,7 @@ public partial class RandomCrop : RandomAugmentation
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        var (heightAxis, widthAxis) = ImageAxes;
+        var (heightAxis, widthAxis) = HeightWidthAxes;
         long h = inputs.shape[heightAxis], w = inputs.shape[widthAxis];
         if (h == Height && w == Width) return inputs.alias();
         return training && h >= Height && w >= Width ? Augment(inputs) : SmartResize(inputs, h, w);
@@ -48,7 +48,7 @@ public partial class RandomCrop : RandomAugmentation
     /// <summary>A <see cref="Height"/> x <see cref="Width"/> window at a random offset.</summary>
     private protected override Tensor Augment(Tensor images)
     {
-        var (heightAxis, widthAxis) = ImageAxes;
+        var (heightAxis, widthAxis) = HeightWidthAxes;
         long top = randint(images.shape[heightAxis] - Height + 1, [1]).item<long>();
         long left = randint(images.shape[widthAxis] - Width + 1, [1]).item<long>();
         using var rows = images.narrow(heightAxis, top, Height);
@@ -59,7 +59,7 @@ public partial class RandomCrop : RandomAugmentation
     Tensor SmartResize(Tensor images, long h, long w)
     {
         using var scope = NewDisposeScope();
-        var (heightAxis, widthAxis) = ImageAxes;
+        var (heightAxis, widthAxis) = HeightWidthAxes;
         long cropHeight = Math.Max(Math.Min(h, (long)((double)w * Height / Width)), 1);
         long cropWidth = Math.Max(Math.Min(w, (long)((double)h * Width / Height)), 1);
         long top = (long)((h - cropHeight) / 2.0), left = (long)((w - cropWidth) / 2.0);
