@@ -14,7 +14,8 @@ namespace Layerwise.Formats;
 /// <c>nb_filter</c>, <c>border_mode</c>, <c>subsample</c>, <c>dim_ordering</c>, <c>init</c>,
 /// <c>filter_length</c>, <c>subsample_length</c>, <c>inner_activation</c>, ...),
 /// Keras 3 dtype policies (<c>{"class_name": "DTypePolicy", ...}</c>) and <c>VarianceScaling</c>
-/// initializers. A Lambda layer anywhere in the config is refused before anything is built.
+/// initializers. Before anything is built, a config naming classes that are not registered is refused
+/// listing all of them (<see cref="UnsupportedLayersException"/>), and a Lambda layer anywhere is refused.
 /// </summary>
 internal static class KerasModelConfig
 {
@@ -42,8 +43,9 @@ internal static class KerasModelConfig
     /// </summary>
     public static Model CreateModel(JsonObject modelConfig, string filePath, string objectPath, bool weightsFollow = false)
     {
-        RefuseLambdas(modelConfig, filePath, objectPath);
         Upgrade(modelConfig);
+        RefuseUnsupportedLayers(modelConfig, filePath, objectPath);
+        RefuseLambdas(modelConfig, filePath, objectPath);
         Layer created;
         try
         {
@@ -63,6 +65,55 @@ internal static class KerasModelConfig
         return created as Model
             ?? throw new ModelFileException(filePath, objectPath, $"expected a model config; it describes a {created.ClassName} layer.");
     }
+
+    /// <summary>
+    /// Walks the whole config (nested models, wrapped layers) and refuses it, naming every layer whose
+    /// class is not registered, when there is one besides Lambda layers (which have their own explanation).
+    /// </summary>
+    static void RefuseUnsupportedLayers(JsonObject modelConfig, string filePath, string objectPath)
+    {
+        var unsupported = new List<UnsupportedLayer>();
+        CollectUnsupported(modelConfig, unsupported);
+        if (unsupported.Any(l => l.ClassName != "Lambda"))
+            throw new UnsupportedLayersException(filePath, objectPath, unsupported);
+    }
+
+    /// <summary>Config keys under which Keras nests a layer in another's config (wrappers, RNN cells).</summary>
+    static readonly string[] NestedLayerKeys = ["layer", "backward_layer", "forward_layer", "cell"];
+
+    static void CollectUnsupported(JsonObject obj, List<UnsupportedLayer> found)
+    {
+        var className = StringOrNull(obj["class_name"]);
+        var registeredName = StringOrNull(obj["registered_name"]);
+        var config = obj["config"] as JsonObject;
+        bool known;
+        try
+        {
+            known = LayerRegistry.IsRegistered(registeredName, className, out _);
+        }
+        catch (LayerwiseException)
+        {
+            known = true;   // a name registered twice: creating the layer reports it
+        }
+        if (!known && (className ?? registeredName) is { } shownName)
+        {
+            var layerName = StringOrNull(config?["name"]) ?? StringOrNull(obj["name"]) ?? "(unnamed)";
+            bool keras = KerasLayerNames.IsKerasClass(className, registeredName, StringOrNull(obj["module"]));
+            found.Add(new UnsupportedLayer(shownName, registeredName, layerName, keras)
+            {
+                NearMatches = keras ? [] : LayerRegistry.NearMatches(registeredName ?? shownName),
+            });
+        }
+        if (config is null) return;
+        if (config["layers"] is JsonArray layers)
+            foreach (var layer in layers.OfType<JsonObject>()) CollectUnsupported(layer, found);
+        if (config["cells"] is JsonArray cells)
+            foreach (var cell in cells.OfType<JsonObject>()) CollectUnsupported(cell, found);
+        foreach (var key in NestedLayerKeys)
+            if (config[key] is JsonObject nested && nested.ContainsKey("class_name")) CollectUnsupported(nested, found);
+    }
+
+    static string? StringOrNull(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     static void RefuseLambdas(JsonNode? node, string filePath, string objectPath)
     {
@@ -340,7 +391,7 @@ internal static class KerasModelConfig
     }
 
     /// <summary>
-    /// Keras 2's <c>VarianceScaling</c> config of a Glorot or He initializer becomes that
+    /// Keras 2's <c>VarianceScaling</c> config of a Glorot, He or LeCun initializer becomes that
     /// initializer's name (what Keras itself writes in later versions).
     /// </summary>
     static JsonNode UpgradeInitializer(JsonNode node)
@@ -350,11 +401,14 @@ internal static class KerasModelConfig
         double scale = config["scale"] is JsonValue sv && sv.TryGetValue<double>(out var sc) ? sc : 1.0;
         string mode = config["mode"] is JsonValue mv && mv.TryGetValue<string>(out var m) ? m : "fan_in";
         string distribution = config["distribution"] is JsonValue dv && dv.TryGetValue<string>(out var d) ? d : "truncated_normal";
+        // Other settings (and the untruncated normal) stay a VarianceScaling, which reads them.
+        if (distribution is not ("uniform" or "truncated_normal" or "normal")) return node;
         bool uniform = distribution == "uniform";
         string? name = (scale, mode) switch
         {
             (1.0, "fan_avg") => uniform ? "GlorotUniform" : "GlorotNormal",
             (2.0, "fan_in") => uniform ? "HeUniform" : "HeNormal",
+            (1.0, "fan_in") => uniform ? "LecunUniform" : "LecunNormal",
             _ => null,
         };
         return name is null ? node : new JsonObject { ["class_name"] = name, ["config"] = new JsonObject() };

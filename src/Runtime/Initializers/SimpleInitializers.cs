@@ -43,3 +43,42 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05) : Init
         return t.normal_(Mean, Stddev);
     }
 }
+
+/// <summary>Keras' <c>TruncatedNormal</c>: a normal draw (default mean 0, stddev 0.05) whose values more than two stddevs from the mean are drawn again.</summary>
+public sealed class TruncatedNormal(double mean = 0.0, double stddev = 0.05) : Initializer
+{
+    public double Mean { get; } = mean;
+    public double Stddev { get; } = stddev;
+    public override string Name => "truncated_normal";
+
+    public override Tensor Generate(long[] shape, Device device)
+    {
+        var t = StandardTruncatedNormal(shape, device);
+        using var _ = no_grad();
+        return t.mul_(Stddev).add_(Mean);
+    }
+}
+
+/// <summary>Keras' <c>Constant</c>: every entry is <see cref="Value"/>.</summary>
+public sealed class Constant(double value = 0.0) : Initializer
+{
+    public double Value { get; } = value;
+    public override string Name => "constant";
+    public override Tensor Generate(long[] shape, Device device) => full(shape, Value, ScalarType.Float32, device);
+}
+
+/// <summary>Keras' <c>Identity</c>: <see cref="Gain"/> times the identity matrix; only for 2-D weights, as in Keras.</summary>
+public sealed class Identity(double gain = 1.0) : Initializer
+{
+    public double Gain { get; } = gain;
+    public override string Name => "identity";
+
+    public override Tensor Generate(long[] shape, Device device)
+    {
+        if (shape.Length != 2)
+            throw new ArgumentException($"The Identity initializer needs a 2-D shape; received [{string.Join(", ", shape)}].", nameof(shape));
+        using var _ = no_grad();
+        using var identity = eye(shape[0], shape[1], ScalarType.Float32, device);
+        return identity.mul(Gain);
+    }
+}

@@ -26,7 +26,14 @@ public abstract partial class Layer
     /// </summary>
     public KerasTensor Call(params KerasTensor[] inputs) => CallSymbolic(inputs);
 
-    KerasTensor CallSymbolic(IReadOnlyList<KerasTensor> inputs)
+    /// <summary>
+    /// Keras' <c>layer(x, training=...)</c>: as <see cref="Call(KerasTensor)"/>, with the layer's mode
+    /// fixed for this call. <c>training: false</c> keeps it in inference mode even while the model is
+    /// trained (a frozen BatchNormalization in transfer learning); null follows the model.
+    /// </summary>
+    public KerasTensor Call(KerasTensor input, bool? training) => CallSymbolic([input], training);
+
+    internal KerasTensor CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool? training = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0 || inputs.Any(t => t is null))
@@ -37,7 +44,7 @@ public abstract partial class Layer
         var shapes = inputs.Select(t => t.Shape).ToList();
         if (!Built) BuildForNode(shapes);
         else CheckNodeInputShapes(shapes);
-        var node = new Node(this, [.. inputs], ComputeNodeOutputShape(shapes));
+        var node = new Node(this, [.. inputs], ComputeNodeOutputShape(shapes), training);
         InboundNodes.Add(node);
         return node.Output;
     }

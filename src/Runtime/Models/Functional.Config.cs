@@ -106,14 +106,17 @@ public partial class Functional
             : new JsonArray([.. tensors.Select(JsonNode (t) => Reference(t))]);
 
     JsonArray Keras2Node(Node node) =>
-        new([.. node.Inputs.Select(JsonNode (t) => new JsonArray(t.Layer.Name, graph.ConfigIndex(t.Node), t.TensorIndex, new JsonObject()))]);
+        new([.. node.Inputs.Select(JsonNode (t) => new JsonArray(t.Layer.Name, graph.ConfigIndex(t.Node), t.TensorIndex, CallKwargs(node)))]);
+
+    /// <summary>The call's keyword arguments as Keras writes them: <c>{"training": false}</c> when it was fixed, else <c>{}</c>.</summary>
+    static JsonObject CallKwargs(Node node) => node.Training is { } training ? new JsonObject { ["training"] = training } : [];
 
     JsonObject Keras3Node(Node node)
     {
         JsonNode argument = node.Inputs.Count == 1
             ? KerasTensorJson(node.Inputs[0])
             : new JsonArray([.. node.Inputs.Select(JsonNode (t) => KerasTensorJson(t))]);
-        return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = new JsonObject() };
+        return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = CallKwargs(node) };
     }
 
     JsonObject KerasTensorJson(KerasTensor tensor) => new()

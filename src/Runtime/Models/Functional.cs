@@ -128,7 +128,8 @@ public partial class Functional : Model
         {
             if (node.IsInput) continue;
             var arguments = node.Inputs.Select(t => computed[t]).ToList();
-            (computed[node.Output], masks[node.Output]) = node.Layer.InvokeGraphNode(arguments, [.. node.Inputs.Select(t => masks[t])], training);
+            // A call's own training argument (layer(x, training=False)) wins over the model's mode.
+            (computed[node.Output], masks[node.Output]) = node.Layer.InvokeGraphNode(arguments, [.. node.Inputs.Select(t => masks[t])], node.Training ?? training);
         }
         return ([.. outputs.Select(o => computed[o])], [.. outputs.Select(o => masks[o])]);
     }

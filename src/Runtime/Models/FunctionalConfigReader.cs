@@ -10,14 +10,19 @@ namespace Layerwise.Models;
 /// pass after pass over the layers in config order, each node as soon as the nodes it reads exist
 /// (a layer shared at different depths needs several passes). A pass that makes no progress means a
 /// cycle or a reference to a node that never exists: an error, never a hang. Both node shapes are
-/// read: Keras 2's <c>[[name, node, tensor, {}], ...]</c> and Keras 3's
-/// <c>{"args": [...], "kwargs": {}}</c> with <c>__keras_tensor__</c> objects.
+/// read: Keras 2's <c>[[name, node, tensor, {kwargs}], ...]</c> and Keras 3's
+/// <c>{"args": [...], "kwargs": {...}}</c> with <c>__keras_tensor__</c> objects. Of a call's keyword
+/// arguments, <c>training</c> (true, false or null) is replayed (<see cref="Layer.Call(KerasTensor, bool?)"/>)
+/// and <c>mask: null</c> is accepted; any other changes what the call computes and is refused.
 /// </summary>
 internal static class FunctionalConfigReader
 {
     const string Root = "Functional.config";
 
     sealed record TensorReference(string Layer, int Node, int Tensor, string Path);
+
+    /// <summary>What one inbound node reads, and the <c>training</c> argument of that call (null when unset).</summary>
+    sealed record NodeCall(List<TensorReference> Inputs, bool? Training);
 
     sealed class PendingLayer(string name, Layer layer, List<(JsonNode? Node, string Path)> nodes)
     {
@@ -83,12 +88,12 @@ internal static class FunctionalConfigReader
                 while (entry.Nodes.Count > 0)
                 {
                     var (nodeJson, path) = entry.Nodes[0];
-                    var references = ReadNodeInputs(nodeJson, path);
-                    var tensors = TryResolve(references, created);
+                    var call = ReadNodeCall(nodeJson, path);
+                    var tensors = TryResolve(call.Inputs, created);
                     if (tensors is null) break;   // an input node is not created yet: a later pass
                     try
                     {
-                        entry.Layer.Call(tensors);
+                        entry.Layer.CallSymbolic(tensors, call.Training);
                     }
                     catch (Exception e) when (e is LayerwiseException or ArgumentException or InvalidOperationException or NotSupportedException)
                     {
@@ -102,7 +107,7 @@ internal static class FunctionalConfigReader
             if (progress) continue;
             var stuck = pending.First(p => p.Nodes.Count > 0);
             var (stuckNode, stuckPath) = stuck.Nodes[0];
-            var missing = ReadNodeInputs(stuckNode, stuckPath).First(r => r.Node >= created[r.Layer].InboundNodes.Count);
+            var missing = ReadNodeCall(stuckNode, stuckPath).Inputs.First(r => r.Node >= created[r.Layer].InboundNodes.Count);
             throw new ConfigException(stuckPath,
                 $"layer \"{stuck.Name}\" reads node {missing.Node} of layer \"{missing.Layer}\", which is never created: the inbound_nodes form a cycle, " +
                 $"or refer to a node index the config does not define (layer \"{missing.Layer}\" has {created[missing.Layer].InboundNodes.Count} node(s) that can be built).");
@@ -137,7 +142,7 @@ internal static class FunctionalConfigReader
     {
         if (node is not JsonArray array || array.Count == 0)
             throw new ConfigException(path, $"expected [layer name, node index, tensor index] or a non-empty list of those; received {ConfigValues.Describe(node)}.");
-        var references = IsTriple(array) ? [ReadTriple(array, path)] : array.Select((item, k) => ReadTriple(item, $"{path}[{k}]")).ToList();
+        var references = IsTriple(array) ? [ReadTriple(array, path).Reference] : array.Select((item, k) => ReadTriple(item, $"{path}[{k}]").Reference).ToList();
         var tensors = new List<KerasTensor>();
         foreach (var reference in references)
         {
@@ -151,7 +156,8 @@ internal static class FunctionalConfigReader
 
     static bool IsTriple(JsonArray array) => array.Count is 3 or 4 && array[0] is JsonValue v && v.TryGetValue<string>(out _);
 
-    static TensorReference ReadTriple(JsonNode? node, string path)
+    /// <summary>A <c>[name, node, tensor]</c> reference, and the <c>training</c> argument of a Keras 2 entry's fourth element (its call kwargs).</summary>
+    static (TensorReference Reference, bool? Training) ReadTriple(JsonNode? node, string path)
     {
         if (node is not JsonArray array || !IsTriple(array))
             throw new ConfigException(path, $"expected [layer name, node index, tensor index]; received {ConfigValues.Describe(node)}.");
@@ -160,25 +166,27 @@ internal static class FunctionalConfigReader
         int tensorIndex = ConfigValues.ReadInt32(array[2], path + "[2]");
         if (nodeIndex < 0 || tensorIndex < 0)
             throw new ConfigException(path, $"node and tensor indices must not be negative; received {nodeIndex} and {tensorIndex}.");
-        if (array.Count == 4 && array[3] is not null && !(array[3] is JsonObject { Count: 0 }))
-            throw new ConfigException(path + "[3]", $"expected no call arguments ({{}}); received {ConfigValues.Describe(array[3])}. Layer calls with keyword arguments are not supported.");
-        return new TensorReference(layer, nodeIndex, tensorIndex, path);
+        bool? training = array.Count == 4 ? ReadKwargs(array[3], path + "[3]") : null;
+        return (new TensorReference(layer, nodeIndex, tensorIndex, path), training);
     }
 
-    /// <summary>The tensors one inbound node reads, in either Keras 2's or Keras 3's shape.</summary>
-    static List<TensorReference> ReadNodeInputs(JsonNode? node, string path)
+    /// <summary>The tensors one inbound node reads and its training argument, in either Keras 2's or Keras 3's shape.</summary>
+    static NodeCall ReadNodeCall(JsonNode? node, string path)
     {
         switch (node)
         {
             case JsonArray keras2 when keras2.Count > 0:
-                return [.. keras2.Select((item, k) => ReadTriple(item, $"{path}[{k}]"))];
+                // Keras 2 repeats the call's kwargs in every entry; the first one's are the call's.
+                var entries = keras2.Select((item, k) => ReadTriple(item, $"{path}[{k}]")).ToList();
+                return new NodeCall([.. entries.Select(e => e.Reference)], entries[0].Training);
             case JsonObject keras3 when keras3["args"] is JsonArray args:
-                CheckKwargs(keras3["kwargs"], path + ".kwargs");
+                var training = ReadKwargs(keras3["kwargs"], path + ".kwargs");
                 if (args.Count != 1)
                     throw new ConfigException(path + ".args", $"expected one argument (a tensor or a list of tensors); received {args.Count}.");
-                return args[0] is JsonArray list
+                List<TensorReference> inputs = args[0] is JsonArray list
                     ? [.. list.Select((item, k) => ReadKerasTensor(item, $"{path}.args[0][{k}]"))]
                     : [ReadKerasTensor(args[0], path + ".args[0]")];
+                return new NodeCall(inputs, training);
             default:
                 throw new ConfigException(path, "expected a node: a list of [layer name, node index, tensor index, {}] (Keras 2) or " +
                                                 $"{{\"args\": [...], \"kwargs\": {{}}}} (Keras 3); received {ConfigValues.Describe(node)}.");
@@ -189,18 +197,28 @@ internal static class FunctionalConfigReader
     {
         if (node is JsonObject obj && obj["class_name"] is JsonValue c && c.TryGetValue<string>(out var className) && className == "__keras_tensor__"
             && obj["config"]?["keras_history"] is { } history)
-            return ReadTriple(history, path + ".config.keras_history");
+            return ReadTriple(history, path + ".config.keras_history").Reference;
         throw new ConfigException(path, $"expected a {{\"class_name\": \"__keras_tensor__\", \"config\": {{\"keras_history\": [...]}}}} object; received {ConfigValues.Describe(node)}.");
     }
 
-    /// <summary>Keyword arguments change what a call computes; only an empty set (or training/mask left unset) is accepted.</summary>
-    static void CheckKwargs(JsonNode? kwargs, string path)
+    /// <summary>
+    /// A call's keyword arguments: <c>training</c> (true/false/null) is returned to be replayed, <c>mask: null</c>
+    /// (what Keras 3 writes for an unmasked call) is accepted; any other argument changes what the call computes and is refused.
+    /// </summary>
+    static bool? ReadKwargs(JsonNode? kwargs, string path)
     {
-        if (kwargs is null) return;
+        if (kwargs is null) return null;
         if (kwargs is not JsonObject obj)
-            throw new ConfigException(path, $"expected an object; received {ConfigValues.Describe(kwargs)}.");
+            throw new ConfigException(path, $"expected an object of keyword arguments; received {ConfigValues.Describe(kwargs)}.");
+        bool? training = null;
         foreach (var (key, value) in obj)
-            if (!(key is "training" or "mask" && value is null))
-                throw new ConfigException($"{path}.{key}", $"layer calls with keyword arguments are not supported; received {key}={ConfigValues.Describe(value)}.");
+        {
+            if (key == "training")
+                training = value is null ? null : ConfigValues.ReadBoolean(value, $"{path}.training");
+            else if (!(key == "mask" && value is null))
+                throw new ConfigException($"{path}.{key}", $"layer calls with this keyword argument are not supported; received {key}={ConfigValues.Describe(value)} " +
+                                                           "(supported: training = true/false/null, mask = null).");
+        }
+        return training;
     }
 }

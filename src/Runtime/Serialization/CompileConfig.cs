@@ -185,7 +185,7 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     {
         var config = new JsonObject { ["name"] = metric.Name, ["dtype"] = "float32" };
         if (metric is BinaryAccuracy binary) config["threshold"] = binary.Threshold;
-        if (metric is not (SparseCategoricalAccuracy or CategoricalAccuracy or BinaryAccuracy or Accuracy or MeanAbsoluteError))
+        if (metric is not (SparseCategoricalAccuracy or CategoricalAccuracy or BinaryAccuracy or Accuracy or MeanAbsoluteError or MeanSquaredErrorMetric or R2Score))
             throw new LayerwiseException($"Metric {metric.ClassName} cannot be written to a file: it is not one of Keras' built-in metrics.");
         return Wrap("keras.metrics", metric.ClassName, config, withModule: true);
     }

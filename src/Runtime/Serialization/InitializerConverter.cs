@@ -19,11 +19,17 @@ public static class InitializerConverter
             GlorotNormal => ("GlorotNormal", SeedOnly()),
             HeUniform => ("HeUniform", SeedOnly()),
             HeNormal => ("HeNormal", SeedOnly()),
+            LecunUniform => ("LecunUniform", SeedOnly()),
+            LecunNormal => ("LecunNormal", SeedOnly()),
+            VarianceScaling v => ("VarianceScaling", new JsonObject { ["scale"] = v.Scale, ["mode"] = v.Mode, ["distribution"] = v.Distribution, ["seed"] = null }),
             Zeros => ("Zeros", new JsonObject()),
             Ones => ("Ones", new JsonObject()),
             RandomUniform u => ("RandomUniform", new JsonObject { ["minval"] = u.Minval, ["maxval"] = u.Maxval, ["seed"] = null }),
             Orthogonal o => ("Orthogonal", new JsonObject { ["gain"] = o.Gain, ["seed"] = null }),
             RandomNormal n => ("RandomNormal", new JsonObject { ["mean"] = n.Mean, ["stddev"] = n.Stddev, ["seed"] = null }),
+            TruncatedNormal n => ("TruncatedNormal", new JsonObject { ["mean"] = n.Mean, ["stddev"] = n.Stddev, ["seed"] = null }),
+            Constant c => ("Constant", new JsonObject { ["value"] = c.Value }),
+            Identity i => ("Identity", new JsonObject { ["gain"] = i.Gain }),
             _ => throw new LayerwiseException($"Initializer {initializer.GetType().Name} (\"{initializer.Name}\") cannot be written to a config: " +
                                               "only Keras' built-in initializers are supported."),
         };
@@ -46,13 +52,27 @@ public static class InitializerConverter
         var className = ConfigValues.ReadString(obj["class_name"], path + ".class_name");
         var config = obj["config"] as JsonObject ?? [];
         var reader = new ConfigReader(config, className);
-        return className switch
+        try
         {
-            "RandomUniform" => new RandomUniform(reader.Optional("minval", ConfigValues.ReadDouble, -0.05), reader.Optional("maxval", ConfigValues.ReadDouble, 0.05)),
-            "RandomNormal" => new RandomNormal(reader.Optional("mean", ConfigValues.ReadDouble, 0.0), reader.Optional("stddev", ConfigValues.ReadDouble, 0.05)),
-            "Orthogonal" => new Orthogonal(reader.Optional("gain", ConfigValues.ReadDouble, 1.0)),
-            _ => Named(className, path),
-        };
+            // Class names in every Keras spelling (RandomNormalV2, OrthogonalInitializer) read the same config keys.
+            return Initializer.Canonical(className) switch
+            {
+                "randomuniform" or "uniform" => new RandomUniform(reader.Optional("minval", ConfigValues.ReadDouble, -0.05), reader.Optional("maxval", ConfigValues.ReadDouble, 0.05)),
+                "randomnormal" or "normal" => new RandomNormal(reader.Optional("mean", ConfigValues.ReadDouble, 0.0), reader.Optional("stddev", ConfigValues.ReadDouble, 0.05)),
+                "truncatednormal" => new TruncatedNormal(reader.Optional("mean", ConfigValues.ReadDouble, 0.0), reader.Optional("stddev", ConfigValues.ReadDouble, 0.05)),
+                "orthogonal" => new Orthogonal(reader.Optional("gain", ConfigValues.ReadDouble, 1.0)),
+                "identity" => new Identity(reader.Optional("gain", ConfigValues.ReadDouble, 1.0)),
+                "constant" => new Constant(reader.Optional("value", ConfigValues.ReadDouble, 0.0)),
+                "variancescaling" => new VarianceScaling(reader.Optional("scale", ConfigValues.ReadDouble, 1.0),
+                                                         reader.Optional("mode", ConfigValues.ReadString, "fan_in"),
+                                                         reader.Optional("distribution", ConfigValues.ReadString, "truncated_normal")),
+                _ => Named(className, path),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException(path, e.Message);
+        }
     }
 
     static Initializer Named(string name, string path)

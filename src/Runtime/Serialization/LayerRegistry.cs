@@ -82,9 +82,16 @@ public static class LayerRegistry
     /// </summary>
     public static LayerRegistration Resolve(string? registeredName, string? className)
     {
-        if (!string.IsNullOrEmpty(registeredName) && TryResolve(registeredName, out var byName)) return byName;
-        if (!string.IsNullOrEmpty(className) && TryResolve(className, out var byClass)) return byClass;
+        if (IsRegistered(registeredName, className, out var registration)) return registration;
         throw Unknown(registeredName, className);
+    }
+
+    /// <summary>Whether <paramref name="registeredName"/> or else <paramref name="className"/> resolves, as <see cref="Resolve"/> tries them.</summary>
+    internal static bool IsRegistered(string? registeredName, string? className, out LayerRegistration registration)
+    {
+        registration = null!;
+        return (!string.IsNullOrEmpty(registeredName) && TryResolve(registeredName, out registration))
+               || (!string.IsNullOrEmpty(className) && TryResolve(className, out registration));
     }
 
     /// <summary>
@@ -147,18 +154,31 @@ public static class LayerRegistry
         $"Layer \"{layer.Name}\" of type {layer.GetType().Name} cannot be saved: it is not registered. " +
         $"Mark the class [Layer] (or [ModelConfig] for a model) and make it partial, so that its config and registration are generated.");
 
-    static UnknownLayerException Unknown(string? registeredName, string? className)
+    /// <summary>Up to five registered names and class names within edit distance max(2, length/3) of <paramref name="requested"/>, nearest first.</summary>
+    internal static List<string> NearMatches(string requested)
     {
-        var requested = !string.IsNullOrEmpty(registeredName) ? registeredName : className ?? "";
         List<string> names;
         lock (gate) names = [.. byRegisteredName.Keys, .. byClassName.Keys];
         var probe = requested.Contains('>') ? requested[(requested.IndexOf('>') + 1)..] : requested;
-        var near = names.Distinct()
+        return names.Distinct()
             .Select(n => (Name: n, Distance: Math.Min(EditDistance(requested, n), EditDistance(probe, n.Contains('>') ? n[(n.IndexOf('>') + 1)..] : n))))
             .Where(x => x.Distance <= Math.Max(2, probe.Length / 3))
             .OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal)
             .Select(x => x.Name).Take(5).ToList();
+    }
+
+    static UnknownLayerException Unknown(string? registeredName, string? className)
+    {
+        var requested = !string.IsNullOrEmpty(registeredName) ? registeredName : className ?? "";
+        var near = NearMatches(requested);
         var message = new StringBuilder();
+        if (KerasLayerNames.IsKerasClass(className, registeredName, module: null))
+        {
+            // Advice to mark a class [Layer] is for the user's own classes; Keras' own are Layerwise's to implement.
+            message.Append($"Keras layer '{className}' is not implemented in Layerwise.");
+            if (near.Count > 0) message.Append(" Similar layers that are: ").Append(string.Join(", ", near.Select(n => $"'{n}'"))).Append('.');
+            return new UnknownLayerException(requested, near, message.ToString());
+        }
         message.Append($"Unknown layer: '{className ?? registeredName}'");
         if (!string.IsNullOrEmpty(registeredName) && registeredName != className) message.Append($" (registered_name '{registeredName}')");
         message.Append(". Layerwise loads only registered types: mark the class [Layer] (or [ModelConfig] for a model) and partial; " +

@@ -174,9 +174,11 @@ public class BadFileTests
         TutorialModel.Create(hidden: 4).Save(saved);
         var configPath = Path.Combine(saved, "config.json");
         File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("\"Dropout\"", "\"Dropoot\""));
-        var error = Refused(saved, () => Model.Load(saved));
+        var error = Assert.Throws<UnsupportedLayersException>(() => Model.Load(saved));
+        Assert.Equal(saved, error.FilePath);
         Assert.Contains("Unknown layer: 'Dropoot'", error.Message);
-        Assert.IsType<Layerwise.Serialization.UnknownLayerException>(error.InnerException);
+        Assert.Contains("Did you mean: 'Dropout'", error.Message);
+        Assert.Equal("Dropoot", error.Layers.Single().ClassName);
     }
 
     [Fact]

@@ -38,7 +38,8 @@ public class ConfigRoundTripTests
          "conv3d", "conv1d_transpose", "conv2d_transpose", "conv3d_transpose", "depthwise_conv1d", "depthwise_conv2d",
          "separable_conv1d", "separable_conv2d", "max_pooling3d", "average_pooling3d", "global_average_pooling3d", "global_max_pooling3d",
          "up_sampling1d", "up_sampling2d", "up_sampling3d", "zero_padding1d", "zero_padding2d", "zero_padding3d",
-         "cropping1d", "cropping2d", "cropping3d", "locally_connected1d", "locally_connected2d"];
+         "cropping1d", "cropping2d", "cropping3d", "locally_connected1d", "locally_connected2d",
+         "random_flip", "random_rotation", "random_zoom", "random_translation", "random_contrast", "random_brightness", "random_crop"];
 
     static Layer BuiltIn(string which) => which switch
     {
@@ -158,6 +159,13 @@ public class ConfigRoundTripTests
         "conv_lstm2d_full" => new ConvLSTM2D(2, [3, 2], strides: [2, 1], padding: "same", recurrentActivation: "hard_sigmoid", unitForgetBias: false,
                                              dropout: 0.1, recurrentDropout: 0.2, returnSequences: true, goBackwards: true, inputShape: [4, 8, 8, 1]),
         "conv_lstm_cell" => new ConvLSTMCell(2, 3, [2, 2], padding: "same"),
+        "random_flip" => new RandomFlip("vertical", seed: 3, dataFormat: "channels_first"),
+        "random_rotation" => new RandomRotation((-0.2, 0.1), fillMode: "constant", interpolation: "nearest", seed: 1, fillValue: 0.5),
+        "random_zoom" => new RandomZoom(0.2, (-0.1, 0.3), fillMode: "wrap"),
+        "random_translation" => new RandomTranslation((-0.1, 0.2), 0.3, fillMode: "nearest", inputShape: [8, 8, 3]),
+        "random_contrast" => new RandomContrast((0.1, 0.4), valueRange: [0, 1], seed: 2),
+        "random_brightness" => new RandomBrightness(0.25, valueRange: [-1, 1]),
+        "random_crop" => new RandomCrop(5, 7, seed: 4),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
 

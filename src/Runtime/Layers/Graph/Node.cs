@@ -8,10 +8,11 @@ namespace Layerwise.Layers;
 /// </summary>
 internal sealed class Node
 {
-    internal Node(Layer layer, IReadOnlyList<KerasTensor> inputs, long[] outputShape)
+    internal Node(Layer layer, IReadOnlyList<KerasTensor> inputs, long[] outputShape, bool? training = null)
     {
         Layer = layer;
         Inputs = inputs;
+        Training = training;
         Index = layer.InboundNodes.Count;
         Output = new KerasTensor(this, outputShape);
     }
@@ -25,6 +26,13 @@ internal sealed class Node
     public int Index { get; }
 
     public KerasTensor Output { get; }
+
+    /// <summary>
+    /// The <c>training</c> argument the layer was called with (<c>layer(x, training=False)</c>), which
+    /// wins over the model's mode when the graph runs: a layer called with false stays in inference mode
+    /// during Fit. Null when the call left it unset (the layer follows the model).
+    /// </summary>
+    public bool? Training { get; }
 
     /// <summary>An <see cref="InputLayer"/>'s own node: it computes nothing, a model feeds its tensor.</summary>
     public bool IsInput => Inputs.Count == 0;

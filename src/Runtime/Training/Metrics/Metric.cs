@@ -48,7 +48,7 @@ public abstract class Metric
     }
 
     /// <summary>The mean over everything accumulated since the last reset; 0 when nothing was.</summary>
-    public double Result() => total is null || count == 0 ? 0.0 : total.item<double>() / count;
+    public virtual double Result() => total is null || count == 0 ? 0.0 : total.item<double>() / count;
 
     /// <summary>A copy with the same settings and no state: a metric applied to several outputs needs one per output.</summary>
     internal Metric FreshCopy()
@@ -59,7 +59,7 @@ public abstract class Metric
         return copy;
     }
 
-    public void ResetState()
+    public virtual void ResetState()
     {
         total?.Dispose();
         total = null;
@@ -79,8 +79,10 @@ public abstract class Metric
         "categoricalaccuracy" => new CategoricalAccuracy(),
         "binaryaccuracy" => new BinaryAccuracy(),
         "meanabsoluteerror" or "mae" => new MeanAbsoluteError(name == "mae" ? "mae" : null),
+        "meansquarederror" or "mse" => new MeanSquaredErrorMetric(name == "mse" ? "mse" : null),
+        "r2score" => new R2Score(),
         _ => throw new ArgumentException(
             $"Unknown metric \"{name}\". Expected one of: accuracy, sparse_categorical_accuracy, categorical_accuracy, " +
-            "binary_accuracy, mean_absolute_error (mae).", nameof(name)),
+            "binary_accuracy, mean_absolute_error (mae), mean_squared_error (mse), r2_score.", nameof(name)),
     };
 }

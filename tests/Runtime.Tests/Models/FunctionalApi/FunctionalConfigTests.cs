@@ -189,7 +189,7 @@ public class FunctionalConfigTests
         { "missing_output", "Functional.config.output_layers[0]", "unknown layer \"nowhere\"" },
         { "output_node_out_of_range", "Functional.config.output_layers[0]", "node 3 does not exist" },
         { "no_layers", "Functional.config.layers", "expected the list of the model's layers" },
-        { "keyword_arguments", "Functional.config.layers[1].inbound_nodes[0][0][3]", "keyword arguments are not supported" },
+        { "keyword_arguments", "Functional.config.layers[1].inbound_nodes[0][0][3].mask", "calls with this keyword argument are not supported" },
         { "input_not_an_input_layer", "Functional.config.input_layers[0]", "expected an InputLayer; \"a\" is a Dense" },
     };
 
@@ -227,7 +227,7 @@ public class FunctionalConfigTests
     public void An_unknown_layer_class_and_a_Lambda_are_refused()
     {
         var unknown = Config(c => c["layers"]![1]!["class_name"] = "Dense3000");
-        var e = Assert.Throws<ModelFileException>(() => Model.FromJson(unknown));
+        var e = Assert.Throws<UnsupportedLayersException>(() => Model.FromJson(unknown));
         Assert.Contains("Unknown layer: 'Dense3000'", e.Message);
 
         var lambda = Config(c => c["layers"]![1]!["class_name"] = "Lambda");

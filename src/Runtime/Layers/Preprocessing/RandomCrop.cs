@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>RandomCrop</c>: outputs images of <see cref="Height"/> x <see cref="Width"/>. In training,
+/// when the images are at least that large, a window at a random offset (one for the batch, as in
+/// Keras); otherwise, and at inference, Keras' <c>smart_resize</c>: the largest centred crop with the
+/// target's aspect ratio, resized bilinearly (TensorFlow's half-pixel resize, no antialiasing).
+/// Images of exactly the target size pass through.
+/// </summary>
+[Layer(Module = "keras.layers")]
+public partial class RandomCrop : RandomAugmentation
+{
+    public RandomCrop(int height, int width, int? seed = null, string? dataFormat = null,
+                      long[]? inputShape = null, string? name = null, bool trainable = true)
+        : base(seed, dataFormat, inputShape, name, trainable)
+    {
+        if (height <= 0) throw new ArgumentOutOfRangeException(nameof(height), height, "RandomCrop's height must be positive.");
+        if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, "RandomCrop's width must be positive.");
+        Height = height;
+        Width = width;
+    }
+
+    public int Height { get; }
+    public int Width { get; }
+
+    protected override void Build(long[] inputShape)
+    {
+        base.Build(inputShape);
+        var (h, w) = ChannelsLast ? (inputShape[0], inputShape[1]) : (inputShape[1], inputShape[2]);
+        if (h < 1 || w < 1)
+            throw new IncompatibleShapeException(Name, "images of known height and width (RandomCrop needs them)", [-1, .. inputShape]);
+    }
+
+    public override long[] ComputeOutputShape(long[] inputShape) =>
+        ChannelsLast ? [Height, Width, inputShape[2]] : [inputShape[0], Height, Width];
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        var (heightAxis, widthAxis) = HeightWidthAxes;
+        long h = inputs.shape[heightAxis], w = inputs.shape[widthAxis];
+        if (h == Height && w == Width) return inputs.alias();
+        return training && h >= Height && w >= Width ? Augment(inputs) : SmartResize(inputs, h, w);
+    }
+
+    /// <summary>A <see cref="Height"/> x <see cref="Width"/> window at a random offset.</summary>
+    private protected override Tensor Augment(Tensor images)
+    {
+        var (heightAxis, widthAxis) = HeightWidthAxes;
+        long top = randint(images.shape[heightAxis] - Height + 1, [1]).item<long>();
+        long left = randint(images.shape[widthAxis] - Width + 1, [1]).item<long>();
+        using var rows = images.narrow(heightAxis, top, Height);
+        return rows.narrow(widthAxis, left, Width).contiguous();
+    }
+
+    /// <summary>Keras' <c>smart_resize</c>: centre crop to the target's aspect ratio, then a bilinear resize.</summary>
+    Tensor SmartResize(Tensor images, long h, long w)
+    {
+        using var scope = NewDisposeScope();
+        var (heightAxis, widthAxis) = HeightWidthAxes;
+        long cropHeight = Math.Max(Math.Min(h, (long)((double)w * Height / Width)), 1);
+        long cropWidth = Math.Max(Math.Min(w, (long)((double)h * Width / Height)), 1);
+        long top = (long)((h - cropHeight) / 2.0), left = (long)((w - cropWidth) / 2.0);
+        var cropped = images.narrow(heightAxis, top, cropHeight).narrow(widthAxis, left, cropWidth);
+        var nchw = ChannelsLast ? cropped.permute(0, 3, 1, 2) : cropped;
+        var resized = F.interpolate(nchw, size: [Height, Width], mode: InterpolationMode.Bilinear, align_corners: false);
+        if (ChannelsLast) resized = resized.permute(0, 2, 3, 1);
+        return scope.MoveToOuter(resized.contiguous());
+    }
+}

@@ -1,0 +1,40 @@
+using static TorchSharp.torch;
+
+namespace Layerwise.Layers;
+
+/// <summary>
+/// Keras' <c>RandomFlip</c>: in training, flips each image left-right (<c>horizontal</c>), upside down
+/// (<c>vertical</c>) or each of the two independently (<c>horizontal_and_vertical</c>, the default),
+/// each with probability 1/2; at inference, passes images through.
+/// </summary>
+[Layer(Module = "keras.layers")]
+public partial class RandomFlip : RandomAugmentation
+{
+    public RandomFlip(string mode = "horizontal_and_vertical", int? seed = null, string? dataFormat = null,
+                      long[]? inputShape = null, string? name = null, bool trainable = true)
+        : base(seed, dataFormat, inputShape, name, trainable)
+    {
+        if (mode is not ("horizontal" or "vertical" or "horizontal_and_vertical"))
+            throw new ArgumentException($"RandomFlip's mode must be horizontal, vertical or horizontal_and_vertical; received \"{mode}\".", nameof(mode));
+        Mode = mode;
+    }
+
+    public string Mode { get; }
+
+    private protected override Tensor Augment(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var (heightAxis, widthAxis) = HeightWidthAxes;
+        var result = images;
+        if (Mode != "vertical") result = FlipSome(result, widthAxis);
+        if (Mode != "horizontal") result = FlipSome(result, heightAxis);
+        return scope.MoveToOuter(result.contiguous());
+    }
+
+    /// <summary>Flips along <paramref name="axis"/> the images whose draw is below 1/2.</summary>
+    static Tensor FlipSome(Tensor images, int axis)
+    {
+        var flip = rand([images.shape[0], 1, 1, 1], images.dtype, images.device).lt(0.5);
+        return where(flip, images.flip(axis), images);
+    }
+}
