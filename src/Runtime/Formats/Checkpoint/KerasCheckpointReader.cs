@@ -30,13 +30,20 @@ internal static class KerasCheckpointReader
                     $"Checkpoint \"{prefix}\" has no value for weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\" " +
                     $"(expected key \"{key}\" in \"{reader.IndexPath}\"). The model's architecture differs from the one that was saved; " +
                     $"the checkpoint holds: {Describe(reader)}.", reader.IndexPath, key, variable.Owner.Name, variable.Name);
-            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
             used.Add(key);
+            // A counter TensorFlow keeps as int64 (Normalization's count) in a non-trainable float weight: converted.
+            if (!variable.Trainable && reader.Entry(key).DType == TensorDataType.Int64)
+            {
+                CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name, TensorDataType.Int64);
+                plan.Add(new(key, null, k => { using var value = reader.ReadTensor(k); variable.Value.copy_(value); }));
+                continue;
+            }
+            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
             plan.Add(new(key, () => variable.Value, null));
         }
         var extra = reader.Entries.Keys
             .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
-                        && !k.Contains("/.OPTIMIZER_SLOT/", StringComparison.Ordinal) && !used.Contains(k))
+                        && !k.Contains("/.OPTIMIZER_SLOT/", StringComparison.Ordinal) && !IsRandomGeneratorState(k) && !used.Contains(k))
             .ToList();
         if (extra.Count > 0)
             throw new CheckpointMismatchException(
@@ -129,12 +136,20 @@ internal static class KerasCheckpointReader
         return graph.VariableKey(reference.SlotVariableNodeId);
     }
 
-    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable)
+    /// <summary>
+    /// The state of a layer's random generator (tf.keras 2.10+ <c>BaseRandomLayer._random_generator</c>,
+    /// e.g. a Dropout's <c>layer-2/_random_generator/_generator/_state_var</c>): not a weight; the runtime
+    /// seeds its own generator, as Keras reseeds when the layer is created from its config.
+    /// </summary>
+    static bool IsRandomGeneratorState(string key) => key.Contains("/_random_generator/", StringComparison.Ordinal);
+
+    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable,
+                            TensorDataType dataType = TensorDataType.Float)
     {
         var entry = reader.Entry(key);
-        if (entry.DType != TensorDataType.Float)
+        if (entry.DType != dataType)
             throw new CheckpointMismatchException(
-                $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)}; expected float32.",
+                $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)}; expected {TensorDataTypes.Name(dataType)}.",
                 reader.IndexPath, key, layer, variable);
         if (!entry.Shape.SequenceEqual(shape))
             throw new CheckpointMismatchException(
