@@ -34,6 +34,40 @@ internal static class SavedModelConfig
     }
 
     /// <summary>
+    /// Input shapes with unknown dimensions that tf.keras wrote where the layers were built with known
+    /// ones, resolved as Keras' SavedModel loader resolves them (it builds each revived layer with the
+    /// <c>build_input_shape</c> of its own metadata):
+    /// <list type="bullet">
+    /// <item>a Sequential whose InputLayer says <c>[null, null]</c> (a model first called on data of any
+    /// width, e.g. after <c>Normalization.adapt</c>) takes its first layer's <c>build_input_shape</c>
+    /// (<paramref name="firstLayerBuildShape"/>) when that is known and of the same rank;</item>
+    /// <item>a <c>batch_input_shape</c> with unknown dimensions on a layer that is not where the model's
+    /// input comes from (any layer of a functional model, a Sequential's layers after its InputLayer) is
+    /// dropped: Keras ignores it there.</item>
+    /// </list>
+    /// </summary>
+    public static void ResolveUnknownInputShapes(JsonObject modelConfig, JsonArray? firstLayerBuildShape)
+    {
+        if (modelConfig["config"]?["layers"] is not JsonArray layers) return;
+        bool sequential = modelConfig["class_name"] is JsonValue c && c.TryGetValue<string>(out var className) && className == "Sequential";
+        if (sequential && layers.Count > 0 && IsInputLayer(layers[0]) && layers[0]!["config"] is JsonObject input
+            && input["batch_input_shape"] is JsonArray declared && HasUnknownDimension(declared)
+            && firstLayerBuildShape is not null && !HasUnknownDimension(firstLayerBuildShape) && firstLayerBuildShape.Count == declared.Count)
+            input["batch_input_shape"] = firstLayerBuildShape.DeepClone();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is not JsonObject layer || IsInputLayer(layer) || (sequential && i == 0)) continue;
+            if (layer["config"] is JsonObject config && config["batch_input_shape"] is JsonArray shape && HasUnknownDimension(shape))
+                config.Remove("batch_input_shape");
+            if (layer["config"]?["layers"] is JsonArray) ResolveUnknownInputShapes(layer, null);
+        }
+    }
+
+    static bool IsInputLayer(JsonNode? layer) => layer?["class_name"] is JsonValue c && c.TryGetValue<string>(out var name) && name == "InputLayer";
+
+    static bool HasUnknownDimension(JsonArray batchShape) => batchShape.Skip(1).Any(d => d is null);
+
+    /// <summary>
     /// Refuses, before anything is created, a model whose layers include a Lambda (Python code) or
     /// classes that no registered type implements, naming every such layer at once.
     /// </summary>

@@ -49,6 +49,7 @@ internal static class SavedModelDirectory
         SavedModelConfig.RefuseUnsupportedLayers(modelConfig, directory, RootObject);
 
         var savedGraph = ReadSavedObjectGraph(directory);
+        SavedModelConfig.ResolveUnknownInputShapes(modelConfig, BuildInputShapeAt(savedGraph.Find(["layer-0"]), metadata, directory));
         var prefix = VariablesPrefix(directory);
         if (!BundleFiles.Exists(prefix))
             throw new ModelFileException(directory, "variables/variables.index",
@@ -99,9 +100,17 @@ internal static class SavedModelDirectory
         if (className is null)
             throw new ModelFileException(directory, RootObject, "expected a \"class_name\" naming the saved model's class; the metadata has none.");
         var modelConfig = (JsonObject)SavedModelConfig.Decode(new JsonObject { ["class_name"] = className, ["config"] = config.DeepClone() })!;
-        if (SavedModelConfig.Decode(rootJson["build_input_shape"]) is JsonArray shape)
+        if (SavedModelConfig.Decode(rootJson["build_input_shape"]) is JsonArray shape && shape.Skip(1).All(d => d is not null))
             modelConfig["build_config"] = new JsonObject { ["input_shape"] = shape };
         return modelConfig;
+    }
+
+    /// <summary>The <c>build_input_shape</c> in the metadata of node <paramref name="nodeId"/> (a layer), when it is one shape.</summary>
+    static JsonArray? BuildInputShapeAt(int? nodeId, IReadOnlyList<KerasMetadataNode> metadata, string directory)
+    {
+        if (metadata.FirstOrDefault(n => n.NodeId == nodeId) is not { } node) return null;
+        var json = KerasModelConfig.Parse(node.Metadata, directory, $"{KerasMetadata.FileName} node {node.NodeId} ({node.NodePath})");
+        return SavedModelConfig.Decode(json["build_input_shape"]) as JsonArray is { } shape && shape.All(d => d is null or JsonValue) ? shape : null;
     }
 
     static IReadOnlyList<KerasMetadataNode> ReadMetadata(string directory, string path)
