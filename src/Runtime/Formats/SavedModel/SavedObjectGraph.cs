@@ -123,7 +123,7 @@ internal sealed class SavedObjectGraph
                     break;
                 }
                 default:
-                    if (Kinds.TryGetValue(field, out var name2)) kind = name2;
+                    if (Kinds.TryGetValue(field, out var otherKind)) kind = otherKind;
                     input.SkipLastField();
                     break;
             }
