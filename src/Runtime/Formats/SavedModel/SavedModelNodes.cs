@@ -72,8 +72,26 @@ internal static class SavedModelNodes
                 throw new ModelFileException(directory, $"{KerasMetadata.FileName} node {id} ({where})",
                     $"the saved model has layer \"{savedName}\" there, but the model rebuilt from the root config has layer \"{layer.Name}\" ({layer.ClassName}): " +
                     "the config and the saved objects disagree.");
+            if (SavedVariableCount(checkpointGraph, id) is { } saved && saved != layer.Weights.Count)
+                throw new ModelFileException(directory, $"variables/variables ({where})",
+                    $"the saved layer \"{savedName}\" has {saved} variables, but the layer rebuilt from its config has {layer.Weights.Count} weights " +
+                    $"({string.Join(", ", layer.Weights.Select(w => w.Name))}): the config and the saved objects disagree.");
             if (layer is Sequential or Functional) CheckLayers((Model)layer, path, byId, checkpointGraph, directory);
         }
+    }
+
+    /// <summary>
+    /// How many variables a layer node lists under its <c>variables</c> child (tf.keras tracks a layer's
+    /// <c>variables</c> list there; random-generator state left out), or null when it has no such child
+    /// (input and preprocessing layers). Catches saved variables the rebuilt layer would silently leave
+    /// unread, whatever their keys (<c>variables/K/...</c> ones included).
+    /// </summary>
+    static int? SavedVariableCount(TrackableObjectGraph graph, int layerNode)
+    {
+        var list = graph.Nodes[layerNode].Children.FirstOrDefault(c => c.LocalName == "variables");
+        if (list is null || list.NodeId < 0 || list.NodeId >= graph.Nodes.Count) return null;
+        return graph.Nodes[list.NodeId].Children.Count(c =>
+            c.NodeId < 0 || c.NodeId >= graph.Nodes.Count || graph.VariableKey(c.NodeId)?.Contains("/_random_generator/", StringComparison.Ordinal) != true);
     }
 
     static string[] PathOf(KerasMetadataNode node)

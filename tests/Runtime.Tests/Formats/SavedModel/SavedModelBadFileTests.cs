@@ -68,6 +68,14 @@ public class SavedModelBadFileTests
     }
 
     [FixtureFact(Source)]
+    public void Config_that_leaves_saved_variables_unread_is_refused()
+    {
+        using var dir = CopyWithRootConfig(config => config["config"]!["layers"]![1]!["config"]!["use_bias"] = false);
+        var refusal = Assert.ThrowsAny<ModelFileException>(() => Model.Load(dir.Path));
+        Assert.Contains("the saved layer \"dense_77\" has 2 variables, but the layer rebuilt from its config has 1 weights (kernel)", refusal.Message);
+    }
+
+    [FixtureFact(Source)]
     public void Truncated_keras_metadata_is_refused()
     {
         using var dir = Copy(Source);
