@@ -189,6 +189,9 @@ internal static class KerasModelConfig
         layers.RemoveAt(0);
     }
 
+    /// <summary>The class name a config's class name stands for (Keras 1 and alias spellings upgraded), as <see cref="CreateModel"/> resolves it.</summary>
+    public static string CanonicalClassName(string className) => RenamedClasses.GetValueOrDefault(className, className);
+
     static readonly Dictionary<string, string> RenamedClasses = new(StringComparer.Ordinal)
     {
         ["Convolution1D"] = "Conv1D",

@@ -2,6 +2,7 @@ using Layerwise.Formats;
 using Layerwise.Formats.Hdf5;
 using Layerwise.Formats.KerasArchive;
 using Layerwise.Formats.ModelDirectory;
+using Layerwise.Formats.SavedModel;
 
 namespace Layerwise.Models;
 
@@ -31,7 +32,8 @@ public abstract partial class Model
 
     /// <summary>
     /// Loads a model saved by <see cref="Save"/> or by Keras (tf.keras 2.x and Keras 1.x/2.x .h5,
-    /// Keras 3 .keras archives, legacy .h5 and directories): the architecture is created from the
+    /// Keras 3 .keras archives, legacy .h5 and directories, and the TensorFlow SavedModel directories
+    /// that tf.keras 2.5-2.15's <c>model.save(dir)</c> writes): the architecture is created from the
     /// config through the registry of <c>[Layer]</c>/<c>[ModelConfig]</c> types (nothing in a file
     /// names a .NET type), then the weights; with <paramref name="compile"/>, the model is compiled
     /// with the saved optimizer, loss and metrics, and the optimizer's state is restored.
@@ -41,7 +43,8 @@ public abstract partial class Model
     public static Model Load(string path, bool compile = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path)) return ModelDirectoryFile.Load(path, compile);
+        if (Directory.Exists(path))
+            return SavedModelDirectory.IsSavedModel(path) ? SavedModelDirectory.Load(path, compile) : ModelDirectoryFile.Load(path, compile);
         return FormatOf(path) switch
         {
             ModelFileFormat.Hdf5 => KerasH5ModelFile.Load(path, compile),

@@ -1,4 +1,5 @@
 using Layerwise.Formats.Checkpoint;
+using Layerwise.Formats.SavedModel;
 
 namespace Layerwise.Models;
 
@@ -49,7 +50,8 @@ public abstract partial class Model
     /// Loads weights saved by <see cref="SaveWeights"/> or by TensorFlow (<c>model.save_weights</c>,
     /// <c>ModelCheckpoint</c>): pass the prefix, e.g. <c>Checkpoint.Latest("training_1")</c>. When the
     /// model is compiled and the checkpoint holds optimizer state, that is restored too, so training
-    /// resumes where it stopped. The files are validated before anything changes: a corrupt file or a
+    /// resumes where it stopped. A TensorFlow SavedModel directory stands for its
+    /// <c>variables/variables</c> bundle. The files are validated before anything changes: a corrupt file or a
     /// different architecture throws a <see cref="CheckpointException"/> and leaves the model as it was.
     /// An unbuilt model whose input shape is known is built first; one whose shape is not known yet is
     /// restored when it is built (the files are checked now, and read again then), as Keras defers it.
@@ -63,6 +65,8 @@ public abstract partial class Model
             return;
         }
         RejectOtherWeightFormats(filepath);
+        // A SavedModel directory: its variables bundle, as tf.keras' load_weights reads it.
+        if (Directory.Exists(filepath) && SavedModelDirectory.IsSavedModel(filepath)) filepath = SavedModelDirectory.VariablesPrefix(filepath);
         if (!Built)
         {
             if (DeclaredInputShapeOrFirstLayer() is { } shape)

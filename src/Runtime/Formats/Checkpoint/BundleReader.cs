@@ -59,6 +59,31 @@ public sealed class BundleReader : IDisposable
     /// <summary>Opens and validates the bundle at <paramref name="prefix"/> (no extension).</summary>
     public static BundleReader Open(string prefix)
     {
+        var index = ReadIndex(prefix);
+        var shardLengths = new long?[index.ShardPaths.Length];
+        var entries = new Dictionary<string, BundleEntry>(StringComparer.Ordinal);
+        foreach (var (key, entry) in index.Entries)
+        {
+            long shardLength = shardLengths[entry.ShardId] ??= LengthOf(index.ShardPaths[entry.ShardId], index.IndexPath, key);
+            if (entry.Offset > shardLength || entry.Size > shardLength - entry.Offset)
+                throw new CorruptCheckpointException(
+                    $"Checkpoint data file \"{index.ShardPaths[entry.ShardId]}\" is {shardLength} bytes long, but tensor \"{key}\" is recorded at " +
+                    $"bytes {entry.Offset} to {entry.Offset + entry.Size} (truncated data file?).", index.ShardPaths[entry.ShardId], key);
+            entries[key] = entry;
+        }
+        return new BundleReader(prefix, index.IndexPath, entries, index.ShardPaths);
+    }
+
+    /// <summary>A bundle's index, validated on its own: every entry, in key order, and the data files it names (not opened).</summary>
+    internal sealed record BundleIndex(string IndexPath, string[] ShardPaths, IReadOnlyList<(string Key, BundleEntry Entry)> Entries);
+
+    /// <summary>
+    /// Reads and validates the index at <paramref name="prefix"/> without touching the data shards:
+    /// table structure and CRCs, the header, and every entry's type, shape, size and shard number
+    /// (what <c>tf.train.list_variables</c> needs; <see cref="Open"/> then checks each entry against its shard).
+    /// </summary>
+    internal static BundleIndex ReadIndex(string prefix)
+    {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         var resolved = BundleFiles.Resolve(prefix)
             ?? throw new CheckpointNotFoundException(
@@ -99,8 +124,7 @@ public sealed class BundleReader : IDisposable
             throw new CorruptCheckpointException($"Checkpoint index \"{indexPath}\" needs a reader of bundle version {header.MinConsumer} or newer; this one reads version {BundleHeader.Version}.", indexPath, "");
 
         var shardPaths = Enumerable.Range(0, header.NumShards).Select(s => resolved.DataPath(s, header.NumShards)).ToArray();
-        var shardLengths = new long?[header.NumShards];
-        var entries = new Dictionary<string, BundleEntry>(StringComparer.Ordinal);
+        var entries = new List<(string, BundleEntry)>(table.Count - 1);
         foreach (var (key, value) in table.Skip(1))
         {
             BundleEntry entry;
@@ -111,14 +135,9 @@ public sealed class BundleReader : IDisposable
                 throw new CorruptCheckpointException($"Checkpoint index \"{indexPath}\": the entry for \"{key}\" does not parse ({e.Message}).", indexPath, key, e);
             }
             Validate(indexPath, key, entry, hasSlices, header.NumShards);
-            long shardLength = shardLengths[entry.ShardId] ??= LengthOf(shardPaths[entry.ShardId], indexPath, key);
-            if (entry.Offset > shardLength || entry.Size > shardLength - entry.Offset)
-                throw new CorruptCheckpointException(
-                    $"Checkpoint data file \"{shardPaths[entry.ShardId]}\" is {shardLength} bytes long, but tensor \"{key}\" is recorded at " +
-                    $"bytes {entry.Offset} to {entry.Offset + entry.Size} (truncated data file?).", shardPaths[entry.ShardId], key);
-            entries[key] = entry;
+            entries.Add((key, entry));
         }
-        return new BundleReader(prefix, indexPath, entries, shardPaths);
+        return new BundleIndex(indexPath, shardPaths, entries);
     }
 
     static void Validate(string indexPath, string key, BundleEntry entry, bool hasSlices, int numShards)

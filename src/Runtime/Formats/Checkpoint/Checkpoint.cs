@@ -1,4 +1,5 @@
 using Layerwise.Formats.Checkpoint;
+using Layerwise.Formats.SavedModel;
 
 namespace Layerwise;
 
@@ -33,6 +34,38 @@ public static class Checkpoint
     {
         using var reader = BundleReader.Open(prefix);
         return [reader.IndexPath, .. Enumerable.Range(0, reader.NumShards).Select(s => BundleFiles.DataPath(prefix, s, reader.NumShards))];
+    }
+
+    /// <summary>
+    /// The tensors a checkpoint holds — key, TensorFlow type and shape, in key order — read from its
+    /// index alone, as TensorFlow's <c>tf.train.list_variables</c> does: the data shards need not be
+    /// present (reading values still needs them). <paramref name="checkpoint"/> is a prefix
+    /// (<c>training_1/cp.ckpt</c>), the index file itself (<c>cp.ckpt.index</c>), a directory whose
+    /// <c>checkpoint</c> state file names the latest checkpoint, or a TensorFlow SavedModel directory
+    /// (its <c>variables/variables</c>). The object graph's entry (<c>_CHECKPOINTABLE_OBJECT_GRAPH</c>,
+    /// a string scalar) is listed too, as TensorFlow lists it. The index is validated as
+    /// <see cref="BundleReader.Open"/> validates it (structure, CRCs, every entry).
+    /// </summary>
+    /// <exception cref="CheckpointNotFoundException">No index at that path, or a directory without a checkpoint.</exception>
+    /// <exception cref="CorruptCheckpointException">The index is damaged or uses an unsupported feature.</exception>
+    public static IReadOnlyList<CheckpointVariable> ListVariables(string checkpoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpoint);
+        string prefix = checkpoint;
+        if (Directory.Exists(checkpoint))
+        {
+            prefix = SavedModelDirectory.IsSavedModel(checkpoint)
+                ? SavedModelDirectory.VariablesPrefix(checkpoint)
+                : Latest(checkpoint) ?? throw new CheckpointNotFoundException(
+                    $"No checkpoint in directory \"{checkpoint}\": it has no \"checkpoint\" state file naming one whose index exists. " +
+                    "Pass the checkpoint's prefix (e.g. \"training_1/cp.ckpt\") or its .index file.", checkpoint);
+        }
+        else if (checkpoint.EndsWith(".index", StringComparison.Ordinal) && File.Exists(checkpoint))
+        {
+            prefix = checkpoint[..^".index".Length];
+        }
+        var index = BundleReader.ReadIndex(prefix);
+        return [.. index.Entries.Select(e => new CheckpointVariable(e.Key, e.Entry.DType, e.Entry.Shape))];
     }
 
     /// <summary>Records <paramref name="prefix"/> as the latest checkpoint of its directory (the state file, written last).</summary>

@@ -30,16 +30,20 @@ internal static class KerasCheckpointReader
                     $"Checkpoint \"{prefix}\" has no value for weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\" " +
                     $"(expected key \"{key}\" in \"{reader.IndexPath}\"). The model's architecture differs from the one that was saved; " +
                     $"the checkpoint holds: {Describe(reader)}.", reader.IndexPath, key, variable.Owner.Name, variable.Name);
-            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name, allowInt64: true);
             used.Add(key);
-            // tf.keras keeps a few weights as int64 (Normalization's count); the model's copy is float32.
-            if (reader.Entry(key).DType == TensorDataType.Int64)
-                plan.Add(new(key, null, k => { using var value = reader.ReadTensor(k); using var asFloat = value.to_type(ScalarType.Float32); variable.Assign(asFloat); }));
-            else plan.Add(new(key, () => variable.Value, null));
+            // A counter TensorFlow keeps as int64 (Normalization's count) in a non-trainable float weight: converted.
+            if (!variable.Trainable && reader.Entry(key).DType == TensorDataType.Int64)
+            {
+                CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name, TensorDataType.Int64);
+                plan.Add(new(key, null, k => { using var value = reader.ReadTensor(k); variable.Value.copy_(value); }));
+                continue;
+            }
+            CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
+            plan.Add(new(key, () => variable.Value, null));
         }
         var extra = reader.Entries.Keys
             .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
-                        && !k.Contains("/.OPTIMIZER_SLOT/", StringComparison.Ordinal) && !used.Contains(k))
+                        && !k.Contains("/.OPTIMIZER_SLOT/", StringComparison.Ordinal) && !IsRandomGeneratorState(k) && !used.Contains(k))
             .ToList();
         if (extra.Count > 0)
             throw new CheckpointMismatchException(
@@ -65,13 +69,14 @@ internal static class KerasCheckpointReader
     static void PlanOptimizer(BundleReader reader, TrackableObjectGraph? graph, KerasCheckpointLayout layout,
                               Training.Optimizers.Optimizer optimizer, List<PlanItem> plan)
     {
-        var iterKey = Resolve(graph, ["optimizer", "iter"]) ?? "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE";
+        // tf.keras 2's OptimizerV2 names them iter and learning_rate; the optimizers of tf.keras 2.11+ _iterations and _learning_rate.
+        var iterKey = Resolve(graph, ["optimizer", "iter"]) ?? Resolve(graph, ["optimizer", "_iterations"]) ?? "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(iterKey))
         {
             CheckScalar(reader, iterKey, TensorDataType.Int64, "the optimizer's iteration counter");
             plan.Add(new(iterKey, null, k => { using var value = reader.ReadTensor(k); optimizer.Iterations = value.item<long>(); }));
         }
-        var rateKey = Resolve(graph, ["optimizer", "learning_rate"]) ?? "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE";
+        var rateKey = Resolve(graph, ["optimizer", "learning_rate"]) ?? Resolve(graph, ["optimizer", "_learning_rate"]) ?? "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(rateKey))
         {
             CheckScalar(reader, rateKey, TensorDataType.Float, "the optimizer's learning rate");
@@ -84,13 +89,16 @@ internal static class KerasCheckpointReader
             }));
         }
         int? optimizerNode = graph?.Find("optimizer");
-        foreach (var weight in layout.Weights.Where(w => w.Variable.Trainable))
+        var trainable = layout.Weights.Where(w => w.Variable.Trainable).ToList();
+        for (int position = 0; position < trainable.Count; position++)
         {
+            var weight = trainable[position];
             var variable = weight.Variable;
             for (int index = 0; index < optimizer.SlotNames.Count; index++)
             {
                 string tfName = KerasCheckpointLayout.TfSlotName(optimizer, optimizer.SlotNames[index]);
                 string key = ResolveSlot(graph, optimizerNode, weight.GraphPath, tfName)
+                    ?? ResolveListedSlot(graph, optimizer, optimizer.SlotNames[index], position, trainable.Count)
                     ?? $"{string.Join('/', weight.GraphPath)}/.OPTIMIZER_SLOT/optimizer/{tfName}/.ATTRIBUTES/VARIABLE_VALUE";
                 if (!reader.Contains(key)) continue;
                 CheckTensor(reader, key, variable.Shape, $"optimizer slot \"{tfName}\" of weight \"{variable.Path}\"", variable.Owner.Name, variable.Name);
@@ -132,12 +140,44 @@ internal static class KerasCheckpointReader
         return graph.VariableKey(reference.SlotVariableNodeId);
     }
 
-    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable, bool allowInt64 = false)
+    /// <summary>
+    /// The state of a layer's random generator (tf.keras 2.10+ <c>BaseRandomLayer._random_generator</c>,
+    /// e.g. a Dropout's <c>layer-2/_random_generator/_generator/_state_var</c>): not a weight; the runtime
+    /// seeds its own generator, as Keras reseeds when the layer is created from its config.
+    /// </summary>
+    static bool IsRandomGeneratorState(string key) => key.Contains("/_random_generator/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A slot as the optimizers of tf.keras 2.11-2.15 (<c>keras.optimizers.Optimizer</c>) save it: in a list
+    /// per slot kind (Adam <c>optimizer/_momentums/i</c>, <c>_velocities/i</c>; SGD <c>momentums/i</c>;
+    /// RMSprop <c>_velocities</c>, <c>_momentums</c>, <c>_average_gradients</c>), entry i for the i-th of the
+    /// model's trainable variables, the order <c>apply_gradients</c> received them in. Used only when the
+    /// list has one entry per trainable weight of the model; shapes are checked as for every slot.
+    /// </summary>
+    static string? ResolveListedSlot(TrackableObjectGraph? graph, Training.Optimizers.Optimizer optimizer, string slot, int position, int trainableCount)
+    {
+        string? list = (optimizer, slot) switch
+        {
+            (Training.Optimizers.Adam, "m") => "_momentums",
+            (Training.Optimizers.Adam, "v") => "_velocities",
+            (Training.Optimizers.SGD, "momentum") => "momentums",
+            (Training.Optimizers.RMSprop, "velocity") => "_velocities",
+            (Training.Optimizers.RMSprop, "momentum") => "_momentums",
+            (Training.Optimizers.RMSprop, "average_gradient") => "_average_gradients",
+            _ => null,
+        };
+        if (graph is null || list is null || graph.Find("optimizer", list) is not { } listNode || graph.Nodes[listNode].Children.Count != trainableCount)
+            return null;
+        return graph.Find("optimizer", list, position.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } node ? graph.VariableKey(node) : null;
+    }
+
+    static void CheckTensor(BundleReader reader, string key, long[] shape, string what, string layer, string variable,
+                            TensorDataType dataType = TensorDataType.Float)
     {
         var entry = reader.Entry(key);
-        if (entry.DType != TensorDataType.Float && !(allowInt64 && entry.DType == TensorDataType.Int64))
+        if (entry.DType != dataType)
             throw new CheckpointMismatchException(
-                $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)}; expected float32.",
+                $"Checkpoint tensor \"{key}\" in \"{reader.IndexPath}\" for {what} is {TensorDataTypes.Name(entry.DType)}; expected {TensorDataTypes.Name(dataType)}.",
                 reader.IndexPath, key, layer, variable);
         if (!entry.Shape.SequenceEqual(shape))
             throw new CheckpointMismatchException(

@@ -27,13 +27,9 @@ internal static class ModelDirectoryFile
         var weightsPath = Path.Combine(path, KerasSavedModel.WeightsEntry);
         foreach (var required in new[] { configPath, weightsPath })
             if (!File.Exists(required))
-            {
-                var hint = File.Exists(Path.Combine(path, "saved_model.pb"))
-                    ? " This is a TensorFlow SavedModel directory (saved_model.pb), which holds a TensorFlow graph: save the model from Keras as .keras or .h5 instead."
-                    : "";
                 throw new ModelFileException(path, Path.GetFileName(required),
-                    $"expected a Keras model directory holding {KerasSavedModel.ConfigEntry} and {KerasSavedModel.WeightsEntry}; this file is missing.{hint}");
-            }
+                    $"expected a Keras model directory holding {KerasSavedModel.ConfigEntry} and {KerasSavedModel.WeightsEntry} " +
+                    "(or a TensorFlow SavedModel directory holding saved_model.pb); this file is missing.");
         long length = FileLength.Of(configPath);
         if (length > KerasSavedModel.MaxJsonBytes)
             throw new ModelFileException(path, KerasSavedModel.ConfigEntry, $"the file is {length} bytes; a config larger than {KerasSavedModel.MaxJsonBytes} bytes is refused.");
