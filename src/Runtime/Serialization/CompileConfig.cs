@@ -143,13 +143,14 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     public static JsonObject WriteOptimizer(Optimizer optimizer, bool withModule)
     {
         var config = new JsonObject { ["name"] = optimizer.Name, ["learning_rate"] = optimizer.LearningRate };
+        if (optimizer.WeightDecay is { } weightDecay) config["weight_decay"] = weightDecay;
         switch (optimizer)
         {
             case Adam adam:
                 config["beta_1"] = adam.Beta1;
                 config["beta_2"] = adam.Beta2;
                 config["epsilon"] = adam.Epsilon;
-                config["amsgrad"] = false;
+                config["amsgrad"] = adam.Amsgrad;
                 break;
             case SGD sgd:
                 config["momentum"] = sgd.Momentum;
@@ -161,8 +162,35 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 config["epsilon"] = rms.Epsilon;
                 config["centered"] = rms.Centered;
                 break;
+            case Adadelta adadelta:
+                config["rho"] = adadelta.Rho;
+                config["epsilon"] = adadelta.Epsilon;
+                break;
+            case Adagrad adagrad:
+                config["initial_accumulator_value"] = adagrad.InitialAccumulatorValue;
+                config["epsilon"] = adagrad.Epsilon;
+                break;
+            case Adamax adamax:
+                config["beta_1"] = adamax.Beta1;
+                config["beta_2"] = adamax.Beta2;
+                config["epsilon"] = adamax.Epsilon;
+                break;
+            case Nadam nadam:
+                config["beta_1"] = nadam.Beta1;
+                config["beta_2"] = nadam.Beta2;
+                config["epsilon"] = nadam.Epsilon;
+                break;
+            case Ftrl ftrl:
+                config["learning_rate_power"] = ftrl.LearningRatePower;
+                config["initial_accumulator_value"] = ftrl.InitialAccumulatorValue;
+                config["l1_regularization_strength"] = ftrl.L1RegularizationStrength;
+                config["l2_regularization_strength"] = ftrl.L2RegularizationStrength;
+                config["l2_shrinkage_regularization_strength"] = ftrl.L2ShrinkageRegularizationStrength;
+                config["beta"] = ftrl.Beta;
+                break;
             default:
-                throw new LayerwiseException($"Optimizer {optimizer.ClassName} cannot be written to a file: only Adam, SGD and RMSprop are supported.");
+                throw new LayerwiseException($"Optimizer {optimizer.ClassName} cannot be written to a file: it is not one of Keras' built-in optimizers " +
+                                             $"({string.Join(", ", Optimizer.KnownNames)}).");
         }
         return Wrap("keras.optimizers", optimizer.ClassName, config, withModule);
     }
@@ -268,19 +296,34 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
         var reader = new ConfigReader(config, name);
         double Number(string key, double fallback) => reader.Optional(key, ConfigValues.ReadDouble, fallback);
         double learningRate(double fallback) => config.ContainsKey("learning_rate") ? Number("learning_rate", fallback) : Number("lr", fallback);
-        switch (name.ToLowerInvariant())
+        double? weightDecay = reader.Has("weight_decay") && config["weight_decay"] is not null ? Number("weight_decay", 0.0) : null;
+        double epsilon = Number("epsilon", 1e-7);
+        try
         {
-            case "adam":
-                if (reader.Optional("amsgrad", ConfigValues.ReadBoolean, false))
-                    throw new ConfigException(path + ".config.amsgrad", "AMSGrad is not supported by Layerwise's Adam; load with compile: false and compile again.");
-                return new Adam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), Number("epsilon", 1e-7));
-            case "sgd":
-                return new SGD(learningRate(0.01), Number("momentum", 0.0), reader.Optional("nesterov", ConfigValues.ReadBoolean, false));
-            case "rmsprop":
-                return new RMSprop(learningRate(0.001), Number("rho", 0.9), Number("momentum", 0.0), Number("epsilon", 1e-7),
-                                   reader.Optional("centered", ConfigValues.ReadBoolean, false));
-            default:
-                throw new ConfigException(path, $"optimizer \"{className}\" is not supported (Adam, SGD and RMSprop are); load with compile: false and compile again.");
+            Optimizer optimizer = name.ToLowerInvariant() switch
+            {
+                "adam" => new Adam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon,
+                                   reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)) { WeightDecay = weightDecay },
+                "adamw" => new AdamW(learningRate(0.001), weightDecay ?? 0.004, Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon,
+                                     reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)),
+                "sgd" => new SGD(learningRate(0.01), Number("momentum", 0.0), reader.Optional("nesterov", ConfigValues.ReadBoolean, false)) { WeightDecay = weightDecay },
+                "rmsprop" => new RMSprop(learningRate(0.001), Number("rho", 0.9), Number("momentum", 0.0), epsilon,
+                                         reader.Optional("centered", ConfigValues.ReadBoolean, false)) { WeightDecay = weightDecay },
+                "adadelta" => new Adadelta(learningRate(0.001), Number("rho", 0.95), epsilon) { WeightDecay = weightDecay },
+                "adagrad" => new Adagrad(learningRate(0.001), Number("initial_accumulator_value", 0.1), epsilon) { WeightDecay = weightDecay },
+                "adamax" => new Adamax(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon) { WeightDecay = weightDecay },
+                "nadam" => new Nadam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon) { WeightDecay = weightDecay },
+                "ftrl" => new Ftrl(learningRate(0.001), Number("learning_rate_power", -0.5), Number("initial_accumulator_value", 0.1),
+                                   Number("l1_regularization_strength", 0.0), Number("l2_regularization_strength", 0.0),
+                                   Number("l2_shrinkage_regularization_strength", 0.0), Number("beta", 0.0)) { WeightDecay = weightDecay },
+                _ => throw new ConfigException(path, $"optimizer \"{className}\" is not supported ({string.Join(", ", Optimizer.KnownNames)} are); " +
+                                                     "load with compile: false and compile again."),
+            };
+            return optimizer;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ConfigException(path + ".config", $"{className}: {e.Message}");
         }
     }
 

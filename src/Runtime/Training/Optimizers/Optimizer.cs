@@ -25,6 +25,22 @@ public abstract class Optimizer
 
     public double LearningRate { get; set; }
 
+    /// <summary>
+    /// Keras 3's decoupled weight decay (<c>weight_decay</c>, any optimizer): before each update every
+    /// trainable variable is scaled, θ ← θ − θ·wd·lr. Null: none (Keras' default, except AdamW's 0.004).
+    /// </summary>
+    public double? WeightDecay
+    {
+        get => weightDecay;
+        init
+        {
+            if (value is < 0 or double.NaN) throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "Weight decay must be zero or positive.");
+            weightDecay = value;
+        }
+    }
+
+    readonly double? weightDecay;
+
     /// <summary>Number of update steps applied so far (Keras' <c>iterations</c>).</summary>
     public long Iterations { get; set; }
 
@@ -50,15 +66,23 @@ public abstract class Optimizer
     {
         using var _ = no_grad();
         long step = Iterations + 1;
+        BeginStep(step);
         foreach (var v in variables)
         {
             using var grad = v.Value.grad;
             if (grad is null) continue;
+            if (WeightDecay is { } decay) v.Value.mul_(1 - decay * LearningRate);
             Update(v.Value, grad, SlotsOf(v), step);
             grad.zero_();
         }
         Iterations = step;
     }
+
+    /// <summary>Called once per step before the variables are updated (Nadam advances its momentum schedule here).</summary>
+    protected virtual void BeginStep(long step) { }
+
+    /// <summary>The value a new slot starts at (Adagrad's and Ftrl's accumulators: <c>initial_accumulator_value</c>).</summary>
+    protected virtual double InitialSlotValue(string slotName) => 0.0;
 
     /// <summary>One Keras update of <paramref name="variable"/> in place, at step <paramref name="step"/> (1-based).</summary>
     protected abstract void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step);
@@ -69,9 +93,9 @@ public abstract class Optimizer
     Tensor[] SlotsOf(Variable v)
     {
         if (slots.TryGetValue(v, out var existing)) return existing;
-        var created = SlotNames.Select(_ =>
+        var created = SlotNames.Select(name =>
         {
-            var t = zeros_like(v.Value, requires_grad: false);
+            var t = full_like(v.Value, InitialSlotValue(name), requires_grad: false);
             t.DetachFromDisposeScope();
             return t;
         }).ToArray();
@@ -107,12 +131,21 @@ public abstract class Optimizer
 
     public static implicit operator Optimizer(string name) => Get(name);
 
-    /// <summary>An optimizer with Keras' defaults from its Keras name (<c>adam</c>, <c>sgd</c>, <c>rmsprop</c>).</summary>
+    /// <summary>An optimizer with Keras' defaults from its Keras name (<c>adam</c>, <c>sgd</c>, <c>rmsprop</c>, <c>adamw</c>, ...; any case).</summary>
     public static Optimizer Get(string name) => name.ToLowerInvariant() switch
     {
         "adam" => new Adam(),
         "sgd" => new SGD(),
         "rmsprop" => new RMSprop(),
-        _ => throw new ArgumentException($"Unknown optimizer \"{name}\". Expected one of: adam, sgd, rmsprop.", nameof(name)),
+        "adamw" => new AdamW(),
+        "adadelta" => new Adadelta(),
+        "adagrad" => new Adagrad(),
+        "adamax" => new Adamax(),
+        "nadam" => new Nadam(),
+        "ftrl" => new Ftrl(),
+        _ => throw new ArgumentException($"Unknown optimizer \"{name}\". Expected one of: {string.Join(", ", KnownNames)}.", nameof(name)),
     };
+
+    /// <summary>The Keras names <see cref="Get"/> accepts.</summary>
+    public static IReadOnlyList<string> KnownNames { get; } = ["adam", "sgd", "rmsprop", "adamw", "adadelta", "adagrad", "adamax", "nadam", "ftrl"];
 }
