@@ -203,7 +203,10 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
             case SparseCategoricalCrossentropy s: config["from_logits"] = s.FromLogits; break;
             case CategoricalCrossentropy c: config["from_logits"] = c.FromLogits; break;
             case BinaryCrossentropy b: config["from_logits"] = b.FromLogits; break;
-            case MeanSquaredError: break;
+            case Huber huber: config["delta"] = huber.Delta; break;
+            case CosineSimilarity cosine: config["axis"] = cosine.Axis; break;
+            case MeanSquaredError or Training.Losses.MeanAbsoluteError or MeanAbsolutePercentageError or MeanSquaredLogarithmicError or LogCosh
+                 or KLDivergence or Poisson or Hinge or SquaredHinge or CategoricalHinge: break;
             default: throw new LayerwiseException($"Loss {loss.ClassName} cannot be written to a file: it is not one of Keras' built-in losses.");
         }
         return Wrap("keras.losses", loss.ClassName, config, withModule: true);
@@ -213,7 +216,7 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     {
         var config = new JsonObject { ["name"] = metric.Name, ["dtype"] = "float32" };
         if (metric is BinaryAccuracy binary) config["threshold"] = binary.Threshold;
-        if (metric is not (SparseCategoricalAccuracy or CategoricalAccuracy or BinaryAccuracy or Accuracy or MeanAbsoluteError))
+        if (metric is not (SparseCategoricalAccuracy or CategoricalAccuracy or BinaryAccuracy or Accuracy or Training.Metrics.MeanAbsoluteError))
             throw new LayerwiseException($"Metric {metric.ClassName} cannot be written to a file: it is not one of Keras' built-in metrics.");
         return Wrap("keras.metrics", metric.ClassName, config, withModule: true);
     }
@@ -333,26 +336,22 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
             node = perOutput.First().Value; // {"output_name": loss} of a single-output model
         if (node is JsonArray { Count: 1 } single) node = single[0];
         string className;
-        bool fromLogits = false;
-        string? name = null;
+        var settings = new LossSettings();
         if (node is JsonValue) className = ConfigValues.ReadString(node, path);
         else if (node is JsonObject obj)
         {
             className = ConfigValues.ReadString(obj["class_name"], path + ".class_name");
             var config = obj["config"] as JsonObject ?? [];
-            fromLogits = config["from_logits"] is { } f && ConfigValues.ReadBoolean(f, path + ".config.from_logits");
-            name = config["name"] is { } n ? ConfigValues.ReadNullableString(n, path + ".config.name") : null;
+            settings = new LossSettings(
+                FromLogits: config["from_logits"] is { } f && ConfigValues.ReadBoolean(f, path + ".config.from_logits"),
+                Name: config["name"] is { } n ? ConfigValues.ReadNullableString(n, path + ".config.name") : null,
+                Delta: config["delta"] is { } d ? ConfigValues.ReadDouble(d, path + ".config.delta") : 1.0,
+                Axis: config["axis"] is { } a ? ConfigValues.ReadInt32(a, path + ".config.axis") : -1);
         }
         else throw new ConfigException(path, $"expected a loss (a name or {{\"class_name\": ..., \"config\": {{...}}}}); received {ConfigValues.Describe(node)}.");
-        return className.Replace("_", "").ToLowerInvariant() switch
-        {
-            "sparsecategoricalcrossentropy" => new SparseCategoricalCrossentropy(fromLogits, name),
-            "categoricalcrossentropy" => new CategoricalCrossentropy(fromLogits, name),
-            "binarycrossentropy" => new BinaryCrossentropy(fromLogits, name),
-            "meansquarederror" or "mse" => new MeanSquaredError(name),
-            _ => throw new ConfigException(path, $"loss \"{className}\" is not supported (sparse_categorical_crossentropy, categorical_crossentropy, " +
-                                                 "binary_crossentropy, mean_squared_error are); load with compile: false and compile again."),
-        };
+        return Loss.FromKerasName(className, settings)
+            ?? throw new ConfigException(path, $"loss \"{className}\" is not supported ({string.Join(", ", Loss.KnownNames)} are); " +
+                                               "load with compile: false and compile again.");
     }
 
     static void CollectMetrics(JsonNode? node, string path, List<Metric> metrics)
