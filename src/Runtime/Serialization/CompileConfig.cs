@@ -114,7 +114,7 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     }
 
     /// <summary>"accuracy" depends on each output's loss, so it is written as the name the user gave, as Keras writes strings.</summary>
-    static JsonNode? WriteUserMetric(Metric metric) => metric is AccuracyByLoss ? JsonValue.Create(metric.Name) : WriteMetric(metric);
+    static JsonNode? WriteUserMetric(Metric metric) => metric is ResolvedByLoss ? JsonValue.Create(metric.Name) : WriteMetric(metric);
 
     /// <summary>Keras 2's <c>training_config</c> (the .h5 root attribute).</summary>
     public static JsonObject WriteTrainingConfig(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics) => new()
@@ -215,9 +215,33 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     static JsonObject WriteMetric(Metric metric)
     {
         var config = new JsonObject { ["name"] = metric.Name, ["dtype"] = "float32" };
-        if (metric is BinaryAccuracy binary) config["threshold"] = binary.Threshold;
-        if (metric is not (SparseCategoricalAccuracy or CategoricalAccuracy or BinaryAccuracy or Accuracy or Training.Metrics.MeanAbsoluteError))
-            throw new LayerwiseException($"Metric {metric.ClassName} cannot be written to a file: it is not one of Keras' built-in metrics.");
+        switch (metric)
+        {
+            case BinaryAccuracy binary: config["threshold"] = binary.Threshold; break;
+            case TopKCategoricalAccuracy topK: config["k"] = topK.K; break;
+            case SparseTopKCategoricalAccuracy sparseTopK: config["k"] = sparseTopK.K; break;
+            case Precision or Recall:
+                var confusion = (ConfusionMatrixMetric)metric;
+                config["thresholds"] = confusion.Thresholds[0];
+                config["top_k"] = confusion.TopK;
+                config["class_id"] = confusion.ClassId;
+                break;
+            case AUC auc:
+                config["num_thresholds"] = auc.NumThresholds;
+                config["curve"] = auc.Curve;
+                config["summation_method"] = auc.SummationMethod;
+                if (auc.GivenThresholds is { } given) config["thresholds"] = new JsonArray([.. given.Select(t => (JsonNode?)t)]);
+                config["multi_label"] = false;
+                config["num_labels"] = null;
+                config["label_weights"] = null;
+                config["from_logits"] = auc.FromLogits;
+                break;
+            case MeanMetricWrapper { ClassName: not "MeanMetricWrapper" }:
+            case SparseCategoricalAccuracy or CategoricalAccuracy or Accuracy or Training.Metrics.MeanAbsoluteError:
+                break;
+            default:
+                throw new LayerwiseException($"Metric {metric.ClassName} cannot be written to a file: it is not one of Keras' built-in metrics.");
+        }
         return Wrap("keras.metrics", metric.ClassName, config, withModule: true);
     }
 
@@ -378,13 +402,14 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 }
                 else
                 {
-                    var threshold = config["threshold"] is { } t ? ConfigValues.ReadDouble(t, path + ".config.threshold") : 0.5;
-                    metrics.Add(className switch
+                    try
                     {
-                        "BinaryAccuracy" => new BinaryAccuracy(name, threshold),
-                        "Accuracy" => new Accuracy(name),
-                        _ => Named(className, name, path),
-                    });
+                        metrics.Add(ReadMetricWithConfig(className, name, new ConfigReader(config, className), path) ?? Named(className, name, path));
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw new ConfigException(path + ".config", $"{className}: {e.Message}");
+                    }
                 }
                 return;
             }
@@ -392,6 +417,45 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 var text = ConfigValues.ReadString(node, path);
                 metrics.Add(Named(text, text, path));
                 return;
+        }
+    }
+
+    /// <summary>The metrics whose Keras config carries settings; null for the others (they are found by name).</summary>
+    static Metric? ReadMetricWithConfig(string className, string? name, ConfigReader reader, string path)
+    {
+        int? OptionalInt(string key) => reader.Optional(key, (n, p) => ConfigValues.ReadNullableValue(n, p, ConfigValues.ReadInt32), null);
+        double SingleThreshold(double fallback)
+        {
+            // Keras accepts one threshold or a list; a list gives one value per threshold, which a scalar log cannot hold.
+            if (reader.Config["thresholds"] is JsonArray list)
+                return list.Count == 1 ? ConfigValues.ReadDouble(list[0], path + ".config.thresholds[0]")
+                    : throw new ConfigException(path + ".config.thresholds", $"{className} with {list.Count} thresholds gives one value per threshold; Layerwise supports one.");
+            return reader.Optional("thresholds", (n, p) => ConfigValues.ReadNullableValue(n, p, ConfigValues.ReadDouble), null) ?? fallback;
+        }
+        switch (className)
+        {
+            case "BinaryAccuracy":
+                return new BinaryAccuracy(name, reader.Optional("threshold", ConfigValues.ReadDouble, 0.5));
+            case "Accuracy":
+                return new Accuracy(name);
+            case "TopKCategoricalAccuracy":
+                return new TopKCategoricalAccuracy(reader.Optional("k", ConfigValues.ReadInt32, 5), name);
+            case "SparseTopKCategoricalAccuracy":
+                return new SparseTopKCategoricalAccuracy(reader.Optional("k", ConfigValues.ReadInt32, 5), name);
+            case "Precision":
+                return new Precision(SingleThreshold(0.5), OptionalInt("top_k"), OptionalInt("class_id"), name);
+            case "Recall":
+                return new Recall(SingleThreshold(0.5), OptionalInt("top_k"), OptionalInt("class_id"), name);
+            case "AUC":
+                if (reader.Optional("multi_label", ConfigValues.ReadBoolean, false))
+                    throw new ConfigException(path + ".config.multi_label", "multi-label AUC is not supported by Layerwise; load with compile: false and compile again.");
+                double[]? thresholds = reader.Config["thresholds"] is JsonArray given
+                    ? [.. given.Select((n, i) => ConfigValues.ReadDouble(n, $"{path}.config.thresholds[{i}]"))] : null;
+                return new AUC(reader.Optional("num_thresholds", ConfigValues.ReadInt32, 200), reader.Optional("curve", ConfigValues.ReadString, "ROC"),
+                               reader.Optional("summation_method", ConfigValues.ReadString, "interpolation"), name, thresholds,
+                               reader.Optional("from_logits", ConfigValues.ReadBoolean, false));
+            default:
+                return null;
         }
     }
 

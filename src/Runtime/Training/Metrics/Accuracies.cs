@@ -72,9 +72,9 @@ public sealed class MeanAbsoluteError(string? name = null) : Metric(name)
 /// The string metric "accuracy": Keras picks the accuracy that fits the loss and logs it under the
 /// name the user wrote. Resolved by <see cref="O:Layerwise.Models.Model.Compile"/>.
 /// </summary>
-internal sealed class AccuracyByLoss(string requestedName) : Metric(requestedName)
+internal sealed class AccuracyByLoss(string requestedName) : ResolvedByLoss(requestedName)
 {
-    public Metric Resolve(Loss? loss)
+    public override Metric Resolve(Loss? loss)
     {
         Metric chosen = loss switch
         {
@@ -85,7 +85,4 @@ internal sealed class AccuracyByLoss(string requestedName) : Metric(requestedNam
         };
         return chosen;
     }
-
-    protected override Tensor PerSample(Tensor yTrue, Tensor yPred) =>
-        throw new InvalidOperationException("\"accuracy\" is resolved against the loss when the model is compiled.");
 }
