@@ -168,4 +168,38 @@ public class OptimizerStateRoundTripTests
         using var value = input.ReadFloats(input.FloatDataset(vars, "2").Dataset, [], "u_product");
         Assert.Equal((float)expectedProduct, value.item<float>());
     }
+
+    [Fact]
+    public void Keras_3_10_nadam_layout_with_u_product_after_the_slots_is_read_too()
+    {
+        using var dir = new TempDirectory();
+        var (x, y) = Data();
+        var model = CreateModel(Make("nadam"));
+        model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false);
+        var optimizer = model.Optimizer!;
+        // Keras >= 3.10: iteration, learning_rate, momentum/velocity interleaved per weight, then u_product.
+        var file = new PureHDF.H5File();
+        var vars = Hdf5Output.GroupAt(file, "optimizer/vars");
+        vars["0"] = new PureHDF.H5Dataset(optimizer.Iterations);
+        vars["1"] = new PureHDF.H5Dataset((float)optimizer.LearningRate);
+        int index = 2;
+        foreach (var weight in model.TrainableWeights)
+            foreach (var slot in new[] { "momentum", "velocity" })
+                vars[(index++).ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(optimizer.GetSlot(weight, slot));
+        vars[index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new PureHDF.H5Dataset(0.5f);
+        var path = dir.Combine("opt.h5");
+        file.Write(path);
+
+        var fresh = CreateModel(Make("nadam"));
+        using (var input = Hdf5Input.Open(path, path))
+        using (var staged = new Layerwise.Formats.StagedWeights())
+        {
+            Assert.Null(Layerwise.Formats.KerasArchive.KerasWeightsStore.ReadOptimizer(input, fresh, fresh.Optimizer!, staged));
+            staged.Apply(fresh.Optimizer);
+        }
+        Assert.Equal(optimizer.Iterations, fresh.Optimizer!.Iterations);
+        foreach (var (a, b) in model.TrainableWeights.Zip(fresh.TrainableWeights))
+            foreach (var slot in optimizer.SlotNames)
+                Assert.True(optimizer.GetSlot(a, slot).equal(fresh.Optimizer.GetSlot(b, slot)).all().item<bool>(), $"slot {slot} of {a.Path}");
+    }
 }
