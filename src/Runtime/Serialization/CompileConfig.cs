@@ -201,8 +201,14 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
         switch (loss)
         {
             case SparseCategoricalCrossentropy s: config["from_logits"] = s.FromLogits; break;
-            case CategoricalCrossentropy c: config["from_logits"] = c.FromLogits; break;
-            case BinaryCrossentropy b: config["from_logits"] = b.FromLogits; break;
+            case CategoricalCrossentropy c:
+                config["from_logits"] = c.FromLogits;
+                if (c.LabelSmoothing != 0) config["label_smoothing"] = c.LabelSmoothing;
+                break;
+            case BinaryCrossentropy b:
+                config["from_logits"] = b.FromLogits;
+                if (b.LabelSmoothing != 0) config["label_smoothing"] = b.LabelSmoothing;
+                break;
             case Huber huber: config["delta"] = huber.Delta; break;
             case CosineSimilarity cosine: config["axis"] = cosine.Axis; break;
             case MeanSquaredError or Training.Losses.MeanAbsoluteError or MeanAbsolutePercentageError or MeanSquaredLogarithmicError or LogCosh
@@ -370,7 +376,8 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 FromLogits: config["from_logits"] is { } f && ConfigValues.ReadBoolean(f, path + ".config.from_logits"),
                 Name: config["name"] is { } n ? ConfigValues.ReadNullableString(n, path + ".config.name") : null,
                 Delta: config["delta"] is { } d ? ConfigValues.ReadDouble(d, path + ".config.delta") : 1.0,
-                Axis: config["axis"] is { } a ? ConfigValues.ReadInt32(a, path + ".config.axis") : -1);
+                Axis: config["axis"] is { } a ? ConfigValues.ReadInt32(a, path + ".config.axis") : -1,
+                LabelSmoothing: config["label_smoothing"] is { } s ? ConfigValues.ReadDouble(s, path + ".config.label_smoothing") : 0.0);
         }
         else throw new ConfigException(path, $"expected a loss (a name or {{\"class_name\": ..., \"config\": {{...}}}}); received {ConfigValues.Describe(node)}.");
         return Loss.FromKerasName(className, settings)

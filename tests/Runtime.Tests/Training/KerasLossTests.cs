@@ -101,6 +101,30 @@ public class KerasLossTests
     }
 
     [Fact]
+    public void Label_smoothing_squeezes_crossentropy_targets_as_keras_does()
+    {
+        using var oneHot = T([0f, 1f, 0f, 0f, 0f, 1f], 2, 3);
+        using var probabilities = T([0.05f, 0.95f, 0f, 0.1f, 0.8f, 0.1f], 2, 3);
+        double ls = 0.1;
+        using var smoothed = oneHot * (1 - ls) + ls / 3;
+        double categorical = (-(smoothed * probabilities.clamp(1e-7, 1 - 1e-7).log()).sum(-1)).mean().item<float>();
+        Assert.Equal(categorical, new CategoricalCrossentropy(labelSmoothing: ls).Call(oneHot, probabilities).item<float>(), 5);
+
+        using var binaryTargets = T([0f, 1f, 0f, 0f], 2, 2);
+        using var logits = T([-18.6f, 0.51f, 2.94f, -12.8f], 2, 2);
+        using var squeezed = binaryTargets * (1 - ls) + 0.5 * ls;
+        using var p = logits.sigmoid();
+        double binary = (-(squeezed * p.log() + (1 - squeezed) * (1 - p).log())).mean().item<float>();
+        Assert.Equal(binary, new BinaryCrossentropy(fromLogits: true, labelSmoothing: ls).Call(binaryTargets, logits).item<float>(), 4);
+        // Keras' docstring value without smoothing: 0.865.
+        Assert.Equal(0.865, new BinaryCrossentropy(fromLogits: true).Call(binaryTargets, logits).item<float>(), 3);
+
+        var config = CompileConfig.WriteCompileConfig(new SGD(), new CategoricalCrossentropy(labelSmoothing: 0.2), []);
+        var read = (CategoricalCrossentropy)CompileConfig.Read(JsonNode.Parse(config.ToJsonString())!.AsObject(), "compile_config").Loss;
+        Assert.Equal(0.2, read.LabelSmoothing);
+    }
+
+    [Fact]
     public void Hinge_keeps_labels_that_are_already_minus_one_and_one()
     {
         using var yTrue = T([-1f, 1f], 1, 2);

@@ -67,8 +67,8 @@ public abstract class Loss
     internal static Loss? FromKerasName(string kerasName, LossSettings settings) => kerasName.Replace("_", "").ToLowerInvariant() switch
     {
         "sparsecategoricalcrossentropy" => new SparseCategoricalCrossentropy(settings.FromLogits, settings.Name),
-        "categoricalcrossentropy" => new CategoricalCrossentropy(settings.FromLogits, settings.Name),
-        "binarycrossentropy" or "bce" => new BinaryCrossentropy(settings.FromLogits, settings.Name),
+        "categoricalcrossentropy" => new CategoricalCrossentropy(settings.FromLogits, settings.Name, settings.LabelSmoothing),
+        "binarycrossentropy" or "bce" => new BinaryCrossentropy(settings.FromLogits, settings.Name, settings.LabelSmoothing),
         "meansquarederror" or "mse" => new MeanSquaredError(settings.Name),
         "meanabsoluteerror" or "mae" => new MeanAbsoluteError(settings.Name),
         "meanabsolutepercentageerror" or "mape" => new MeanAbsolutePercentageError(settings.Name),
@@ -98,5 +98,5 @@ public abstract class Loss
     }
 }
 
-/// <summary>The settings a Keras loss config may carry (<c>from_logits</c>, <c>name</c>, Huber's <c>delta</c>, CosineSimilarity's <c>axis</c>).</summary>
-internal sealed record LossSettings(bool FromLogits = false, string? Name = null, double Delta = 1.0, int Axis = -1);
+/// <summary>The settings a Keras loss config may carry (<c>from_logits</c>, <c>name</c>, <c>label_smoothing</c>, Huber's <c>delta</c>, CosineSimilarity's <c>axis</c>).</summary>
+internal sealed record LossSettings(bool FromLogits = false, string? Name = null, double Delta = 1.0, int Axis = -1, double LabelSmoothing = 0.0);
