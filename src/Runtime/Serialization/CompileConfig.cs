@@ -144,6 +144,9 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     {
         var config = new JsonObject { ["name"] = optimizer.Name, ["learning_rate"] = optimizer.LearningRate };
         if (optimizer.WeightDecay is { } weightDecay) config["weight_decay"] = weightDecay;
+        if (optimizer.ClipNorm is { } clipNorm) config["clipnorm"] = clipNorm;
+        if (optimizer.GlobalClipNorm is { } globalClipNorm) config["global_clipnorm"] = globalClipNorm;
+        if (optimizer.ClipValue is { } clipValue) config["clipvalue"] = clipValue;
         switch (optimizer)
         {
             case Adam adam:
@@ -336,25 +339,27 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
             Optimizer optimizer = name.ToLowerInvariant() switch
             {
                 "adam" => new Adam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon,
-                                   reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)) { WeightDecay = weightDecay },
+                                   reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)),
                 "adamw" => new AdamW(learningRate(0.001), weightDecay ?? 0.004, Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon,
                                      reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)),
-                "sgd" => new SGD(learningRate(0.01), Number("momentum", 0.0), reader.Optional("nesterov", ConfigValues.ReadBoolean, false)) { WeightDecay = weightDecay },
+                "sgd" => new SGD(learningRate(0.01), Number("momentum", 0.0), reader.Optional("nesterov", ConfigValues.ReadBoolean, false)),
                 "rmsprop" => new RMSprop(learningRate(0.001), Number("rho", 0.9), Number("momentum", 0.0), epsilon,
-                                         reader.Optional("centered", ConfigValues.ReadBoolean, false)) { WeightDecay = weightDecay },
-                "adadelta" => new Adadelta(learningRate(0.001), Number("rho", 0.95), epsilon) { WeightDecay = weightDecay },
-                "adagrad" => new Adagrad(learningRate(0.001), Number("initial_accumulator_value", 0.1), epsilon) { WeightDecay = weightDecay },
-                "adamax" => new Adamax(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon) { WeightDecay = weightDecay },
-                "nadam" => new Nadam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon) { WeightDecay = weightDecay },
+                                         reader.Optional("centered", ConfigValues.ReadBoolean, false)),
+                "adadelta" => new Adadelta(learningRate(0.001), Number("rho", 0.95), epsilon),
+                "adagrad" => new Adagrad(learningRate(0.001), Number("initial_accumulator_value", 0.1), epsilon),
+                "adamax" => new Adamax(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon),
+                "nadam" => new Nadam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon),
                 "ftrl" => new Ftrl(learningRate(0.001), Number("learning_rate_power", -0.5), Number("initial_accumulator_value", 0.1),
                                    Number("l1_regularization_strength", 0.0), Number("l2_regularization_strength", 0.0),
-                                   Number("l2_shrinkage_regularization_strength", 0.0), Number("beta", 0.0)) { WeightDecay = weightDecay },
+                                   Number("l2_shrinkage_regularization_strength", 0.0), Number("beta", 0.0)),
                 _ => throw new ConfigException(path, $"optimizer \"{className}\" is not supported ({string.Join(", ", Optimizer.KnownNames)} are); " +
                                                      "load with compile: false and compile again."),
             };
+            double? Clipping(string key) => config[key] is null ? null : Number(key, 0.0) is var v && v > 0 ? v : null;   // Keras ignores 0
+            optimizer.ConfigureBase(optimizer is AdamW ? null : weightDecay, Clipping("clipnorm"), Clipping("global_clipnorm"), Clipping("clipvalue"));
             return optimizer;
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
             throw new ConfigException(path + ".config", $"{className}: {e.Message}");
         }

@@ -303,6 +303,42 @@ public class OptimizerUpdateTests
         AssertSteps(expected, new Ftrl(lr, power, initial, l1, l2, l2Shrinkage, beta));
     }
 
+    [Theory]
+    [InlineData("clipnorm")]
+    [InlineData("global_clipnorm")]
+    [InlineData("clipvalue")]
+    public void Gradient_clipping_follows_keras_before_the_update(string kind)
+    {
+        double lr = 0.1, limit = 0.5;
+        var expected = ExpectedSteps((p, g, t) =>
+        {
+            // The kernel's gradient is (g0, g1), the bias's g2: clipnorm rescales each, global_clipnorm all together.
+            double kernelNorm = Math.Sqrt(g[0] * g[0] + g[1] * g[1]), biasNorm = Math.Abs(g[2]);
+            double globalNorm = Math.Sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+            double[] clipped = kind switch
+            {
+                "clipnorm" => [g[0] * limit / Math.Max(kernelNorm, limit), g[1] * limit / Math.Max(kernelNorm, limit), g[2] * limit / Math.Max(biasNorm, limit)],
+                "global_clipnorm" => [.. g.Select(v => v * limit / Math.Max(globalNorm, limit))],
+                _ => [.. g.Select(v => Math.Clamp(v, -limit, limit))],
+            };
+            for (int i = 0; i < 3; i++) p[i] -= lr * clipped[i];
+        });
+        Optimizer sgd = kind switch
+        {
+            "clipnorm" => new SGD(lr) { ClipNorm = limit },
+            "global_clipnorm" => new SGD(lr) { GlobalClipNorm = limit },
+            _ => new SGD(lr) { ClipValue = limit },
+        };
+        AssertSteps(expected, sgd);
+        Assert.True(Gradient(InitialParameters).Any(v => Math.Abs(v) > limit), "the test's gradients must be large enough to be clipped");
+
+        var config = Layerwise.Serialization.CompileConfig.WriteCompileConfig(sgd, new MeanSquaredError(), []);
+        Assert.Equal(limit, (double)config["optimizer"]!["config"]![kind]!);
+        var read = Layerwise.Serialization.CompileConfig.Read(System.Text.Json.Nodes.JsonNode.Parse(config.ToJsonString())!.AsObject(), "compile_config").Optimizer;
+        Assert.Equal((sgd.ClipNorm, sgd.GlobalClipNorm, sgd.ClipValue), (read.ClipNorm, read.GlobalClipNorm, read.ClipValue));
+        Assert.Throws<ArgumentException>(() => new SGD { ClipNorm = 1, ClipValue = 1 });
+    }
+
     [Fact]
     public void New_optimizers_have_keras_defaults_and_names()
     {
