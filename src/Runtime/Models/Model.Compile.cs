@@ -92,7 +92,7 @@ public abstract partial class Model
         {
             // "accuracy" is resolved against the output's own loss; with several outputs each gets its own
             // copy named "<output>_<metric>" (a metric holds state), as Keras' _set_metric_names does.
-            var resolved = metrics[i].Select(m => m is AccuracyByLoss a ? a.Resolve(losses[i]) : names.Count > 1 ? m.FreshCopy() : m).ToList();
+            var resolved = metrics[i].Select(m => m is ResolvedByLoss r ? r.Resolve(losses[i]) : names.Count > 1 ? m.FreshCopy() : m).ToList();
             if (names.Count > 1) foreach (var m in resolved) m.Name = names[i] + "_" + m.Name;
             outputs.Add(new OutputObjective(names[i], losses[i], weights[i], resolved));
         }

@@ -114,7 +114,7 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     }
 
     /// <summary>"accuracy" depends on each output's loss, so it is written as the name the user gave, as Keras writes strings.</summary>
-    static JsonNode? WriteUserMetric(Metric metric) => metric is AccuracyByLoss ? JsonValue.Create(metric.Name) : WriteMetric(metric);
+    static JsonNode? WriteUserMetric(Metric metric) => metric is ResolvedByLoss ? JsonValue.Create(metric.Name) : WriteMetric(metric);
 
     /// <summary>Keras 2's <c>training_config</c> (the .h5 root attribute).</summary>
     public static JsonObject WriteTrainingConfig(Optimizer optimizer, Loss loss, IEnumerable<Metric> metrics) => new()
@@ -143,13 +143,17 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     public static JsonObject WriteOptimizer(Optimizer optimizer, bool withModule)
     {
         var config = new JsonObject { ["name"] = optimizer.Name, ["learning_rate"] = optimizer.LearningRate };
+        if (optimizer.WeightDecay is { } weightDecay) config["weight_decay"] = weightDecay;
+        if (optimizer.ClipNorm is { } clipNorm) config["clipnorm"] = clipNorm;
+        if (optimizer.GlobalClipNorm is { } globalClipNorm) config["global_clipnorm"] = globalClipNorm;
+        if (optimizer.ClipValue is { } clipValue) config["clipvalue"] = clipValue;
         switch (optimizer)
         {
             case Adam adam:
                 config["beta_1"] = adam.Beta1;
                 config["beta_2"] = adam.Beta2;
                 config["epsilon"] = adam.Epsilon;
-                config["amsgrad"] = false;
+                config["amsgrad"] = adam.Amsgrad;
                 break;
             case SGD sgd:
                 config["momentum"] = sgd.Momentum;
@@ -161,8 +165,35 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 config["epsilon"] = rms.Epsilon;
                 config["centered"] = rms.Centered;
                 break;
+            case Adadelta adadelta:
+                config["rho"] = adadelta.Rho;
+                config["epsilon"] = adadelta.Epsilon;
+                break;
+            case Adagrad adagrad:
+                config["initial_accumulator_value"] = adagrad.InitialAccumulatorValue;
+                config["epsilon"] = adagrad.Epsilon;
+                break;
+            case Adamax adamax:
+                config["beta_1"] = adamax.Beta1;
+                config["beta_2"] = adamax.Beta2;
+                config["epsilon"] = adamax.Epsilon;
+                break;
+            case Nadam nadam:
+                config["beta_1"] = nadam.Beta1;
+                config["beta_2"] = nadam.Beta2;
+                config["epsilon"] = nadam.Epsilon;
+                break;
+            case Ftrl ftrl:
+                config["learning_rate_power"] = ftrl.LearningRatePower;
+                config["initial_accumulator_value"] = ftrl.InitialAccumulatorValue;
+                config["l1_regularization_strength"] = ftrl.L1RegularizationStrength;
+                config["l2_regularization_strength"] = ftrl.L2RegularizationStrength;
+                config["l2_shrinkage_regularization_strength"] = ftrl.L2ShrinkageRegularizationStrength;
+                config["beta"] = ftrl.Beta;
+                break;
             default:
-                throw new LayerwiseException($"Optimizer {optimizer.ClassName} cannot be written to a file: only Adam, SGD and RMSprop are supported.");
+                throw new LayerwiseException($"Optimizer {optimizer.ClassName} cannot be written to a file: it is not one of Keras' built-in optimizers " +
+                                             $"({string.Join(", ", Optimizer.KnownNames)}).");
         }
         return Wrap("keras.optimizers", optimizer.ClassName, config, withModule);
     }
@@ -173,9 +204,18 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
         switch (loss)
         {
             case SparseCategoricalCrossentropy s: config["from_logits"] = s.FromLogits; break;
-            case CategoricalCrossentropy c: config["from_logits"] = c.FromLogits; break;
-            case BinaryCrossentropy b: config["from_logits"] = b.FromLogits; break;
-            case MeanSquaredError: break;
+            case CategoricalCrossentropy c:
+                config["from_logits"] = c.FromLogits;
+                if (c.LabelSmoothing != 0) config["label_smoothing"] = c.LabelSmoothing;
+                break;
+            case BinaryCrossentropy b:
+                config["from_logits"] = b.FromLogits;
+                if (b.LabelSmoothing != 0) config["label_smoothing"] = b.LabelSmoothing;
+                break;
+            case Huber huber: config["delta"] = huber.Delta; break;
+            case CosineSimilarity cosine: config["axis"] = cosine.Axis; break;
+            case MeanSquaredError or Training.Losses.MeanAbsoluteError or MeanAbsolutePercentageError or MeanSquaredLogarithmicError or LogCosh
+                 or KLDivergence or Poisson or Hinge or SquaredHinge or CategoricalHinge: break;
             default: throw new LayerwiseException($"Loss {loss.ClassName} cannot be written to a file: it is not one of Keras' built-in losses.");
         }
         return Wrap("keras.losses", loss.ClassName, config, withModule: true);
@@ -184,9 +224,33 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     static JsonObject WriteMetric(Metric metric)
     {
         var config = new JsonObject { ["name"] = metric.Name, ["dtype"] = "float32" };
-        if (metric is BinaryAccuracy binary) config["threshold"] = binary.Threshold;
-        if (metric is not (SparseCategoricalAccuracy or CategoricalAccuracy or BinaryAccuracy or Accuracy or MeanAbsoluteError or MeanSquaredErrorMetric or R2Score))
-            throw new LayerwiseException($"Metric {metric.ClassName} cannot be written to a file: it is not one of Keras' built-in metrics.");
+        switch (metric)
+        {
+            case BinaryAccuracy binary: config["threshold"] = binary.Threshold; break;
+            case TopKCategoricalAccuracy topK: config["k"] = topK.K; break;
+            case SparseTopKCategoricalAccuracy sparseTopK: config["k"] = sparseTopK.K; break;
+            case Precision or Recall:
+                var confusion = (ConfusionMatrixMetric)metric;
+                config["thresholds"] = confusion.Thresholds[0];
+                config["top_k"] = confusion.TopK;
+                config["class_id"] = confusion.ClassId;
+                break;
+            case AUC auc:
+                config["num_thresholds"] = auc.NumThresholds;
+                config["curve"] = auc.Curve;
+                config["summation_method"] = auc.SummationMethod;
+                if (auc.GivenThresholds is { } given) config["thresholds"] = new JsonArray([.. given.Select(t => (JsonNode?)t)]);
+                config["multi_label"] = false;
+                config["num_labels"] = null;
+                config["label_weights"] = null;
+                config["from_logits"] = auc.FromLogits;
+                break;
+            case MeanMetricWrapper { ClassName: not "MeanMetricWrapper" }:
+            case SparseCategoricalAccuracy or CategoricalAccuracy or Accuracy or Training.Metrics.MeanAbsoluteError or R2Score:
+                break;
+            default:
+                throw new LayerwiseException($"Metric {metric.ClassName} cannot be written to a file: it is not one of Keras' built-in metrics.");
+        }
         return Wrap("keras.metrics", metric.ClassName, config, withModule: true);
     }
 
@@ -268,19 +332,36 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
         var reader = new ConfigReader(config, name);
         double Number(string key, double fallback) => reader.Optional(key, ConfigValues.ReadDouble, fallback);
         double learningRate(double fallback) => config.ContainsKey("learning_rate") ? Number("learning_rate", fallback) : Number("lr", fallback);
-        switch (name.ToLowerInvariant())
+        double? weightDecay = reader.Has("weight_decay") && config["weight_decay"] is not null ? Number("weight_decay", 0.0) : null;
+        double epsilon = Number("epsilon", 1e-7);
+        try
         {
-            case "adam":
-                if (reader.Optional("amsgrad", ConfigValues.ReadBoolean, false))
-                    throw new ConfigException(path + ".config.amsgrad", "AMSGrad is not supported by Layerwise's Adam; load with compile: false and compile again.");
-                return new Adam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), Number("epsilon", 1e-7));
-            case "sgd":
-                return new SGD(learningRate(0.01), Number("momentum", 0.0), reader.Optional("nesterov", ConfigValues.ReadBoolean, false));
-            case "rmsprop":
-                return new RMSprop(learningRate(0.001), Number("rho", 0.9), Number("momentum", 0.0), Number("epsilon", 1e-7),
-                                   reader.Optional("centered", ConfigValues.ReadBoolean, false));
-            default:
-                throw new ConfigException(path, $"optimizer \"{className}\" is not supported (Adam, SGD and RMSprop are); load with compile: false and compile again.");
+            Optimizer optimizer = name.ToLowerInvariant() switch
+            {
+                "adam" => new Adam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon,
+                                   reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)),
+                "adamw" => new AdamW(learningRate(0.001), weightDecay ?? 0.004, Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon,
+                                     reader.Optional("amsgrad", ConfigValues.ReadBoolean, false)),
+                "sgd" => new SGD(learningRate(0.01), Number("momentum", 0.0), reader.Optional("nesterov", ConfigValues.ReadBoolean, false)),
+                "rmsprop" => new RMSprop(learningRate(0.001), Number("rho", 0.9), Number("momentum", 0.0), epsilon,
+                                         reader.Optional("centered", ConfigValues.ReadBoolean, false)),
+                "adadelta" => new Adadelta(learningRate(0.001), Number("rho", 0.95), epsilon),
+                "adagrad" => new Adagrad(learningRate(0.001), Number("initial_accumulator_value", 0.1), epsilon),
+                "adamax" => new Adamax(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon),
+                "nadam" => new Nadam(learningRate(0.001), Number("beta_1", 0.9), Number("beta_2", 0.999), epsilon),
+                "ftrl" => new Ftrl(learningRate(0.001), Number("learning_rate_power", -0.5), Number("initial_accumulator_value", 0.1),
+                                   Number("l1_regularization_strength", 0.0), Number("l2_regularization_strength", 0.0),
+                                   Number("l2_shrinkage_regularization_strength", 0.0), Number("beta", 0.0)),
+                _ => throw new ConfigException(path, $"optimizer \"{className}\" is not supported ({string.Join(", ", Optimizer.KnownNames)} are); " +
+                                                     "load with compile: false and compile again."),
+            };
+            double? Clipping(string key) => config[key] is null ? null : Number(key, 0.0) is var v && v > 0 ? v : null;   // Keras ignores 0
+            optimizer.ConfigureBase(optimizer is AdamW ? null : weightDecay, Clipping("clipnorm"), Clipping("global_clipnorm"), Clipping("clipvalue"));
+            return optimizer;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException(path + ".config", $"{className}: {e.Message}");
         }
     }
 
@@ -290,26 +371,23 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
             node = perOutput.First().Value; // {"output_name": loss} of a single-output model
         if (node is JsonArray { Count: 1 } single) node = single[0];
         string className;
-        bool fromLogits = false;
-        string? name = null;
+        var settings = new LossSettings();
         if (node is JsonValue) className = ConfigValues.ReadString(node, path);
         else if (node is JsonObject obj)
         {
             className = ConfigValues.ReadString(obj["class_name"], path + ".class_name");
             var config = obj["config"] as JsonObject ?? [];
-            fromLogits = config["from_logits"] is { } f && ConfigValues.ReadBoolean(f, path + ".config.from_logits");
-            name = config["name"] is { } n ? ConfigValues.ReadNullableString(n, path + ".config.name") : null;
+            settings = new LossSettings(
+                FromLogits: config["from_logits"] is { } f && ConfigValues.ReadBoolean(f, path + ".config.from_logits"),
+                Name: config["name"] is { } n ? ConfigValues.ReadNullableString(n, path + ".config.name") : null,
+                Delta: config["delta"] is { } d ? ConfigValues.ReadDouble(d, path + ".config.delta") : 1.0,
+                Axis: config["axis"] is { } a ? ConfigValues.ReadInt32(a, path + ".config.axis") : -1,
+                LabelSmoothing: config["label_smoothing"] is { } s ? ConfigValues.ReadDouble(s, path + ".config.label_smoothing") : 0.0);
         }
         else throw new ConfigException(path, $"expected a loss (a name or {{\"class_name\": ..., \"config\": {{...}}}}); received {ConfigValues.Describe(node)}.");
-        return className.Replace("_", "").ToLowerInvariant() switch
-        {
-            "sparsecategoricalcrossentropy" => new SparseCategoricalCrossentropy(fromLogits, name),
-            "categoricalcrossentropy" => new CategoricalCrossentropy(fromLogits, name),
-            "binarycrossentropy" => new BinaryCrossentropy(fromLogits, name),
-            "meansquarederror" or "mse" => new MeanSquaredError(name),
-            _ => throw new ConfigException(path, $"loss \"{className}\" is not supported (sparse_categorical_crossentropy, categorical_crossentropy, " +
-                                                 "binary_crossentropy, mean_squared_error are); load with compile: false and compile again."),
-        };
+        return Loss.FromKerasName(className, settings)
+            ?? throw new ConfigException(path, $"loss \"{className}\" is not supported ({string.Join(", ", Loss.KnownNames)} are); " +
+                                               "load with compile: false and compile again.");
     }
 
     static void CollectMetrics(JsonNode? node, string path, List<Metric> metrics)
@@ -336,13 +414,14 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 }
                 else
                 {
-                    var threshold = config["threshold"] is { } t ? ConfigValues.ReadDouble(t, path + ".config.threshold") : 0.5;
-                    metrics.Add(className switch
+                    try
                     {
-                        "BinaryAccuracy" => new BinaryAccuracy(name, threshold),
-                        "Accuracy" => new Accuracy(name),
-                        _ => Named(className, name, path),
-                    });
+                        metrics.Add(ReadMetricWithConfig(className, name, new ConfigReader(config, className), path) ?? Named(className, name, path));
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw new ConfigException(path + ".config", $"{className}: {e.Message}");
+                    }
                 }
                 return;
             }
@@ -350,6 +429,45 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
                 var text = ConfigValues.ReadString(node, path);
                 metrics.Add(Named(text, text, path));
                 return;
+        }
+    }
+
+    /// <summary>The metrics whose Keras config carries settings; null for the others (they are found by name).</summary>
+    static Metric? ReadMetricWithConfig(string className, string? name, ConfigReader reader, string path)
+    {
+        int? OptionalInt(string key) => reader.Optional(key, (n, p) => ConfigValues.ReadNullableValue(n, p, ConfigValues.ReadInt32), null);
+        double SingleThreshold(double fallback)
+        {
+            // Keras accepts one threshold or a list; a list gives one value per threshold, which a scalar log cannot hold.
+            if (reader.Config["thresholds"] is JsonArray list)
+                return list.Count == 1 ? ConfigValues.ReadDouble(list[0], path + ".config.thresholds[0]")
+                    : throw new ConfigException(path + ".config.thresholds", $"{className} with {list.Count} thresholds gives one value per threshold; Layerwise supports one.");
+            return reader.Optional("thresholds", (n, p) => ConfigValues.ReadNullableValue(n, p, ConfigValues.ReadDouble), null) ?? fallback;
+        }
+        switch (className)
+        {
+            case "BinaryAccuracy":
+                return new BinaryAccuracy(name, reader.Optional("threshold", ConfigValues.ReadDouble, 0.5));
+            case "Accuracy":
+                return new Accuracy(name);
+            case "TopKCategoricalAccuracy":
+                return new TopKCategoricalAccuracy(reader.Optional("k", ConfigValues.ReadInt32, 5), name);
+            case "SparseTopKCategoricalAccuracy":
+                return new SparseTopKCategoricalAccuracy(reader.Optional("k", ConfigValues.ReadInt32, 5), name);
+            case "Precision":
+                return new Precision(SingleThreshold(0.5), OptionalInt("top_k"), OptionalInt("class_id"), name);
+            case "Recall":
+                return new Recall(SingleThreshold(0.5), OptionalInt("top_k"), OptionalInt("class_id"), name);
+            case "AUC":
+                if (reader.Optional("multi_label", ConfigValues.ReadBoolean, false))
+                    throw new ConfigException(path + ".config.multi_label", "multi-label AUC is not supported by Layerwise; load with compile: false and compile again.");
+                double[]? thresholds = reader.Config["thresholds"] is JsonArray given
+                    ? [.. given.Select((n, i) => ConfigValues.ReadDouble(n, $"{path}.config.thresholds[{i}]"))] : null;
+                return new AUC(reader.Optional("num_thresholds", ConfigValues.ReadInt32, 200), reader.Optional("curve", ConfigValues.ReadString, "ROC"),
+                               reader.Optional("summation_method", ConfigValues.ReadString, "interpolation"), name, thresholds,
+                               reader.Optional("from_logits", ConfigValues.ReadBoolean, false));
+            default:
+                return null;
         }
     }
 

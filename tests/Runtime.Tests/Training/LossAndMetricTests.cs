@@ -76,7 +76,7 @@ public class LossAndMetricTests
         exact.UpdateState(T([1f, 2f, 3f, 4f], 4), T([1f, 2f, 0f, 4f], 4));
         Assert.Equal(0.75, exact.Result(), 6);
 
-        var mae = new MeanAbsoluteError();
+        var mae = new Layerwise.Training.Metrics.MeanAbsoluteError();
         mae.UpdateState(T([0f, 0f, 1f, 1f], 2, 2), T([1f, -1f, 1f, 3f], 2, 2));
         Assert.Equal((1 + 1 + 0 + 2) / 4.0, mae.Result(), 6);
 

@@ -18,7 +18,7 @@ namespace Layerwise.Formats.Checkpoint;
 /// <c>layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE</c>.</item>
 /// </list>
 /// Slot and hyperparameter names follow tf.keras 2 (OptimizerV2): Adam m/v, SGD momentum,
-/// RMSprop rms/momentum/mg.
+/// RMSprop rms/momentum/mg, ... (<see cref="OptimizerSlotNames.Keras2"/>).
 /// </summary>
 internal sealed class KerasCheckpointLayout
 {
@@ -128,7 +128,7 @@ internal sealed class KerasCheckpointLayout
         {
             foreach (var weight in Weights.Where(w => w.Variable.Trainable))
             {
-                string tfName = TfSlotName(optimizer, slot);
+                string tfName = OptimizerSlotNames.Keras2(optimizer, slot);
                 string key = $"{string.Join('/', weight.GraphPath)}/.OPTIMIZER_SLOT/optimizer/{tfName}{ValueSuffix}";
                 bool exists = withSlots.Contains(weight.Variable);
                 Slots.Add(new SlotItem(key, weight, slot, tfName, exists));
@@ -154,14 +154,6 @@ internal sealed class KerasCheckpointLayout
         return layer.Weights.Where(w => !fromSubLayers.Contains(w));
     }
 
-    /// <summary>tf.keras 2's slot names, where ours (Keras 3's) differ.</summary>
-    public static string TfSlotName(Optimizer optimizer, string slot) => (optimizer, slot) switch
-    {
-        (RMSprop, "velocity") => "rms",
-        (RMSprop, "average_gradient") => "mg",
-        _ => slot,
-    };
-
     /// <summary>What tf.keras 2 saves beside the slots: <c>iter</c>, then the hyperparameters.</summary>
     static IEnumerable<(string Name, double Value, bool IsIteration)> Hyperparameters(Optimizer optimizer)
     {
@@ -174,6 +166,25 @@ internal sealed class KerasCheckpointLayout
             case Adam adam:
                 yield return ("beta_1", adam.Beta1, false);
                 yield return ("beta_2", adam.Beta2, false);
+                break;
+            case Adadelta adadelta:
+                yield return ("rho", adadelta.Rho, false);
+                break;
+            case Adamax adamax:
+                yield return ("beta_1", adamax.Beta1, false);
+                yield return ("beta_2", adamax.Beta2, false);
+                break;
+            case Nadam nadam:
+                yield return ("beta_1", nadam.Beta1, false);
+                yield return ("beta_2", nadam.Beta2, false);
+                // A non-slot weight of tf.keras 2's Nadam; recomputed from the step when read.
+                yield return ("momentum_cache", nadam.MomentumScheduleProduct(optimizer.Iterations), false);
+                break;
+            case Ftrl ftrl:
+                yield return ("learning_rate_power", ftrl.LearningRatePower, false);
+                yield return ("l1_regularization_strength", ftrl.L1RegularizationStrength, false);
+                yield return ("l2_regularization_strength", ftrl.L2RegularizationStrength, false);
+                yield return ("beta", ftrl.Beta, false);
                 break;
             case SGD sgd:
                 yield return ("momentum", sgd.Momentum, false);

@@ -96,7 +96,7 @@ internal static class KerasCheckpointReader
             var variable = weight.Variable;
             for (int index = 0; index < optimizer.SlotNames.Count; index++)
             {
-                string tfName = KerasCheckpointLayout.TfSlotName(optimizer, optimizer.SlotNames[index]);
+                string tfName = OptimizerSlotNames.Keras2(optimizer, optimizer.SlotNames[index]);
                 string key = ResolveSlot(graph, optimizerNode, weight.GraphPath, tfName)
                     ?? ResolveListedSlot(graph, optimizer, optimizer.SlotNames[index], position, trainable.Count)
                     ?? $"{string.Join('/', weight.GraphPath)}/.OPTIMIZER_SLOT/optimizer/{tfName}/.ATTRIBUTES/VARIABLE_VALUE";

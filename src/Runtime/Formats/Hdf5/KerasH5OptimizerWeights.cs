@@ -21,6 +21,12 @@ internal static class KerasH5OptimizerWeights
         var names = new List<string>();
         names.Add($"{prefix}/iter:0");
         Hdf5Output.Put(group, $"{prefix}/iter:0", new H5Dataset(optimizer.Iterations));
+        if (optimizer is Nadam nadam)
+        {
+            // tf.keras 2's Nadam keeps its schedule product as a weight after iter; read back, it is recomputed.
+            names.Add($"{prefix}/momentum_cache:0");
+            Hdf5Output.Put(group, $"{prefix}/momentum_cache:0", new H5Dataset((float)nadam.MomentumScheduleProduct(optimizer.Iterations)));
+        }
         var variables = model.TrainableWeights.Where(v => optimizer.SlotVariables.Contains(v)).ToList();
         var kerasNames = variables.Select(v => KerasH5Weights.WeightName(model, v)).ToList();
         // tf.keras' names can repeat (layers of a nested model named like the outer model's); the paths cannot.
@@ -65,6 +71,8 @@ internal static class KerasH5OptimizerWeights
             }
             // Hyperparameters some versions store as variables (the compile config has them).
             if (last is "learning_rate" or "lr" or "decay" or "beta_1" or "beta_2" or "rho" or "epsilon"
+                    or "learning_rate_power" or "l1_regularization_strength" or "l2_regularization_strength" or "beta"
+                || OptimizerSlotNames.IsDerivedScalar(last)
                 || (last == "momentum" && bare.Count(c => c == '/') == 1))
                 continue;
             var (variable, slot) = Match(bare, model, trainable, byKerasName, optimizer);
@@ -115,7 +123,7 @@ internal static class KerasH5OptimizerWeights
         // Keras 3 legacy h5: adam/sequential_dense_kernel_momentum
         if (parts.Length == 2)
         {
-            foreach (var fileSlot in new[] { "momentum", "velocity", "average_gradient" })
+            foreach (var fileSlot in OptimizerSlotNames.Keras3Names(optimizer))
             {
                 if (!parts[1].EndsWith("_" + fileSlot, StringComparison.Ordinal)) continue;
                 var key = parts[1][..^(fileSlot.Length + 1)];

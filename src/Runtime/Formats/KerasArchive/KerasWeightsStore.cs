@@ -89,20 +89,22 @@ internal static class KerasWeightsStore
             var values = OptimizerValues(model, optimizer);
             vars["0"] = new H5Dataset(optimizer.Iterations);
             vars["1"] = new H5Dataset((float)optimizer.LearningRate);
+            int first = 2;
+            // Nadam's u_product: Keras 3.0-3.9 (metadata.json says 3.6.0) create it before the slots, 3.10+ after them; both are read.
+            if (optimizer is Nadam nadam)
+                vars[(first++).ToString(System.Globalization.CultureInfo.InvariantCulture)] = new H5Dataset((float)nadam.MomentumScheduleProduct(optimizer.Iterations));
             for (int i = 0; i < values.Count; i++)
-                vars[(i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(optimizer.GetSlot(values[i].Variable, values[i].Slot));
+                vars[(i + first).ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(optimizer.GetSlot(values[i].Variable, values[i].Slot));
         }
     }
 
-    /// <summary>The optimizer's slot variables in Keras 3's order (Adam: m0, v0, m1, v1, ...; others slot by slot).</summary>
+    /// <summary>The optimizer's slot variables in Keras 3's order (<see cref="OptimizerSlotNames.Keras3Groups"/>).</summary>
     static List<(Variable Variable, string Slot)> OptimizerValues(Model model, Optimizer optimizer)
     {
         var trainable = model.TrainableWeights;
         var result = new List<(Variable, string)>();
-        if (OptimizerSlotNames.Keras3InterleavesSlots(optimizer))
-            foreach (var v in trainable) foreach (var s in optimizer.SlotNames) result.Add((v, s));
-        else
-            foreach (var s in optimizer.SlotNames) foreach (var v in trainable) result.Add((v, s));
+        foreach (var group in OptimizerSlotNames.Keras3Groups(optimizer))
+            foreach (var v in trainable) foreach (var s in group) result.Add((v, s));
         return result;
     }
 
@@ -176,12 +178,16 @@ internal static class KerasWeightsStore
         int count = input.Guard("/optimizer/vars", "a group of variables", () => group.Children().Count());
         var values = OptimizerValues(model, optimizer);
         if (count == 0) return null;
-        if (count != values.Count + 2)
-            return $"the file holds {count} optimizer variables, but {optimizer.ClassName} with {model.TrainableWeights.Count} trainable weights has {values.Count + 2}";
+        int scalars = optimizer is Nadam ? 1 : 0;   // u_product, recomputed from the step
+        if (count != values.Count + 2 + scalars)
+            return $"the file holds {count} optimizer variables, but {optimizer.ClassName} with {model.TrainableWeights.Count} trainable weights has {values.Count + 2 + scalars}";
         staged.Iterations = input.ReadInteger(group, "0");
+        // Keras 3.0-3.9 wrote Nadam's u_product (a scalar) before the slots, 3.10+ after them.
+        int first = scalars == 1 && values.Count > 0 && values[0].Variable.Shape.Length > 0
+                    && input.FloatDataset(group, "2").Shape.Length == 0 ? 3 : 2;
         for (int i = 0; i < values.Count; i++)
         {
-            var name = (i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var name = (i + first).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var (dataset, shape) = input.FloatDataset(group, name);
             if (!shape.SequenceEqual(values[i].Variable.Shape))
                 return $"optimizer variable {name} has shape {ShapeText.Format(shape)} but weight \"{values[i].Variable.Path}\" has shape {ShapeText.Format(values[i].Variable.Shape)}";

@@ -2,15 +2,22 @@ using static TorchSharp.torch;
 
 namespace Layerwise.Training.Losses;
 
-/// <summary>Binary cross-entropy per output, averaged over the last axis, as Keras does.</summary>
-public sealed class BinaryCrossentropy(bool fromLogits = false, string? name = null) : Loss(name)
+/// <summary>
+/// Binary cross-entropy per output, averaged over the last axis, as Keras does. With <c>label_smoothing</c> ls
+/// the targets are squeezed towards 0.5 first: y·(1 − ls) + ls / 2.
+/// </summary>
+public sealed class BinaryCrossentropy(bool fromLogits = false, string? name = null, double labelSmoothing = 0.0) : Loss(name)
 {
     public bool FromLogits { get; } = fromLogits;
+
+    public double LabelSmoothing { get; } = labelSmoothing is >= 0 and <= 1
+        ? labelSmoothing : throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label_smoothing must be in [0, 1].");
 
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
-        using var targets = yTrue.to_type(yPred.dtype);
+        using var converted = yTrue.to_type(yPred.dtype);
+        using var targets = LabelSmoothing > 0 ? converted.mul(1 - LabelSmoothing).add_(0.5 * LabelSmoothing) : converted.alias();
         using var elementwise = FromLogits
             ? nn.functional.binary_cross_entropy_with_logits(yPred, targets, reduction: nn.Reduction.None)
             : ClippedBinaryCrossentropy(targets, yPred);

@@ -45,17 +45,47 @@ public abstract class Loss
 
     public static implicit operator Loss(string name) => Get(name);
 
-    /// <summary>A loss by its Keras name (snake_case function name or class name).</summary>
-    public static Loss Get(string name) => name.Replace("_", "").ToLowerInvariant() switch
+    /// <summary>
+    /// A loss with Keras' defaults by any name Keras' <c>losses.get()</c> accepts: the class name
+    /// (<c>MeanAbsoluteError</c>), the function name (<c>mean_absolute_error</c>) or an alias
+    /// (<c>mae</c>, <c>MAE</c>, <c>mape</c>, <c>msle</c>, <c>kld</c>, <c>kullback_leibler_divergence</c>,
+    /// <c>logcosh</c>, <c>huber_loss</c>, <c>bce</c>, ...).
+    /// </summary>
+    public static Loss Get(string name) => FromKerasName(name, new LossSettings())
+        ?? throw new ArgumentException($"Unknown loss \"{name}\". Expected one of: {string.Join(", ", KnownNames)}.", nameof(name));
+
+    /// <summary>Keras' function names of the built-in losses (each also accepted as its class name).</summary>
+    public static IReadOnlyList<string> KnownNames { get; } =
+    [
+        "sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy (bce)", "mean_squared_error (mse)",
+        "mean_absolute_error (mae)", "mean_absolute_percentage_error (mape)", "mean_squared_logarithmic_error (msle)",
+        "huber (huber_loss)", "log_cosh (logcosh)", "kl_divergence (kld, kullback_leibler_divergence)", "poisson", "hinge",
+        "squared_hinge", "categorical_hinge", "cosine_similarity",
+    ];
+
+    /// <summary>The loss a Keras name means, built with <paramref name="settings"/> (from a file's config); null when Keras has no such loss.</summary>
+    internal static Loss? FromKerasName(string kerasName, LossSettings settings) => kerasName.Replace("_", "").ToLowerInvariant() switch
     {
-        "sparsecategoricalcrossentropy" => new SparseCategoricalCrossentropy(),
-        "categoricalcrossentropy" => new CategoricalCrossentropy(),
-        "binarycrossentropy" => new BinaryCrossentropy(),
-        "meansquarederror" or "mse" => new MeanSquaredError(),
-        _ => throw new ArgumentException(
-            $"Unknown loss \"{name}\". Expected one of: sparse_categorical_crossentropy, categorical_crossentropy, " +
-            "binary_crossentropy, mean_squared_error (mse).", nameof(name)),
+        "sparsecategoricalcrossentropy" => new SparseCategoricalCrossentropy(settings.FromLogits, settings.Name),
+        "categoricalcrossentropy" => new CategoricalCrossentropy(settings.FromLogits, settings.Name, settings.LabelSmoothing),
+        "binarycrossentropy" or "bce" => new BinaryCrossentropy(settings.FromLogits, settings.Name, settings.LabelSmoothing),
+        "meansquarederror" or "mse" => new MeanSquaredError(settings.Name),
+        "meanabsoluteerror" or "mae" => new MeanAbsoluteError(settings.Name),
+        "meanabsolutepercentageerror" or "mape" => new MeanAbsolutePercentageError(settings.Name),
+        "meansquaredlogarithmicerror" or "msle" => new MeanSquaredLogarithmicError(settings.Name),
+        "huber" or "huberloss" => new Huber(settings.Delta, settings.Name),
+        "logcosh" => new LogCosh(settings.Name),
+        "kldivergence" or "kld" or "kullbackleiblerdivergence" => new KLDivergence(settings.Name),
+        "poisson" => new Poisson(settings.Name),
+        "hinge" => new Hinge(settings.Name),
+        "squaredhinge" => new SquaredHinge(settings.Name),
+        "categoricalhinge" => new CategoricalHinge(settings.Name),
+        "cosinesimilarity" or "cosineproximity" => new CosineSimilarity(settings.Axis, settings.Name),
+        _ => null,
     };
+
+    /// <summary>The mean over the last axis (Keras' <c>backend.mean(x, axis=-1)</c>); a 1-D tensor is already per sample.</summary>
+    protected static Tensor MeanOverLastAxis(Tensor elementwise) => elementwise.dim() > 1 ? elementwise.mean([-1L]) : elementwise.alias();
 
     /// <summary>Log-probabilities along the last axis, from logits or from (renormalised, clipped) probabilities.</summary>
     protected static Tensor LogProbabilities(Tensor yPred, bool fromLogits)
@@ -67,3 +97,6 @@ public abstract class Loss
         return clipped.log();
     }
 }
+
+/// <summary>The settings a Keras loss config may carry (<c>from_logits</c>, <c>name</c>, <c>label_smoothing</c>, Huber's <c>delta</c>, CosineSimilarity's <c>axis</c>).</summary>
+internal sealed record LossSettings(bool FromLogits = false, string? Name = null, double Delta = 1.0, int Axis = -1, double LabelSmoothing = 0.0);

@@ -10,6 +10,6 @@ public sealed class MeanSquaredError(string? name = null) : Loss(name)
         Labels.RequireSameShape(yTrue, yPred, Name);
         using var difference = yPred.sub(yTrue.to_type(yPred.dtype));
         using var squared = difference.square();
-        return squared.dim() > 1 ? squared.mean([-1L]) : squared.alias();
+        return MeanOverLastAxis(squared);
     }
 }

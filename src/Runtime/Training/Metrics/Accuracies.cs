@@ -69,30 +69,12 @@ public sealed class MeanAbsoluteError(string? name = null) : Metric(name)
 }
 
 /// <summary>
-/// Keras' <c>MeanSquaredError</c> metric (<c>"mse"</c> in compile configs): the mean squared difference
-/// over the last axis. Internal, so that it does not collide with the loss of the same name for code
-/// that imports both namespaces; <see cref="Metric.Get"/> creates it.
-/// </summary>
-internal sealed class MeanSquaredErrorMetric(string? name = null) : Metric(name ?? "mean_squared_error")
-{
-    public override string ClassName => "MeanSquaredError";
-
-    protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
-    {
-        Labels.RequireSameShape(yTrue, yPred, Name);
-        using var difference = yPred.sub(yTrue.to_type(yPred.dtype));
-        using var squared = difference.square();
-        return squared.dim() > 1 ? squared.mean([-1L]) : squared.alias();
-    }
-}
-
-/// <summary>
 /// The string metric "accuracy": Keras picks the accuracy that fits the loss and logs it under the
 /// name the user wrote. Resolved by <see cref="O:Layerwise.Models.Model.Compile"/>.
 /// </summary>
-internal sealed class AccuracyByLoss(string requestedName) : Metric(requestedName)
+internal sealed class AccuracyByLoss(string requestedName) : ResolvedByLoss(requestedName)
 {
-    public Metric Resolve(Loss? loss)
+    public override Metric Resolve(Loss? loss)
     {
         Metric chosen = loss switch
         {
@@ -103,7 +85,4 @@ internal sealed class AccuracyByLoss(string requestedName) : Metric(requestedNam
         };
         return chosen;
     }
-
-    protected override Tensor PerSample(Tensor yTrue, Tensor yPred) =>
-        throw new InvalidOperationException("\"accuracy\" is resolved against the loss when the model is compiled.");
 }

@@ -56,8 +56,12 @@ public abstract class Metric
         var copy = (Metric)MemberwiseClone();
         copy.total = null;
         copy.count = 0;
+        copy.ForgetCopiedState();
         return copy;
     }
+
+    /// <summary>Called on a fresh copy: drop (without disposing: the original owns them) state tensors of the subclass.</summary>
+    protected virtual void ForgetCopiedState() { }
 
     public virtual void ResetState()
     {
@@ -69,20 +73,58 @@ public abstract class Metric
     public static implicit operator Metric(string name) => Get(name);
 
     /// <summary>
-    /// A metric by its Keras name. <c>accuracy</c> / <c>acc</c> is resolved against the loss at
-    /// compile time, as Keras does (sparse, categorical or binary accuracy, logged as "accuracy").
+    /// A metric by any name Keras' <c>compile(metrics=[...])</c> accepts: class names and function names with
+    /// their aliases (<c>mse</c>, <c>mae</c>, <c>mape</c>, <c>msle</c>, <c>kld</c>, <c>logcosh</c>, <c>cosine_similarity</c>,
+    /// <c>binary_crossentropy</c>, <c>precision</c>, <c>auc</c>, <c>top_k_categorical_accuracy</c>, ...). <c>accuracy</c> /
+    /// <c>acc</c> and <c>crossentropy</c> / <c>ce</c> are resolved against the loss at compile time, as Keras does
+    /// (sparse, categorical or binary), and logged under the name given. A function name is logged as written
+    /// (<c>"mse"</c> logs <c>mse</c>), a class name under the class's snake_case name, as Keras 2.
     /// </summary>
-    public static Metric Get(string name) => name.Replace("_", "").ToLowerInvariant() switch
+    public static Metric Get(string name) => FromKerasName(name)
+        ?? throw new ArgumentException($"Unknown metric \"{name}\". Expected one of: {string.Join(", ", KnownNames)}.", nameof(name));
+
+    /// <summary>Keras' names of the metrics <see cref="Get"/> knows (aliases in parentheses).</summary>
+    public static IReadOnlyList<string> KnownNames { get; } =
+    [
+        "accuracy (acc)", "sparse_categorical_accuracy", "categorical_accuracy", "binary_accuracy", "top_k_categorical_accuracy",
+        "sparse_top_k_categorical_accuracy", "precision", "recall", "auc", "crossentropy (ce)", "binary_crossentropy",
+        "categorical_crossentropy", "sparse_categorical_crossentropy", "mean_absolute_error (mae)", "mean_squared_error (mse)",
+        "mean_absolute_percentage_error (mape)", "mean_squared_logarithmic_error (msle)", "cosine_similarity", "log_cosh (logcosh)",
+        "kl_divergence (kld)", "poisson", "hinge", "squared_hinge", "categorical_hinge",
+    ];
+
+    static Metric? FromKerasName(string name)
     {
-        "accuracy" or "acc" => new AccuracyByLoss(name),
-        "sparsecategoricalaccuracy" => new SparseCategoricalAccuracy(),
-        "categoricalaccuracy" => new CategoricalAccuracy(),
-        "binaryaccuracy" => new BinaryAccuracy(),
-        "meanabsoluteerror" or "mae" => new MeanAbsoluteError(name == "mae" ? "mae" : null),
-        "meansquarederror" or "mse" => new MeanSquaredErrorMetric(name == "mse" ? "mse" : null),
-        "r2score" => new R2Score(),
-        _ => throw new ArgumentException(
-            $"Unknown metric \"{name}\". Expected one of: accuracy, sparse_categorical_accuracy, categorical_accuracy, " +
-            "binary_accuracy, mean_absolute_error (mae), mean_squared_error (mse), r2_score.", nameof(name)),
-    };
+        // Keras 2 logs a function-style string as written (its upper-case aliases too) and a class name under the class's own name.
+        string? logged = name.Any(char.IsUpper) && name is not ("MSE" or "MAE" or "MAPE" or "MSLE" or "KLD") ? null : name;
+        return name.Replace("_", "").ToLowerInvariant() switch
+        {
+            "accuracy" or "acc" => new AccuracyByLoss(name),
+            "crossentropy" or "ce" => new CrossentropyByLoss(name),
+            "sparsecategoricalaccuracy" => new SparseCategoricalAccuracy(logged),
+            "categoricalaccuracy" => new CategoricalAccuracy(logged),
+            "binaryaccuracy" => new BinaryAccuracy(logged),
+            "topkcategoricalaccuracy" => new TopKCategoricalAccuracy(name: logged),
+            "sparsetopkcategoricalaccuracy" => new SparseTopKCategoricalAccuracy(name: logged),
+            "precision" => new Precision(name: logged),
+            "recall" => new Recall(name: logged),
+            "auc" => new AUC(name: logged),
+            "r2score" => new R2Score(),
+            "meanabsoluteerror" or "mae" => new MeanAbsoluteError(logged),
+            "meansquarederror" or "mse" => MeanMetricWrapper.OfLoss(new Losses.MeanSquaredError(), "MeanSquaredError", logged),
+            "meanabsolutepercentageerror" or "mape" => MeanMetricWrapper.OfLoss(new Losses.MeanAbsolutePercentageError(), "MeanAbsolutePercentageError", logged),
+            "meansquaredlogarithmicerror" or "msle" => MeanMetricWrapper.OfLoss(new Losses.MeanSquaredLogarithmicError(), "MeanSquaredLogarithmicError", logged),
+            "logcosh" or "logcosherror" => MeanMetricWrapper.OfLoss(new Losses.LogCosh(), "LogCoshError", logged ?? "logcosh"),
+            "kldivergence" or "kld" or "kullbackleiblerdivergence" => MeanMetricWrapper.OfLoss(new Losses.KLDivergence(), "KLDivergence", logged ?? "kullback_leibler_divergence"),
+            "poisson" => MeanMetricWrapper.OfLoss(new Losses.Poisson(), "Poisson", logged),
+            "hinge" => MeanMetricWrapper.OfLoss(new Losses.Hinge(), "Hinge", logged),
+            "squaredhinge" => MeanMetricWrapper.OfLoss(new Losses.SquaredHinge(), "SquaredHinge", logged),
+            "categoricalhinge" => MeanMetricWrapper.OfLoss(new Losses.CategoricalHinge(), "CategoricalHinge", logged),
+            "binarycrossentropy" => MeanMetricWrapper.OfLoss(new Losses.BinaryCrossentropy(), "BinaryCrossentropy", logged),
+            "categoricalcrossentropy" => MeanMetricWrapper.OfLoss(new Losses.CategoricalCrossentropy(), "CategoricalCrossentropy", logged),
+            "sparsecategoricalcrossentropy" => MeanMetricWrapper.OfLoss(new Losses.SparseCategoricalCrossentropy(), "SparseCategoricalCrossentropy", logged),
+            "cosinesimilarity" or "cosineproximity" => MeanMetricWrapper.CosineSimilarity(logged),
+            _ => null,
+        };
+    }
 }

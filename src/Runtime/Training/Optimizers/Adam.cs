@@ -5,15 +5,27 @@ namespace Layerwise.Training.Optimizers;
 /// <summary>
 /// Keras' Adam: m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2);
 /// θ ← θ − lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε), with ε = 1e-7 (Keras' default, not torch's 1e-8).
+/// With <c>amsgrad</c> the denominator uses v̂ ← max(v̂, v), kept as a third slot.
 /// </summary>
-public sealed class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
-                         double epsilon = 1e-7, string? name = null) : Optimizer(learningRate, name)
+public class Adam : Optimizer
 {
-    public double Beta1 { get; } = beta1;
-    public double Beta2 { get; } = beta2;
-    public double Epsilon { get; } = epsilon;
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
+                bool amsgrad = false, string? name = null)
+        : base(learningRate, name)
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        Amsgrad = amsgrad;
+        SlotNames = amsgrad ? ["m", "v", "vhat"] : ["m", "v"];
+    }
 
-    public override IReadOnlyList<string> SlotNames { get; } = ["m", "v"];
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Epsilon { get; }
+    public bool Amsgrad { get; }
+
+    public override IReadOnlyList<string> SlotNames { get; }
 
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
@@ -21,6 +33,11 @@ public sealed class Adam(double learningRate = 0.001, double beta1 = 0.9, double
         double alpha = LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step));
         m.lerp_(gradient, 1 - Beta1);
         v.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
+        if (Amsgrad)
+        {
+            using (var maximum = slots[2].maximum(v)) slots[2].copy_(maximum);
+            v = slots[2];
+        }
         using var denominator = v.sqrt().add_(Epsilon);
         variable.addcdiv_(m, denominator, value: -alpha);
     }

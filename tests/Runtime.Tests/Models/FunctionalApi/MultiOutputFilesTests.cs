@@ -17,7 +17,7 @@ public class MultiOutputFilesTests
         model.Compile("adam",
                       new Dictionary<string, Loss> { ["cls"] = new SparseCategoricalCrossentropy(fromLogits: true), ["reg"] = new MeanSquaredError() },
                       lossWeights: new Dictionary<string, double> { ["cls"] = 1.0, ["reg"] = 0.5 },
-                      metricsByOutput: new Dictionary<string, IEnumerable<Metric>> { ["cls"] = ["accuracy"], ["reg"] = [new MeanAbsoluteError()] });
+                      metricsByOutput: new Dictionary<string, IEnumerable<Metric>> { ["cls"] = ["accuracy"], ["reg"] = [new Layerwise.Training.Metrics.MeanAbsoluteError()] });
         return model;
     }
 
