@@ -20,6 +20,17 @@ internal static class LibtorchContext
     [return: MarshalAs(UnmanagedType.U1)]
     static extern bool UserEnabledMkldnn(IntPtr context);
 
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context16setFlushDenormalEb")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    static extern bool SetFlushDenormal(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool on);
+
+    /// <summary>
+    /// Sets flush-to-zero and denormals-are-zero on the calling thread's floating-point unit (libtorch's
+    /// <c>torch.set_flush_denormal</c>); threads created afterwards inherit it. False where the CPU or
+    /// the libtorch build does not support it.
+    /// </summary>
+    public static bool FlushDenormalOnThisThread(bool on) => Try(() => SetFlushDenormal(GlobalContext(), on)) ?? false;
+
     /// <summary>Whether libtorch may run oneDNN (MKLDNN) kernels; null when the switch cannot be reached.</summary>
     public static bool? OneDnn
     {

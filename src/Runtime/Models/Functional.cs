@@ -160,6 +160,7 @@ public partial class Functional : Model
     public Tensor[] Predict(IReadOnlyList<Tensor> x, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(x);
+        Backend.ApplyToCurrentThread();
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         if (x.Count != inputs.Length)
             throw new ArgumentException($"Functional model \"{Name}\" has {inputs.Length} input(s) but received {x.Count} tensor(s).", nameof(x));

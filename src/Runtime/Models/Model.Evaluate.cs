@@ -34,6 +34,7 @@ public abstract partial class Model
     Logs EvaluateCore(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, int verbose, IEnumerable<Callback>? callbacks,
                       IReadOnlyList<Tensor?>? sampleWeight)
     {
+        Backend.ApplyToCurrentThread();
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         var inputs = PrepareAll(x, y, nameof(x));
         var weights = PrepareWeights(sampleWeight, inputs[0].shape[0], nameof(sampleWeight));
@@ -85,6 +86,7 @@ public abstract partial class Model
     public Tensor Predict(Tensor x, int batchSize = 32, int verbose = 0, IEnumerable<Callback>? callbacks = null)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
+        Backend.ApplyToCurrentThread();
         var inputs = PrepareInputs(x, null, nameof(x));
         var slicer = new BatchSlicer([inputs], null, batchSize);
         var list = new CallbackList([.. callbacks ?? []]);

@@ -51,6 +51,7 @@ public abstract partial class Model
                     IReadOnlyList<Tensor?>? sampleWeight, IReadOnlyDictionary<int, double>? classWeight,
                     IReadOnlyList<Tensor?>? validationSampleWeight)
     {
+        Backend.ApplyToCurrentThread();
         RequireOptimizer();
         var objective = RequireObjective();
         ArgumentNullException.ThrowIfNull(x);
