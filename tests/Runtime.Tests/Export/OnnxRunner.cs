@@ -51,4 +51,17 @@ internal static class OnnxRunner
         double difference = expected.numel() == 0 ? 0 : (expected.cpu() - actual.cpu()).abs().max().item<float>();
         Assert.True(difference <= tolerance, $"ONNX Runtime differs from Predict by {difference} (tolerance {tolerance}).");
     }
+
+    /// <summary>
+    /// Gives every weight random values (positive ones for variances), so that biases, normalization
+    /// statistics and gate blocks all matter: a weight in the wrong place changes the output.
+    /// </summary>
+    public static void RandomizeWeights(Model model)
+    {
+        foreach (var weight in model.Weights)
+        {
+            using var value = weight.Name.Contains("variance") ? rand(weight.Shape).add(0.5) : randn(weight.Shape).mul(0.5);
+            weight.Assign(value);
+        }
+    }
 }
