@@ -144,6 +144,30 @@ public class OnnxExportModelTests
         Assert.Contains("input shape", error.Message);
     }
 
+    [OnnxCheckerFact]
+    public void Onnx_checker_accepts_exported_files()
+    {
+        Backend.SetRandomSeed(7);
+        var sequence = Keras.Input([-1, 3], name: "sequence");
+        var image = Keras.Input([6, 6, 2], name: "image");
+        var recurrent = new GRU(4).Call(new LSTM(4, returnSequences: true, goBackwards: true).Call(new Conv1D(3, [2], padding: "causal").Call(sequence)));
+        var normalized = new LayerNormalization().Call(new SimpleRNN(4).Call(sequence));
+        var features = new GlobalMaxPooling2D().Call(new AveragePooling2D(padding: "same").Call(
+            new BatchNormalization().Call(new Conv2D(4, [3, 3], strides: [2], padding: "same", activation: "gelu").Call(image))));
+        var merged = new Concatenate().Call(recurrent, normalized, features);
+        var output = new Dense(2, activation: "softmax", name: "output").Call(new ReLU(maxValue: 6, threshold: 0.1).Call(merged));
+        var model = new Functional([sequence, image], [output]);
+        using var directory = new TempDirectory();
+        var path = directory.Combine("model.onnx");
+        model.ExportOnnx(path);
+        Assert.StartsWith("17 ", OnnxChecker.Check(path));
+
+        var tutorialPath = directory.Combine("tutorial.onnx");
+        TutorialModel.Create(hidden: 16, compile: false).ExportOnnx(tutorialPath);
+        // MatMul, Add, Relu, Identity (dropout), MatMul, Add, Identity (the named output).
+        Assert.Equal("17 7", OnnxChecker.Check(tutorialPath));
+    }
+
     /// <summary>A layer of the test's own, which the exporter cannot know.</summary>
     sealed class Doubler(long[]? inputShape = null, string? name = null) : Layer(name, true, inputShape)
     {
