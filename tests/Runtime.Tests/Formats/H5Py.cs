@@ -30,7 +30,8 @@ internal static class H5Py
         return output;
     }
 
-    static (int Code, string Output, string Error) Execute(string script, IEnumerable<string> arguments)
+    /// <summary>Runs a script under /usr/bin/python3 (also used for other independent Python checkers, such as onnx).</summary>
+    internal static (int Code, string Output, string Error) Execute(string script, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
