@@ -13,7 +13,7 @@ namespace Layerwise.Tests.Export;
 internal static class TfjsModelKinds
 {
     public static readonly string[] Names =
-        ["dense_dropout", "conv2d_pooling", "conv1d_pooling", "normalization_activations", "reshaping", "embedding", "recurrent", "merges_two_inputs", "nested", "nested_in_functional", "functional_in_sequential"];
+        ["dense_dropout", "conv2d_pooling", "conv1d_pooling", "normalization_activations", "reshaping", "embedding", "recurrent", "merges_two_inputs", "nested", "nested_in_functional", "unshaped_sequential_in_functional", "functional_in_sequential"];
 
     public static (Model Model, Tensor[] Inputs) Create(string kind)
     {
@@ -103,6 +103,14 @@ internal static class TfjsModelKinds
             case "nested_in_functional":
             {
                 var inner = new Sequential([new Dense(6, activation: "relu", inputShape: [5]), new Dense(4)], name: "inner");
+                var x = Keras.Input([5], name: "features");
+                model = new Functional(x, new Dense(2).Call(inner.Call(x)));
+                inputs = [randn([3, 5], generator: g)];
+                break;
+            }
+            case "unshaped_sequential_in_functional":
+            {
+                var inner = new Sequential([new Dense(6, activation: "relu"), new Dense(4)], name: "inner");
                 var x = Keras.Input([5], name: "features");
                 model = new Functional(x, new Dense(2).Call(inner.Call(x)));
                 inputs = [randn([3, 5], generator: g)];

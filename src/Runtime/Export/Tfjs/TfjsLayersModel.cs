@@ -63,7 +63,7 @@ internal static class TfjsLayersModel
         foreach (var layer in layers.OfType<JsonObject>())
         {
             CountNestedModelNodesAsKeras2(layer);
-            if (layer["class_name"]?.GetValue<string>() is "Sequential" or "Functional" or "Model" && layer["name"]?.GetValue<string>() is { } name)
+            if (HasOwnFirstNode(layer) && layer["name"]?.GetValue<string>() is { } name)
                 nestedModels.Add(name);
         }
         if (nestedModels.Count == 0) return entry;
@@ -75,6 +75,15 @@ internal static class TfjsLayersModel
             foreach (var reference in outputs.OfType<JsonArray>()) ShiftNodeIndex(reference, nestedModels);
         return entry;
     }
+
+    /// <summary>A functional model always has its own graph; a Sequential has one when its input shape is known (an InputLayer first, or a first layer with <c>batch_input_shape</c>).</summary>
+    static bool HasOwnFirstNode(JsonObject layer) => layer["class_name"]?.GetValue<string>() switch
+    {
+        "Functional" or "Model" => true,
+        "Sequential" => layer["config"]?["layers"] is JsonArray { Count: > 0 } layers && layers[0] is JsonObject first
+                        && (first["class_name"]?.GetValue<string>() == "InputLayer" || first["config"]?["batch_input_shape"] is not null),
+        _ => false,
+    };
 
     static void ShiftNodeIndex(JsonArray reference, HashSet<string> nestedModels)
     {
