@@ -22,33 +22,40 @@ internal static class KerasH5Weights
     /// <summary>Adds the weights of <paramref name="model"/>'s layers to <paramref name="group"/>.</summary>
     public static void Write(Model model, H5Group group)
     {
-        var layers = model.Layers;
-        Hdf5Output.AddStringList(group.Attributes, "layer_names", [.. layers.Select(l => l.Name)]);
+        Hdf5Output.AddStringList(group.Attributes, "layer_names", [.. model.Layers.Select(l => l.Name)]);
         group.Attributes["backend"] = "tensorflow";
         group.Attributes["keras_version"] = KerasVersion;
-        foreach (var layer in layers)
+        foreach (var (groupName, weights) in Groups(model))
         {
-            if (group.ContainsKey(layer.Name))
-                throw new LayerwiseException($"Cannot save model \"{model.Name}\": two layers are named \"{layer.Name}\".");
-            group[layer.Name] = LayerGroup(LegacyWeights(layer), layer);
+            var layerGroup = new H5Group();
+            foreach (var (name, w) in weights)
+                Hdf5Output.Put(layerGroup, name + ":0", Hdf5Output.Dataset(w));
+            Hdf5Output.AddStringList(layerGroup.Attributes, "weight_names", [.. weights.Select(e => e.Name + ":0")]);
+            group[groupName] = layerGroup;
         }
-        var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model)).ToList();
-        if (!group.ContainsKey("top_level_model_weights"))
-            group["top_level_model_weights"] = LayerGroup(own, model);
     }
 
-    static H5Group LayerGroup(IReadOnlyList<Variable> weights, Layer layer)
+    /// <summary>
+    /// The groups <see cref="Write"/> puts under <c>model_weights</c>, in the model's layer order: one per layer (named
+    /// as the layer), then <c>top_level_model_weights</c> (a subclassed model's own weights), each with its weights
+    /// and tf.keras' names for them without the <c>:0</c> suffix (<c>dense/kernel</c>). The TF.js export reads them too.
+    /// </summary>
+    internal static IReadOnlyList<(string Group, IReadOnlyList<(string Name, Variable Weight)> Weights)> Groups(Model model)
     {
-        var layerGroup = new H5Group();
-        var names = new List<string>();
-        foreach (var w in weights)
+        var groups = new List<(string, IReadOnlyList<(string, Variable)>)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in model.Layers)
         {
-            var name = WeightName(layer, w) + ":0";
-            names.Add(name);
-            Hdf5Output.Put(layerGroup, name, Hdf5Output.Dataset(w));
+            if (!names.Add(layer.Name))
+                throw new LayerwiseException($"Cannot save model \"{model.Name}\": two layers are named \"{layer.Name}\".");
+            groups.Add((layer.Name, [.. LegacyWeights(layer).Select(w => (WeightName(layer, w), w))]));
         }
-        Hdf5Output.AddStringList(layerGroup.Attributes, "weight_names", names);
-        return layerGroup;
+        if (names.Add("top_level_model_weights"))
+        {
+            var own = model.Weights.Where(w => ReferenceEquals(w.Owner, model));
+            groups.Add(("top_level_model_weights", [.. own.Select(w => (WeightName((Layer)model, w), w))]));
+        }
+        return groups;
     }
 
     /// <summary>
