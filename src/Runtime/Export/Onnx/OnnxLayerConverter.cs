@@ -18,7 +18,7 @@ internal static class OnnxLayerConverter
         Conv1D c => ActivationRefusal(c.Activation),
         Conv2D c => ActivationRefusal(c.Activation),
         Activation a => ActivationRefusal(a.ActivationName),
-        Pooling1D or Pooling2D or GlobalPooling or BatchNormalization or LayerNormalization or ReLU or LeakyReLU or ELU or Softmax
+        BasePooling { Rank: 1 or 2 } or GlobalPooling or BatchNormalization or LayerNormalization or ReLU or LeakyReLU or ELU or Softmax
             or Dropout or Flatten or Reshape or Permute or ElementwiseMerge or Concatenate or Embedding or InputLayer => null,
         RecurrentLayer r => OnnxRecurrentConverter.Refusal(r),
         _ => $"{layer.ClassName} has no ONNX form in this exporter",
@@ -78,14 +78,14 @@ internal static class OnnxLayerConverter
                 if (last) y = Transpose(g, name, y, 0, 2, 3, 1);
                 return OnnxActivations.Apply(g, conv.Activation, y, name);
             }
-            case Pooling1D pool:
+            case BasePooling { Rank: 1 } pool:
             {
                 bool last = pool.DataFormat == "channels_last";
                 var ncl = last ? Transpose(g, name, x, 0, 2, 1) : x;
                 var y = Pool(g, name, ncl, pool is MaxPooling1D, pool.PoolSize, pool.Strides, pool.Padding == "same");
                 return last ? Transpose(g, name, y, 0, 2, 1) : y;
             }
-            case Pooling2D pool:
+            case BasePooling { Rank: 2 } pool:
             {
                 bool last = pool.DataFormat == "channels_last";
                 var nchw = last ? Transpose(g, name, x, 0, 3, 1, 2) : x;
@@ -97,7 +97,7 @@ internal static class OnnxLayerConverter
                 int spatial = rank - 2;
                 long first = pool.DataFormat == "channels_last" ? 1 : 2;
                 long[] axes = [.. Enumerable.Range(0, spatial).Select(i => first + i)];
-                bool max = pool is GlobalMaxPooling1D or GlobalMaxPooling2D;
+                bool max = pool is GlobalMaxPooling1D or GlobalMaxPooling2D or GlobalMaxPooling3D;
                 return g.Node(max ? "ReduceMax" : "ReduceMean", name, [x], A.Attribute("axes", axes), A.Attribute("keepdims", pool.Keepdims ? 1L : 0L));
             }
             case BatchNormalization norm:
