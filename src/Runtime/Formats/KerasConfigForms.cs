@@ -33,7 +33,7 @@ internal static class KerasConfigForms
     {
         var entry = Functional.InConfigForm(FunctionalConfigForm.Keras3, () => LayerRegistry.Serialize(model));
         ToKeras3(entry, model, model.BuildInputShape is { } shape ? ConfigValues.WriteBatchShape(shape) : null);
-        return entry;
+        return NestedModelNodes.CountAsKeras3(entry);
     }
 
     /// <summary>The model as tf.keras 2.x writes <c>model_config</c>: <c>{class_name, config}</c>.</summary>
@@ -46,7 +46,7 @@ internal static class KerasConfigForms
             // A subclassed model's config does not say its input shape; Layerwise needs it to build the model (Keras 2 ignores the key).
             entry["build_config"] = new JsonObject { ["input_shape"] = ConfigValues.WriteBatchShape(shape) };
         }
-        return entry;
+        return NestedModelNodes.CountAsKeras2(entry);
     }
 
     static void ToKeras3(JsonObject entry, Layer layer, JsonNode? buildInputShape)

@@ -61,9 +61,10 @@ internal static class FunctionalConfigReader
             pending.Add(new PendingLayer(layerName, layer, nodes));
         }
 
-        ReplayNodes(pending, created);
-        var inputs = ReadTensors(config["input_layers"], Root + ".input_layers", created);
-        var outputs = ReadTensors(config["output_layers"], Root + ".output_layers", created);
+        var firstNodes = FirstNodeIndices(pending, created, config["output_layers"]);
+        ReplayNodes(pending, created, firstNodes);
+        var inputs = ReadTensors(config["input_layers"], Root + ".input_layers", created, firstNodes);
+        var outputs = ReadTensors(config["output_layers"], Root + ".output_layers", created, firstNodes);
         foreach (var (input, k) in inputs.Select((t, k) => (t, k)))
             if (input.Layer is not InputLayer)
                 throw new ConfigException($"{Root}.input_layers[{k}]", $"expected an InputLayer; \"{input.Layer.Name}\" is a {input.Layer.ClassName}.");
@@ -77,8 +78,39 @@ internal static class FunctionalConfigReader
         }
     }
 
+    /// <summary>
+    /// The node index each nested model's first call has in this config: 1 in files Keras wrote (a nested
+    /// functional model has its own graph as node 0; see <see cref="Formats.NestedModelNodes"/>), 0 in files of
+    /// earlier Layerwise versions. Keras never refers to that node 0, so a nested model whose references all
+    /// start from 1 counts from 1. Other layers count from 0.
+    /// </summary>
+    static Dictionary<string, int> FirstNodeIndices(List<PendingLayer> pending, Dictionary<string, Layer> created, JsonNode? outputLayers)
+    {
+        var lowest = new Dictionary<string, int>(StringComparer.Ordinal);
+        void See(TensorReference r)
+        {
+            if (created.TryGetValue(r.Layer, out var layer) && layer is Model)
+                lowest[r.Layer] = Math.Min(lowest.GetValueOrDefault(r.Layer, int.MaxValue), r.Node);
+        }
+        foreach (var entry in pending)
+            foreach (var (node, path) in entry.Nodes)
+                foreach (var reference in ReadNodeCall(node, path).Inputs) See(reference);
+        if (outputLayers is JsonArray outputs)
+        {
+            var references = IsTriple(outputs)
+                ? [ReadTriple(outputs, Root + ".output_layers").Reference]
+                : outputs.Select((o, k) => (o, k)).Where(p => p.o is JsonArray a && IsTriple(a)).Select(p => ReadTriple(p.o, $"{Root}.output_layers[{p.k}]").Reference);
+            foreach (var reference in references) See(reference);
+        }
+        return lowest.Where(kv => kv.Value >= 1).ToDictionary(kv => kv.Key, _ => 1, StringComparer.Ordinal);
+    }
+
+    /// <summary>The position of a reference's node among the calls Layerwise replays.</summary>
+    static int CallIndex(TensorReference reference, Dictionary<string, int> firstNodes) =>
+        reference.Node - firstNodes.GetValueOrDefault(reference.Layer, 0);
+
     /// <summary>Calls each layer on its inbound nodes' tensors, in as many passes over the layers as the graph needs.</summary>
-    static void ReplayNodes(List<PendingLayer> pending, Dictionary<string, Layer> created)
+    static void ReplayNodes(List<PendingLayer> pending, Dictionary<string, Layer> created, Dictionary<string, int> firstNodes)
     {
         while (pending.Any(p => p.Nodes.Count > 0))
         {
@@ -89,7 +121,7 @@ internal static class FunctionalConfigReader
                 {
                     var (nodeJson, path) = entry.Nodes[0];
                     var call = ReadNodeCall(nodeJson, path);
-                    var tensors = TryResolve(call.Inputs, created);
+                    var tensors = TryResolve(call.Inputs, created, firstNodes);
                     if (tensors is null) break;   // an input node is not created yet: a later pass
                     try
                     {
@@ -107,7 +139,7 @@ internal static class FunctionalConfigReader
             if (progress) continue;
             var stuck = pending.First(p => p.Nodes.Count > 0);
             var (stuckNode, stuckPath) = stuck.Nodes[0];
-            var missing = ReadNodeCall(stuckNode, stuckPath).Inputs.First(r => r.Node >= created[r.Layer].InboundNodes.Count);
+            var missing = ReadNodeCall(stuckNode, stuckPath).Inputs.First(r => CallIndex(r, firstNodes) >= created[r.Layer].InboundNodes.Count);
             throw new ConfigException(stuckPath,
                 $"layer \"{stuck.Name}\" reads node {missing.Node} of layer \"{missing.Layer}\", which is never created: the inbound_nodes form a cycle, " +
                 $"or refer to a node index the config does not define (layer \"{missing.Layer}\" has {created[missing.Layer].InboundNodes.Count} node(s) that can be built).");
@@ -115,14 +147,15 @@ internal static class FunctionalConfigReader
     }
 
     /// <summary>The tensors a node reads, or null while one of them is not created yet; unknown layers are errors.</summary>
-    static KerasTensor[]? TryResolve(List<TensorReference> references, Dictionary<string, Layer> created)
+    static KerasTensor[]? TryResolve(List<TensorReference> references, Dictionary<string, Layer> created, Dictionary<string, int> firstNodes)
     {
         var tensors = new KerasTensor[references.Count];
         for (int i = 0; i < references.Count; i++)
         {
             var layer = Known(references[i], created);
-            if (references[i].Node >= layer.InboundNodes.Count) return null;
-            tensors[i] = layer.InboundNodes[references[i].Node].Output;
+            int call = CallIndex(references[i], firstNodes);
+            if (call >= layer.InboundNodes.Count) return null;
+            tensors[i] = layer.InboundNodes[call].Output;
         }
         return tensors;
     }
@@ -138,7 +171,7 @@ internal static class FunctionalConfigReader
     }
 
     /// <summary><c>input_layers</c>/<c>output_layers</c>: one <c>[name, node, tensor]</c> triple (Keras 3, one tensor) or a list of them.</summary>
-    static List<KerasTensor> ReadTensors(JsonNode? node, string path, Dictionary<string, Layer> created)
+    static List<KerasTensor> ReadTensors(JsonNode? node, string path, Dictionary<string, Layer> created, Dictionary<string, int> firstNodes)
     {
         if (node is not JsonArray array || array.Count == 0)
             throw new ConfigException(path, $"expected [layer name, node index, tensor index] or a non-empty list of those; received {ConfigValues.Describe(node)}.");
@@ -147,9 +180,10 @@ internal static class FunctionalConfigReader
         foreach (var reference in references)
         {
             var layer = Known(reference, created);
-            if (reference.Node >= layer.InboundNodes.Count)
+            int call = CallIndex(reference, firstNodes);
+            if (call >= layer.InboundNodes.Count)
                 throw new ConfigException(reference.Path, $"layer \"{reference.Layer}\" has {layer.InboundNodes.Count} node(s) in this model; node {reference.Node} does not exist.");
-            tensors.Add(layer.InboundNodes[reference.Node].Output);
+            tensors.Add(layer.InboundNodes[call].Output);
         }
         return tensors;
     }

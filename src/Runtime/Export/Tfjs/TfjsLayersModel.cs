@@ -26,7 +26,7 @@ internal static class TfjsLayersModel
         {
             ["keras_version"] = KerasH5Weights.KerasVersion,
             ["backend"] = "tensorflow",
-            ["model_config"] = CountNestedModelNodesAsKeras2(KerasConfigForms.Keras2(model)),
+            ["model_config"] = KerasConfigForms.Keras2(model),   // nested models counted as tf.keras 2 does (NestedModelNodes)
         };
         if (model.IsCompiled) topology["training_config"] = CompileConfig.WriteTrainingConfig(model);
 
@@ -48,46 +48,5 @@ internal static class TfjsLayersModel
             };
             File.WriteAllText(Path.Combine(temporary, ModelJsonFile), modelJson.ToJsonString(), new UTF8Encoding(false));
         });
-    }
-
-    /// <summary>
-    /// Node indices of models nested in a functional model, counted as tf.keras 2.x counts them
-    /// (<c>functional._should_skip_first_node</c>): a nested model built on its own inputs already has node 0 (its own
-    /// graph), so the call inside the outer model is node 1. TF.js reads the index literally (its own saves write 1);
-    /// with 0 it wires the outer model to the inner model's own input and fails with "Graph disconnected".
-    /// </summary>
-    static JsonObject CountNestedModelNodesAsKeras2(JsonObject entry)
-    {
-        if (entry["config"] is not JsonObject config || config["layers"] is not JsonArray layers) return entry;
-        var nestedModels = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var layer in layers.OfType<JsonObject>())
-        {
-            CountNestedModelNodesAsKeras2(layer);
-            if (HasOwnFirstNode(layer) && layer["name"]?.GetValue<string>() is { } name)
-                nestedModels.Add(name);
-        }
-        if (nestedModels.Count == 0) return entry;
-        foreach (var layer in layers.OfType<JsonObject>())
-            if (layer["inbound_nodes"] is JsonArray nodes)
-                foreach (var node in nodes.OfType<JsonArray>())
-                    foreach (var reference in node.OfType<JsonArray>()) ShiftNodeIndex(reference, nestedModels);
-        if (config["output_layers"] is JsonArray outputs)
-            foreach (var reference in outputs.OfType<JsonArray>()) ShiftNodeIndex(reference, nestedModels);
-        return entry;
-    }
-
-    /// <summary>A functional model always has its own graph; a Sequential has one when its input shape is known (an InputLayer first, or a first layer with <c>batch_input_shape</c>).</summary>
-    static bool HasOwnFirstNode(JsonObject layer) => layer["class_name"]?.GetValue<string>() switch
-    {
-        "Functional" or "Model" => true,
-        "Sequential" => layer["config"]?["layers"] is JsonArray { Count: > 0 } layers && layers[0] is JsonObject first
-                        && (first["class_name"]?.GetValue<string>() == "InputLayer" || first["config"]?["batch_input_shape"] is not null),
-        _ => false,
-    };
-
-    static void ShiftNodeIndex(JsonArray reference, HashSet<string> nestedModels)
-    {
-        if (reference.Count >= 2 && reference[0]?.GetValue<string>() is { } layer && nestedModels.Contains(layer))
-            reference[1] = reference[1]!.GetValue<int>() + 1;
     }
 }
