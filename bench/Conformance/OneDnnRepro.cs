@@ -48,4 +48,32 @@ static class OneDnnRepro
         Console.WriteLine($"oneDNN repro: {bad} sizes with non-finite values");
         return bad;
     }
+
+    /// <summary>
+    /// conv1d/conv2d (16 filters, kernel 3, 6 steps / 6x6, batch 4) for many input channel counts with oneDNN on,
+    /// each compared with the same convolution in float64; prints the channel counts that come out wrong.
+    /// </summary>
+    public static int Sweep()
+    {
+        set_num_threads(1);
+        _ = zeros(1);
+        int wrong = 0, total = 0;
+        foreach (int channels in new[] { 1, 2, 3, 4, 8, 12, 15, 16, 17, 20, 24, 28, 30, 32, 40, 48, 56, 64, 72, 80, 96, 120, 128 })
+        foreach (int dims in new[] { 1, 2 })
+        {
+            total++;
+            using var _ = no_grad();
+            var x = dims == 1 ? rand(4, channels, 6) : rand(4, channels, 6, 6);
+            var w = dims == 1 ? randn(16, channels, 3) : randn(16, channels, 3, 3);
+            var b = randn(16);
+            var y = dims == 1 ? F.conv1d(x, w, b) : F.conv2d(x, w, b);
+            var reference = dims == 1
+                ? F.conv1d(x.to(ScalarType.Float64), w.to(ScalarType.Float64), b.to(ScalarType.Float64))
+                : F.conv2d(x.to(ScalarType.Float64), w.to(ScalarType.Float64), b.to(ScalarType.Float64));
+            var diff = (y.to(ScalarType.Float64) - reference).abs().nan_to_num(1e9).max().item<double>();
+            if (diff > 1e-3) { wrong++; Console.WriteLine($"wrong: conv{dims}d with {channels} input channels, max |diff| {diff:0.###}"); }
+        }
+        Console.WriteLine($"oneDNN sweep: {wrong} of {total} convolutions wrong");
+        return wrong;
+    }
 }

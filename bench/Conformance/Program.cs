@@ -25,6 +25,8 @@ if (args.Length == 3 && args[0] == "--repeat")
     return Repeat.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
 }
 
+if (args.Length == 1 && args[0] == "--onednn-sweep") return OneDnnRepro.Sweep();
+if (args.Length == 1 && args[0] == "--onednn-cost") return OneDnnCost.Run(5);
 if (args.Length == 2 && args[0] == "--onednn-repro") return OneDnnRepro.Run(args[1] == "contiguous");
 
 var sources = new List<(string Name, string Root)>();
