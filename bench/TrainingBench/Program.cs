@@ -1,6 +1,7 @@
 // One epoch of the tutorial model (784-512-10 MLP, Adam, batch 32) through Layerwise's Fit versus a
 // hand-written TorchSharp loop doing the same work, in the same process, alternating, several rounds.
-// Usage: dotnet run -c Release --project bench/TrainingBench [-- samples rounds]
+// Usage: dotnet run -c Release --project bench/TrainingBench [-- samples rounds threads]
+//        dotnet run -c Release --project bench/TrainingBench -- series EPOCHS [random]   (per-epoch times, denormals flushed vs kept)
 using System.Diagnostics;
 using Layerwise;
 using Layerwise.Bench;
@@ -10,6 +11,15 @@ using Layerwise.Models;
 using Layerwise.Training.Losses;
 using Layerwise.Training.Metrics;
 using TorchSharp;
+
+if (args.Length >= 2 && args[0] == "series")
+{
+    torch.set_num_threads(1);
+    var mnist = Mnist.Load();
+    var (sx, sy) = Mnist.Preprocess(mnist.TrainImages, mnist.TrainLabels, 10000);
+    EpochSeries.Run(sx, sy, int.Parse(args[1]), args.Length > 2 && args[2] == "random");
+    return;
+}
 
 int samples = args.Length > 0 ? int.Parse(args[0]) : 10000;
 int rounds = args.Length > 1 ? int.Parse(args[1]) : 7;
