@@ -44,7 +44,7 @@ public abstract class GeometricAugmentation : RandomAugmentation
     private protected override Tensor Augment(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var (heightAxis, widthAxis) = HeightWidthAxes;
+        var (heightAxis, widthAxis) = (Axes.Height, Axes.Width);
         var transform = DrawTransform(images.shape[0], images.shape[heightAxis], images.shape[widthAxis], images.device);
         return scope.MoveToOuter(AffineWarp.Apply(images, ChannelsLast, transform, FillMode, Interpolation, FillValue));
     }

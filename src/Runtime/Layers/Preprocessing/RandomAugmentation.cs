@@ -25,7 +25,7 @@ public abstract class RandomAugmentation : Layer
     private protected bool ChannelsLast => DataFormat == "channels_last";
 
     /// <summary>The height and width axes of a batch of images.</summary>
-    private protected (int Height, int Width) HeightWidthAxes => ChannelsLast ? (1, 2) : (2, 3);
+    private protected ImageAxes Axes => ImageAxes.Of(DataFormat);
 
     protected override void Build(long[] inputShape)
     {

@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Layerwise.Layers;
 
@@ -39,34 +38,19 @@ public partial class RandomCrop : RandomAugmentation
 
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        var (heightAxis, widthAxis) = HeightWidthAxes;
+        var (heightAxis, widthAxis) = (Axes.Height, Axes.Width);
         long h = inputs.shape[heightAxis], w = inputs.shape[widthAxis];
         if (h == Height && w == Width) return inputs.alias();
-        return training && h >= Height && w >= Width ? Augment(inputs) : SmartResize(inputs, h, w);
+        return training && h >= Height && w >= Width ? Augment(inputs) : ImageResize.Resize(inputs, Height, Width, "bilinear", Axes, cropToAspectRatio: true);   // Keras' smart_resize
     }
 
     /// <summary>A <see cref="Height"/> x <see cref="Width"/> window at a random offset.</summary>
     private protected override Tensor Augment(Tensor images)
     {
-        var (heightAxis, widthAxis) = HeightWidthAxes;
+        var (heightAxis, widthAxis) = (Axes.Height, Axes.Width);
         long top = randint(images.shape[heightAxis] - Height + 1, [1]).item<long>();
         long left = randint(images.shape[widthAxis] - Width + 1, [1]).item<long>();
         using var rows = images.narrow(heightAxis, top, Height);
         return rows.narrow(widthAxis, left, Width).contiguous();
-    }
-
-    /// <summary>Keras' <c>smart_resize</c>: centre crop to the target's aspect ratio, then a bilinear resize.</summary>
-    Tensor SmartResize(Tensor images, long h, long w)
-    {
-        using var scope = NewDisposeScope();
-        var (heightAxis, widthAxis) = HeightWidthAxes;
-        long cropHeight = Math.Max(Math.Min(h, (long)((double)w * Height / Width)), 1);
-        long cropWidth = Math.Max(Math.Min(w, (long)((double)h * Width / Height)), 1);
-        long top = (long)((h - cropHeight) / 2.0), left = (long)((w - cropWidth) / 2.0);
-        var cropped = images.narrow(heightAxis, top, cropHeight).narrow(widthAxis, left, cropWidth);
-        var nchw = ChannelsLast ? cropped.permute(0, 3, 1, 2) : cropped;
-        var resized = F.interpolate(nchw, size: [Height, Width], mode: InterpolationMode.Bilinear, align_corners: false);
-        if (ChannelsLast) resized = resized.permute(0, 2, 3, 1);
-        return scope.MoveToOuter(resized.contiguous());
     }
 }

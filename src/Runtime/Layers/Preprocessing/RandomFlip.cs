@@ -24,7 +24,7 @@ public partial class RandomFlip : RandomAugmentation
     private protected override Tensor Augment(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var (heightAxis, widthAxis) = HeightWidthAxes;
+        var (heightAxis, widthAxis) = (Axes.Height, Axes.Width);
         var result = images;
         if (Mode != "vertical") result = FlipSome(result, widthAxis);
         if (Mode != "horizontal") result = FlipSome(result, heightAxis);
