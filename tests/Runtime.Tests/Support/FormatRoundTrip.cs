@@ -15,23 +15,30 @@ internal static class FormatRoundTrip
     /// </summary>
     public static Model SaveAndLoad(Model model, string fileName, Func<Model> fresh)
     {
+        var loaded = Reload(model, fileName, fresh);
+        Assert.Equal(model.Weights.Select(w => w.Name), loaded.Weights.Select(w => w.Name));
+        Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
+        return loaded;
+    }
+
+    /// <summary>
+    /// Saves <paramref name="model"/> in <paramref name="fileName"/>'s format and reads it back: <c>Model.Load</c>
+    /// (configs checked equal layer by layer), or for "cp" <c>LoadWeights</c> into <paramref name="fresh"/>().
+    /// </summary>
+    public static Model Reload(Model model, string fileName, Func<Model> fresh)
+    {
         using var dir = new TempDirectory();
         var path = dir.Combine(fileName);
-        Model loaded;
         if (fileName == "cp")
         {
             model.SaveWeights(path);
-            loaded = fresh();
-            loaded.LoadWeights(path);
+            var restored = fresh();
+            restored.LoadWeights(path);
+            return restored;
         }
-        else
-        {
-            model.Save(path);
-            loaded = Model.Load(path);
-            Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
-        }
-        Assert.Equal(model.Weights.Select(w => w.Name), loaded.Weights.Select(w => w.Name));
-        Assert.Equal(TutorialModel.WeightValues(model), TutorialModel.WeightValues(loaded));
+        model.Save(path);
+        var loaded = Model.Load(path);
+        Assert.Equal(model.Layers.Select(l => l.GetConfig().ToJsonString()), loaded.Layers.Select(l => l.GetConfig().ToJsonString()));
         return loaded;
     }
 }
