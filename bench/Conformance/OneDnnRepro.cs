@@ -6,19 +6,14 @@ namespace Layerwise.Conformance;
 /// <summary>
 /// Reproduces the libtorch oneDNN fault in plain TorchSharp (no Layerwise code): the Conv1D path
 /// (permute, pad one step after, conv1d) at five sizes, compared with the same convolution in float64.
-/// NO_MKLDNN=1 turns oneDNN off first. `--onednn-repro contiguous` or `--onednn-repro permuted`.
+/// NO_MKLDNN=1 turns oneDNN off first (through the runtime's <c>LibtorchContext</c> switch alone). `--onednn-repro contiguous` or `--onednn-repro permuted`.
 /// </summary>
 static class OneDnnRepro
 {
-    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
-    static extern IntPtr GlobalContext();
-    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
-    static extern void SetUserEnabledMkldnn(IntPtr context, [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.U1)] bool enabled);
-
     public static int Run(bool contiguous)
     {
         _ = zeros(1);
-        if (Environment.GetEnvironmentVariable("NO_MKLDNN") == "1") SetUserEnabledMkldnn(GlobalContext(), false);
+        if (Environment.GetEnvironmentVariable("NO_MKLDNN") == "1") LibtorchContext.OneDnn = false;   // only the switch; no Layerwise start-up
         set_num_threads(1);
         int bad = 0;
         var lengths = new long[] { 6, 5, 4, 3, 2 };
