@@ -68,7 +68,7 @@ internal static class FilepathTemplate
             'g' or 'G' => Special(value) ?? value.ToString("G" + (precision ?? 6), inv),
             '%' => Special(value) ?? (value * 100).ToString("F" + (precision ?? 6), inv) + "%",
             '\0' when integral => ((long)value).ToString(inv),
-            '\0' => Special(value) ?? (precision is { } p2 ? value.ToString("G" + p2, inv) : PythonRepr(value)),
+            '\0' => Special(value) ?? (precision is { } p2 ? value.ToString("G" + p2, inv) : PythonText.Repr(value)),
             _ => throw Bad(template, $"format code '{type}' is not supported"),
         };
         if (text.Length >= width) return text;
@@ -87,13 +87,6 @@ internal static class FilepathTemplate
         int at = text.IndexOfAny(['e', 'E']);
         var exponent = int.Parse(text[(at + 1)..], CultureInfo.InvariantCulture);
         return $"{text[..(at + 1)]}{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
-    }
-
-    /// <summary>Python's <c>str(float)</c>: shortest round-trip digits, always with a decimal point.</summary>
-    static string PythonRepr(double value)
-    {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains('.') || text.Contains('E') ? text.Replace("E", "e") : text + ".0";
     }
 
     static ArgumentException Bad(string template, string reason) =>

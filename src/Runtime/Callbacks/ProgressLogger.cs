@@ -6,17 +6,21 @@ namespace Layerwise.Callbacks;
 internal sealed class ProgressLogger(int verbose, int epochs, int steps) : Callback
 {
     ProgressBar? bar;
+    int seen;
 
     public override void OnEpochBegin(int epoch, Logs logs)
     {
         if (verbose > 0 && epochs > 1) Output.Writer.WriteLine($"Epoch {epoch + 1}/{epochs}");
         bar = new ProgressBar(steps, verbose, Output.Writer, Output.IsInteractive);
+        seen = 0;
     }
 
     public override void OnTrainBatchEnd(int batch, Logs logs)
     {
-        if (batch + 1 < steps) bar?.Update(batch + 1, logs);
+        seen = batch + 1;
+        if (seen < steps) bar?.Update(seen, logs);
     }
 
-    public override void OnEpochEnd(int epoch, Logs logs) => bar?.Update(steps, logs, finalize: true);
+    // Keras finalizes at the batches seen: an epoch cut short by StopTraining shows e.g. 3/10.
+    public override void OnEpochEnd(int epoch, Logs logs) => bar?.Update(seen, logs, finalize: true);
 }

@@ -170,6 +170,7 @@ public abstract partial class Layer
     /// </summary>
     public Tensor Invoke(Tensor inputs, bool training = false)
     {
+        ThrowIfDisposed();
         CheckOrBuildFor(inputs);
         return Call(inputs, training);
     }

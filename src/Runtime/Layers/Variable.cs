@@ -14,8 +14,8 @@ public sealed class Variable
         Owner = owner;
         Name = name;
         Trainable = trainable;
-        Value = new Parameter(value, requires_grad: trainable);
-        Value.DetachFromDisposeScope();
+        this.value = new Parameter(value, requires_grad: trainable);
+        this.value.DetachFromDisposeScope();
     }
 
     /// <summary>The layer that created it.</summary>
@@ -29,8 +29,22 @@ public sealed class Variable
 
     public bool Trainable { get; }
 
-    /// <summary>The tensor itself; gradients accumulate on it during training.</summary>
-    public Parameter Value { get; private set; }
+    Parameter? value;
+
+    /// <summary>The tensor itself; gradients accumulate on it during training. Owned by the variable: freed when its layer is disposed.</summary>
+    /// <exception cref="ObjectDisposedException">The layer that owns the variable has been disposed.</exception>
+    public Parameter Value => value ?? throw new ObjectDisposedException(Path,
+        $"Variable "{Path}" was freed when layer "{Owner.Name}" (or the model holding it) was disposed; create or load the layer again to use its weights.");
+
+    /// <summary>Whether the tensor has been freed (its layer was disposed).</summary>
+    public bool IsDisposed => value is null;
+
+    /// <summary>Frees the tensor now, rather than when the garbage collector finalizes it.</summary>
+    internal void Dispose()
+    {
+        value?.Dispose();
+        value = null;
+    }
 
     public long[] Shape => Value.shape;
 
@@ -60,9 +74,9 @@ public sealed class Variable
         var moved = new Parameter(Value.detach().to(device), requires_grad: Trainable);
         moved.DetachFromDisposeScope();
         var old = Value;
-        Value = moved;
+        value = moved;
         old.Dispose();
     }
 
-    public override string ToString() => $"<Variable path={Path}, shape={ShapeText.Format(Shape)}>";
+    public override string ToString() => IsDisposed ? $"<Variable path={Path}, disposed>" : $"<Variable path={Path}, shape={ShapeText.Format(Shape)}>";
 }

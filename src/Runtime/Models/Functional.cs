@@ -159,6 +159,7 @@ public partial class Functional : Model
     /// </summary>
     public Tensor[] Predict(IReadOnlyList<Tensor> x, int batchSize = 32)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x);
         Backend.ApplyToCurrentThread();
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");

@@ -81,7 +81,8 @@ public abstract partial class Model
 
     /// <summary>
     /// The model's outputs for <paramref name="x"/>, in inference mode (dropout off), as one CPU
-    /// tensor, like Keras' <c>predict</c> returning a NumPy array.
+    /// tensor, like Keras' <c>predict</c> returning a NumPy array. The tensor is new and the caller's: dispose it
+    /// (or create it in a dispose scope) when done; <c>.KerasShape()</c> prints its shape as Keras does, <c>(1000, 10)</c>.
     /// </summary>
     public Tensor Predict(Tensor x, int batchSize = 32, int verbose = 0, IEnumerable<Callback>? callbacks = null)
     {

@@ -111,6 +111,7 @@ public abstract partial class Model
 
     void EnsureBuiltForSaving()
     {
+        ThrowIfDisposed();
         if (Built) return;
         var shape = DeclaredInputShapeOrFirstLayer()
             ?? throw new InvalidOperationException(

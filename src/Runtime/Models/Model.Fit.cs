@@ -105,7 +105,9 @@ public abstract partial class Model
         if (ResumeAtEpoch is { } resume) initialEpoch = Math.Max(initialEpoch, resume);
         ResumeAtEpoch = null;
         Logs epochLogs = new();
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+        // As Keras: StopTraining is read after each batch and after each epoch; a stopped epoch still ends
+        // (validation, OnEpochEnd, History) with the logs of the batches that ran.
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             trackers.Reset();
             objective.ResetMetrics();
@@ -120,6 +122,7 @@ public abstract partial class Model
                     TrainStep(xb, yb!, slicer.Weights(step), trainable, objective, trackers);
                 }
                 all.TrainBatchEnd(step, objective.RunningLogs(trackers));
+                if (StopTraining) break;
             }
             epochLogs = Snapshot(objective.RunningLogs(trackers));
             if (validationOnDevice is { } val)
@@ -128,6 +131,7 @@ public abstract partial class Model
                     epochLogs.Set("val_" + key, value);
             }
             all.EpochEnd(epoch, epochLogs);
+            if (StopTraining) break;
         }
         all.TrainEnd(epochLogs);
         return history;

@@ -22,6 +22,7 @@ public abstract partial class Model
     /// </summary>
     public void SaveWeights(string filepath)
     {
+        ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrEmpty(filepath);
         if (IsHdf5Path(filepath))
         {
@@ -58,6 +59,7 @@ public abstract partial class Model
     /// </summary>
     public void LoadWeights(string filepath)
     {
+        ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrEmpty(filepath);
         if (IsHdf5Path(filepath))
         {

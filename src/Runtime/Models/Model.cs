@@ -34,7 +34,11 @@ public abstract partial class Model : Layer
 
     public bool IsCompiled => Optimizer is not null && Objective is not null;
 
-    /// <summary>Set by a callback to end <see cref="O:Layerwise.Models.Model.Fit"/> after the current epoch (Keras' <c>stop_training</c>).</summary>
+    /// <summary>
+    /// Set by a callback to end <see cref="O:Layerwise.Models.Model.Fit"/> (Keras' <c>stop_training</c>): read after every
+    /// training batch and every epoch. Set during a batch, the rest of the epoch's batches are skipped, but the epoch
+    /// still ends (validation, <c>OnEpochEnd</c>, History) before training ends. Fit clears it when it starts.
+    /// </summary>
     public bool StopTraining { get; set; }
 
     /// <summary>
@@ -74,6 +78,7 @@ public abstract partial class Model : Layer
     /// <summary>Checks a data set before use: same number of samples in x and y, inputs the model accepts.</summary>
     Tensor PrepareInputs(Tensor x, Tensor? y, string argument, bool singleInput = true)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x, argument);
         if (singleInput) CheckSingleInputAndOutput();
         if (x.dim() < 1 || x.shape[0] == 0)
@@ -106,6 +111,7 @@ public abstract partial class Model : Layer
     /// <summary>One tensor per input, one target per output, every one with the same (non-zero) number of samples.</summary>
     void CheckCounts(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y, string argument)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x, argument);
         var inputs = InputNames;
         var outputs = OutputNames;

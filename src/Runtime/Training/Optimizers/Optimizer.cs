@@ -180,6 +180,17 @@ public abstract class Optimizer
         slotOrder.Clear();
     }
 
+    /// <summary>Frees the slots of <paramref name="variables"/> (a model being disposed); other variables keep theirs.</summary>
+    internal void ReleaseSlots(IEnumerable<Variable> variables)
+    {
+        foreach (var v in variables)
+        {
+            if (!slots.Remove(v, out var owned)) continue;
+            foreach (var t in owned) t.Dispose();
+            slotOrder.Remove(v);
+        }
+    }
+
     internal void MoveSlotsTo(Device device)
     {
         foreach (var v in slotOrder)
