@@ -17,8 +17,8 @@ internal static class PythonText
     {
         if (double.IsNaN(value)) return "nan";
         if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-        // "E16" is not shortest; "R" is, in .NET's own layout: take its digits and exponent.
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        // .NET's default format is the shortest round-trip digits too, laid out its own way: take its digits and exponent.
+        var text = value.ToString(CultureInfo.InvariantCulture);
         bool negative = text.StartsWith('-');
         if (negative) text = text[1..];
         int e = text.IndexOf('E');

@@ -34,7 +34,7 @@ public sealed class Variable
     /// <summary>The tensor itself; gradients accumulate on it during training. Owned by the variable: freed when its layer is disposed.</summary>
     /// <exception cref="ObjectDisposedException">The layer that owns the variable has been disposed.</exception>
     public Parameter Value => value ?? throw new ObjectDisposedException(Path,
-        $"Variable "{Path}" was freed when layer "{Owner.Name}" (or the model holding it) was disposed; create or load the layer again to use its weights.");
+        $"Variable \"{Path}\" was freed when layer \"{Owner.Name}\" (or the model holding it) was disposed; create or load the layer again to use its weights.");
 
     /// <summary>Whether the tensor has been freed (its layer was disposed).</summary>
     public bool IsDisposed => value is null;
