@@ -36,6 +36,7 @@ public sealed partial class LayerGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(layers, static (context, spec) => Emit(context, spec!));
         context.RegisterSourceOutput(models, static (context, spec) => Emit(context, spec!));
+        InitializeAssemblyRegistration(context, layers, models);
     }
 
     static void Emit(SourceProductionContext context, LayerSpec spec) =>

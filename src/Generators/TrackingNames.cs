@@ -7,4 +7,6 @@ internal static class TrackingNames
     public const string ModelSpecs = nameof(ModelSpecs);
     public const string LayerSpecsFound = nameof(LayerSpecsFound);
     public const string ModelSpecsFound = nameof(ModelSpecsFound);
+    public const string AssemblyMarker = nameof(AssemblyMarker);
+    public const string ReferencedLayerAssemblies = nameof(ReferencedLayerAssemblies);
 }

@@ -14,4 +14,5 @@ internal static class KnownNames
     public const string Layer = "Layerwise.Layers.Layer";
     public const string Model = "Layerwise.Models.Model";
     public const string Variable = "Layerwise.Layers.Variable";
+    public const string LayerAssemblyAttribute = "Layerwise.Serialization.LayerAssemblyAttribute";
 }

@@ -7,7 +7,7 @@ namespace Layerwise.Serialization;
 /// <c>FromConfig</c>): required keys must be present, optional ones fall back to the constructor's
 /// default, and every error names the key and the expected type.
 /// </summary>
-public sealed class ConfigReader
+public sealed partial class ConfigReader
 {
     readonly JsonObject config;
     readonly string className;

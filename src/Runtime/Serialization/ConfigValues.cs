@@ -100,10 +100,6 @@ public static class ConfigValues
     public static Func<JsonNode?, string, (T1, T2, T3, T4)> TupleOf<T1, T2, T3, T4>(Func<JsonNode?, string, T1> read1, Func<JsonNode?, string, T2> read2, Func<JsonNode?, string, T3> read3, Func<JsonNode?, string, T4> read4) =>
         (node, path) => ReadTuple(node, path, read1, read2, read3, read4);
 
-    /// <summary>Reads an enum written as its Keras string; <paramref name="parse"/> (generated) maps names to members.</summary>
-    public static Func<JsonNode?, string, T> EnumOf<T>(Func<string, T?> parse, string allowed) where T : struct, Enum =>
-        (node, path) => ReadEnum(node, path, parse, allowed);
-
     // ---- reads --------------------------------------------------------------------------------
 
     /// <summary>A short description of a received value for error messages.</summary>
@@ -152,10 +148,6 @@ public static class ConfigValues
         }
         throw Expected(path, "a string", node);
     }
-
-    /// <summary>An enum written as its Keras string; <paramref name="parse"/> maps the string (null when unknown).</summary>
-    public static T ReadEnum<T>(JsonNode? node, string path, Func<string, T?> parse, string allowed) where T : struct, Enum =>
-        parse(ReadString(node, path)) ?? throw Expected(path, $"one of {allowed}", node);
 
     public static T? ReadNullableValue<T>(JsonNode? node, string path, Func<JsonNode?, string, T> read) where T : struct =>
         node is null ? null : read(node, path);

@@ -40,6 +40,17 @@ public static class LayerRegistry
     /// </summary>
     public static void RegisterAssemblyOf<T>() => RuntimeHelpers.RunModuleConstructor(typeof(T).Module.ModuleHandle);
 
+    /// <summary>
+    /// Runs the registrations of the referenced assembly <paramref name="assemblyName"/> (a simple
+    /// name). Called by generated module initializers for each referenced assembly marked
+    /// <see cref="LayerAssemblyAttribute"/>; an assembly that cannot be found is skipped.
+    /// </summary>
+    public static void RegisterReferencedAssembly(string assemblyName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(assemblyName);
+        LayerAssemblies.Initialize(assemblyName);
+    }
+
     /// <summary>Every registered name, sorted.</summary>
     public static IReadOnlyList<string> RegisteredNames
     {
@@ -88,6 +99,14 @@ public static class LayerRegistry
 
     /// <summary>Whether <paramref name="registeredName"/> or else <paramref name="className"/> resolves, as <see cref="Resolve"/> tries them.</summary>
     internal static bool IsRegistered(string? registeredName, string? className, out LayerRegistration registration)
+    {
+        if (Lookup(registeredName, className, out registration)) return true;
+        // A loaded assembly whose code has not run yet has not registered its types: run its
+        // registrations and look again before calling the name unknown.
+        return LayerAssemblies.InitializeLoaded() && Lookup(registeredName, className, out registration);
+    }
+
+    static bool Lookup(string? registeredName, string? className, out LayerRegistration registration)
     {
         registration = null!;
         return (!string.IsNullOrEmpty(registeredName) && TryResolve(registeredName, out registration))

@@ -8,7 +8,7 @@ namespace Sample.Layers
     partial class CustomDense
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_CustomDense = new(
-            "Sample>CustomDense", "CustomDense", "Sample.Layers", static config => FromConfig(config));
+            "Sample>CustomDense", "CustomDense", "Sample.Layers", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;CustomDense (and class name CustomDense) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -39,14 +39,14 @@ namespace Sample.Layers
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "CustomDense");
             return new global::Sample.Layers.CustomDense(
-                units: reader.Optional<int>("units", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(32)),
-                activation: reader.Optional<string>("activation", global::Layerwise.Serialization.ConfigValues.ReadString, "relu"),
-                useBias: reader.Optional<bool>("use_bias", global::Layerwise.Serialization.ConfigValues.ReadBoolean, true),
-                scale: reader.Optional<double>("scale", global::Layerwise.Serialization.ConfigValues.ReadDouble, (double)(0.5)),
-                floatScale: reader.Optional<float>("float_scale", global::Layerwise.Serialization.ConfigValues.ReadSingle, (float)(1.25f)),
-                seed: reader.Optional<long>("seed", global::Layerwise.Serialization.ConfigValues.ReadInt64, (long)(-3)),
-                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)),
-                trainable: reader.Optional<bool>("trainable", global::Layerwise.Serialization.ConfigValues.ReadBoolean, true));
+                units: reader.OptionalInt32("units", (int)(32)),
+                activation: reader.OptionalString("activation", "relu"),
+                useBias: reader.OptionalBoolean("use_bias", true),
+                scale: reader.OptionalDouble("scale", (double)(0.5)),
+                floatScale: reader.OptionalSingle("float_scale", (float)(1.25f)),
+                seed: reader.OptionalInt64("seed", (long)(-3)),
+                name: reader.OptionalNullableString("name", default(string?)),
+                trainable: reader.OptionalBoolean("trainable", true));
         }
 
         /// <inheritdoc/>

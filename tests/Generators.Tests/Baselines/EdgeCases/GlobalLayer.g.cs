@@ -6,7 +6,7 @@
 partial class GlobalLayer
 {
     static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_GlobalLayer = new(
-        "Sample>GlobalLayer", "GlobalLayer", "", static config => FromConfig(config));
+        "Sample>GlobalLayer", "GlobalLayer", "", FromConfig);
 
     /// <summary>Registers this type as Sample&gt;GlobalLayer (and class name GlobalLayer) when the assembly loads.</summary>
     [global::System.Runtime.CompilerServices.ModuleInitializer]

@@ -8,7 +8,7 @@ namespace Sample.Edge
     partial class DerivedBlock
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_DerivedBlock = new(
-            "Sample>DerivedBlock", "DerivedBlock", "Sample.Edge", static config => FromConfig(config));
+            "Sample>DerivedBlock", "DerivedBlock", "Sample.Edge", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;DerivedBlock (and class name DerivedBlock) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -35,9 +35,9 @@ namespace Sample.Edge
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "DerivedBlock");
             return new global::Sample.Edge.DerivedBlock(
-                size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
-                epsilon: reader.Optional<double>("epsilon", global::Layerwise.Serialization.ConfigValues.ReadDouble, (double)(1e-3)),
-                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
+                size: reader.RequiredInt32("size"),
+                epsilon: reader.OptionalDouble("epsilon", (double)(1e-3)),
+                name: reader.OptionalNullableString("name", default(string?)));
         }
 
         /// <inheritdoc/>

@@ -8,7 +8,7 @@ namespace Sample.Edge
     partial class HandWritten
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_HandWritten = new(
-            "Sample>HandWritten", "HandWritten", "Sample.Edge", static config => FromConfig(config));
+            "Sample>HandWritten", "HandWritten", "Sample.Edge", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;HandWritten (and class name HandWritten) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -26,7 +26,7 @@ namespace Sample.Edge
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "HandWritten");
             return new global::Sample.Edge.HandWritten(
-                size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"));
+                size: reader.RequiredInt32("size"));
         }
 
         /// <inheritdoc/>

@@ -10,7 +10,7 @@ namespace Sample.Edge
         partial class Hidden
         {
             static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Hidden = new(
-                "Sample>Hidden", "Hidden", "Sample.Edge", static config => FromConfig(config));
+                "Sample>Hidden", "Hidden", "Sample.Edge", FromConfig);
 
             /// <inheritdoc/>
             public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_Hidden;
@@ -32,7 +32,7 @@ namespace Sample.Edge
             {
                 var reader = new global::Layerwise.Serialization.ConfigReader(config, "Hidden");
                 return new global::Sample.Edge.Outer.Hidden(
-                    size: reader.Optional<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(1)));
+                    size: reader.OptionalInt32("size", (int)(1)));
             }
 
             /// <inheritdoc/>

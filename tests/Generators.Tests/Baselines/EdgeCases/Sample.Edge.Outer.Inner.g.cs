@@ -10,7 +10,7 @@ namespace Sample.Edge
         partial class Inner
         {
             static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Inner = new(
-                "Sample>Inner", "Inner", "Sample.Edge", static config => FromConfig(config));
+                "Sample>Inner", "Inner", "Sample.Edge", FromConfig);
 
             /// <summary>Registers this type as Sample&gt;Inner (and class name Inner) when the assembly loads.</summary>
             [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -38,9 +38,9 @@ namespace Sample.Edge
             {
                 var reader = new global::Layerwise.Serialization.ConfigReader(config, "Inner");
                 return new global::Sample.Edge.Outer.Inner(
-                    @fixed: reader.Optional<int>("fixed", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(42)),
-                    ratio: reader.Optional<float>("ratio", global::Layerwise.Serialization.ConfigValues.ReadSingle, (float)(-2.5f)),
-                    label: reader.Optional<string>("label", global::Layerwise.Serialization.ConfigValues.ReadString, @"a\b"));
+                    @fixed: reader.OptionalInt32("fixed", (int)(42)),
+                    ratio: reader.OptionalSingle("ratio", (float)(-2.5f)),
+                    label: reader.OptionalString("label", @"a\b"));
             }
 
             /// <inheritdoc/>

@@ -8,7 +8,7 @@ namespace Sample.Edge
     partial class Unsupported
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Unsupported = new(
-            "Sample>Unsupported", "Unsupported", "Sample.Edge", static config => FromConfig(config));
+            "Sample>Unsupported", "Unsupported", "Sample.Edge", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;Unsupported (and class name Unsupported) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]

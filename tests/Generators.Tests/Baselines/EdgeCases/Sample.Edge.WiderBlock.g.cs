@@ -8,7 +8,7 @@ namespace Sample.Edge
     partial class WiderBlock
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_WiderBlock = new(
-            "Sample>WiderBlock", "WiderBlock", "Sample.Edge", static config => FromConfig(config));
+            "Sample>WiderBlock", "WiderBlock", "Sample.Edge", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;WiderBlock (and class name WiderBlock) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -35,9 +35,9 @@ namespace Sample.Edge
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "WiderBlock");
             return new global::Sample.Edge.WiderBlock(
-                size: reader.Required<int>("size", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
-                factor: reader.Optional<int>("factor", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(2)),
-                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
+                size: reader.RequiredInt32("size"),
+                factor: reader.OptionalInt32("factor", (int)(2)),
+                name: reader.OptionalNullableString("name", default(string?)));
         }
 
         /// <inheritdoc/>

@@ -8,7 +8,7 @@ namespace Sample.Layers
     partial class EveryKind
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_EveryKind = new(
-            "Sample>Everything", "Everything", "sample.layers", static config => FromConfig(config));
+            "Sample>Everything", "Everything", "sample.layers", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;Everything (and class name Everything) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -20,31 +20,21 @@ namespace Sample.Layers
         /// <inheritdoc/>
         public override string ClassName => "Everything";
 
-        static global::System.Text.Json.Nodes.JsonNode? LayerwiseWrite_Sample_Layers_DataFormat(global::Sample.Layers.DataFormat value) => global::Layerwise.Serialization.ConfigValues.WriteString(value switch
-        {
-            global::Sample.Layers.DataFormat.ChannelsLast => "channels_last",
-            global::Sample.Layers.DataFormat.ChannelsFirst => "channels_first",
-            _ => value.ToString(),
-        });
-
-        static global::Sample.Layers.DataFormat? LayerwiseParse_Sample_Layers_DataFormat(string name) => name switch
-        {
-            "channels_last" => global::Sample.Layers.DataFormat.ChannelsLast,
-            "channels_first" => global::Sample.Layers.DataFormat.ChannelsFirst,
-            _ => null,
-        };
+        static readonly global::Layerwise.Serialization.ConfigEnum<global::Sample.Layers.DataFormat> LayerwiseEnum_Sample_Layers_DataFormat = new(
+            new global::Sample.Layers.DataFormat[] { global::Sample.Layers.DataFormat.ChannelsLast, global::Sample.Layers.DataFormat.ChannelsFirst },
+            new string[] { "channels_last", "channels_first" });
 
         /// <inheritdoc/>
         public override global::System.Text.Json.Nodes.JsonObject GetConfig()
         {
             var config = global::Layerwise.Serialization.ConfigValues.BaseConfig(this);
-            config["format"] = LayerwiseWrite_Sample_Layers_DataFormat(this.Format);
+            config["format"] = LayerwiseEnum_Sample_Layers_DataFormat.Write(this.Format);
             config["sizes"] = global::Layerwise.Serialization.ConfigValues.WriteList<int>(this.Sizes, global::Layerwise.Serialization.ConfigValues.WriteInt32);
             config["tags"] = global::Layerwise.Serialization.ConfigValues.WriteList<string>(this.Tags, global::Layerwise.Serialization.ConfigValues.WriteString);
             config["rates"] = global::Layerwise.Serialization.ConfigValues.WriteList<double>(this.Rates, global::Layerwise.Serialization.ConfigValues.WriteDouble);
             config["kernel_size"] = global::Layerwise.Serialization.ConfigValues.WriteTuple(global::Layerwise.Serialization.ConfigValues.WriteInt32((this.KernelSize).Item1), global::Layerwise.Serialization.ConfigValues.WriteInt32((this.KernelSize).Item2));
             config["maybe"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<int>(this.Maybe, global::Layerwise.Serialization.ConfigValues.WriteInt32);
-            config["maybe_format"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<global::Sample.Layers.DataFormat>(this.MaybeFormat, LayerwiseWrite_Sample_Layers_DataFormat);
+            config["maybe_format"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<global::Sample.Layers.DataFormat>(this.MaybeFormat, LayerwiseEnum_Sample_Layers_DataFormat.Write);
             config["shape"] = global::Layerwise.Serialization.ConfigValues.WriteList<long>(this.Shape, global::Layerwise.Serialization.ConfigValues.WriteInt64);
             config["inner"] = global::Layerwise.Serialization.ConfigValues.WriteLayer(this.Inner);
             config["children"] = global::Layerwise.Serialization.ConfigValues.WriteList<global::Layerwise.Layers.Layer>(this.Children, global::Layerwise.Serialization.ConfigValues.WriteLayer);
@@ -61,21 +51,21 @@ namespace Sample.Layers
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "Everything");
             return new global::Sample.Layers.EveryKind(
-                format: reader.Required<global::Sample.Layers.DataFormat>("format", global::Layerwise.Serialization.ConfigValues.EnumOf<global::Sample.Layers.DataFormat>(LayerwiseParse_Sample_Layers_DataFormat, "\"channels_last\", \"channels_first\""), "DataFormat"),
+                format: reader.Required<global::Sample.Layers.DataFormat>("format", LayerwiseEnum_Sample_Layers_DataFormat.Read, "DataFormat"),
                 sizes: reader.Required<int[]>("sizes", global::Layerwise.Serialization.ConfigValues.ArrayOf<int>(global::Layerwise.Serialization.ConfigValues.ReadInt32), "int[]"),
                 tags: reader.Required<global::System.Collections.Generic.List<string>>("tags", global::Layerwise.Serialization.ConfigValues.ListOf<string>(global::Layerwise.Serialization.ConfigValues.ReadString), "List<string>"),
                 rates: reader.Required<global::System.Collections.Generic.IReadOnlyList<double>>("rates", global::Layerwise.Serialization.ConfigValues.ListOf<double>(global::Layerwise.Serialization.ConfigValues.ReadDouble), "IReadOnlyList<double>"),
                 kernelSize: reader.Required<(int, int)>("kernel_size", global::Layerwise.Serialization.ConfigValues.TupleOf<int, int>(global::Layerwise.Serialization.ConfigValues.ReadInt32, global::Layerwise.Serialization.ConfigValues.ReadInt32), "(int, int)"),
                 maybe: reader.Optional<int?>("maybe", global::Layerwise.Serialization.ConfigValues.NullableValue<int>(global::Layerwise.Serialization.ConfigValues.ReadInt32), default(int?)),
-                maybeFormat: reader.Optional<global::Sample.Layers.DataFormat?>("maybe_format", global::Layerwise.Serialization.ConfigValues.NullableValue<global::Sample.Layers.DataFormat>(global::Layerwise.Serialization.ConfigValues.EnumOf<global::Sample.Layers.DataFormat>(LayerwiseParse_Sample_Layers_DataFormat, "\"channels_last\", \"channels_first\"")), (global::Sample.Layers.DataFormat)(1)),
+                maybeFormat: reader.Optional<global::Sample.Layers.DataFormat?>("maybe_format", global::Layerwise.Serialization.ConfigValues.NullableValue<global::Sample.Layers.DataFormat>(LayerwiseEnum_Sample_Layers_DataFormat.Read), (global::Sample.Layers.DataFormat)(1)),
                 shape: reader.Optional<long[]?>("shape", global::Layerwise.Serialization.ConfigValues.NullableReference<long[]>(global::Layerwise.Serialization.ConfigValues.ArrayOf<long>(global::Layerwise.Serialization.ConfigValues.ReadInt64)), default(long[]?)),
                 inner: reader.Optional<global::Layerwise.Layers.Dense?>("inner", global::Layerwise.Serialization.ConfigValues.NullableReference<global::Layerwise.Layers.Dense>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Dense>), default(global::Layerwise.Layers.Dense?)),
                 children: reader.Optional<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?>("children", global::Layerwise.Serialization.ConfigValues.NullableReference<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>>(global::Layerwise.Serialization.ConfigValues.ListOf<global::Layerwise.Layers.Layer>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Layer>)), default(global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?)),
                 init: reader.Optional<global::Layerwise.Initializers.Initializer?>("init", global::Layerwise.Serialization.ConfigValues.NullableReference<global::Layerwise.Initializers.Initializer>(global::Layerwise.Serialization.InitializerConverter.Read), default(global::Layerwise.Initializers.Initializer?)),
-                renamed: reader.Optional<int>("custom_key", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(1)),
-                source: reader.Optional<string>("source", global::Layerwise.Serialization.ConfigValues.ReadString, "x"),
+                renamed: reader.OptionalInt32("custom_key", (int)(1)),
+                source: reader.OptionalString("source", "x"),
                 inputShape: reader.InputShape("batch_input_shape"),
-                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
+                name: reader.OptionalNullableString("name", default(string?)));
         }
 
         /// <inheritdoc/>

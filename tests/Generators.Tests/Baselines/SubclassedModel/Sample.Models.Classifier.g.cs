@@ -8,7 +8,7 @@ namespace Sample.Models
     partial class Classifier
     {
         static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Classifier = new(
-            "Sample>Classifier", "Classifier", "Sample.Models", static config => FromConfig(config));
+            "Sample>Classifier", "Classifier", "Sample.Models", FromConfig);
 
         /// <summary>Registers this type as Sample&gt;Classifier (and class name Classifier) when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -35,9 +35,9 @@ namespace Sample.Models
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "Classifier");
             return new global::Sample.Models.Classifier(
-                hiddenUnits: reader.Required<int>("hidden_units", global::Layerwise.Serialization.ConfigValues.ReadInt32, "int"),
-                classes: reader.Optional<int>("classes", global::Layerwise.Serialization.ConfigValues.ReadInt32, (int)(10)),
-                name: reader.Optional<string?>("name", global::Layerwise.Serialization.ConfigValues.NullableReference<string>(global::Layerwise.Serialization.ConfigValues.ReadString), default(string?)));
+                hiddenUnits: reader.RequiredInt32("hidden_units"),
+                classes: reader.OptionalInt32("classes", (int)(10)),
+                name: reader.OptionalNullableString("name", default(string?)));
         }
 
         /// <inheritdoc/>
