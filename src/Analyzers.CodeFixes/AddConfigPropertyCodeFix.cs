@@ -20,11 +20,14 @@ namespace Layerwise.Analyzers.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddConfigPropertyCodeFix)), Shared]
 public sealed class AddConfigPropertyCodeFix : CodeFixProvider
 {
+    /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.ArgumentLostId);
 
+    /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() =>
         SequentialFixAll.Create<ParameterSyntax>(DiagnosticDescriptors.MemberNameProperty, AddPropertyAsync);
 
+    /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);

@@ -22,11 +22,14 @@ namespace Layerwise.Analyzers.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveToFieldCodeFix)), Shared]
 public sealed class MoveToFieldCodeFix : CodeFixProvider
 {
+    /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.TrackedInPropertyId);
 
+    /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() =>
         SequentialFixAll.Create<PropertyDeclarationSyntax>(DiagnosticDescriptors.MemberNameProperty, MoveAsync);
 
+    /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);

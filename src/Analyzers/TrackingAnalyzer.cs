@@ -19,9 +19,11 @@ namespace Layerwise.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TrackingAnalyzer : DiagnosticAnalyzer
 {
+    /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.TrackedInProperty, DiagnosticDescriptors.UntrackedCollection, DiagnosticDescriptors.CreatedOutsideBuild);
 
+    /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);

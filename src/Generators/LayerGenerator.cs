@@ -14,6 +14,7 @@ namespace Layerwise.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class LayerGenerator : IIncrementalGenerator
 {
+    /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var layers = context.SyntaxProvider

@@ -7,6 +7,7 @@ namespace Layerwise;
 [AttributeUsage(AttributeTargets.Parameter, Inherited = false, AllowMultiple = false)]
 public sealed class ConfigKeyAttribute(string key) : Attribute
 {
+    /// <summary>The config key the parameter is written under (e.g. <c>batch_shape</c>).</summary>
     public string Key { get; } = key;
 }
 
@@ -18,6 +19,7 @@ public sealed class ConfigKeyAttribute(string key) : Attribute
 [AttributeUsage(AttributeTargets.Parameter, Inherited = false, AllowMultiple = false)]
 public sealed class ConfigSourceAttribute(string member) : Attribute
 {
+    /// <summary>The property or field whose value <c>GetConfig</c> writes for the parameter.</summary>
     public string Member { get; } = member;
 }
 
@@ -49,5 +51,6 @@ public sealed class NotTrackedAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Class, Inherited = true, AllowMultiple = false)]
 public sealed class ConfigConverterAttribute(Type converterType) : Attribute
 {
+    /// <summary>The type with the static <c>Write</c>/<c>Read</c> methods used for values of the marked type.</summary>
     public Type ConverterType { get; } = converterType;
 }

@@ -20,14 +20,17 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
 
     string? current;
 
+    /// <summary>The folder the backup is written to (Keras' <c>backup_dir</c>).</summary>
     public string BackupDir { get; } = string.IsNullOrEmpty(backupDir)
         ? throw new ArgumentException("BackupAndRestore needs a backup directory.", nameof(backupDir))
         : backupDir;
 
+    /// <summary>Whether the backup is removed when <c>Fit</c> completes (Keras' <c>delete_checkpoint</c>).</summary>
     public bool DeleteCheckpoint { get; } = deleteCheckpoint;
 
     string StatePath => Path.Combine(BackupDir, StateFileName);
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(Logs logs)
     {
         var model = Model!;
@@ -42,6 +45,7 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
         current = state.Checkpoint;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, Logs logs)
     {
         var model = Model!;
@@ -62,6 +66,7 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
         current = name;
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(Logs logs)
     {
         if (!DeleteCheckpoint) return;

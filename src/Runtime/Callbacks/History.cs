@@ -18,10 +18,15 @@ public sealed class History : Callback
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Values =>
         values.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value, StringComparer.Ordinal);
 
+    /// <summary>The values of one log key, one per epoch (Keras' <c>history.history[key]</c>).</summary>
+    /// <param name="key">A log key, e.g. <c>loss</c> or <c>val_accuracy</c>.</param>
+    /// <exception cref="KeyNotFoundException">No epoch logged <paramref name="key"/>; the message lists the keys there
+    /// are.</exception>
     public IReadOnlyList<double> this[string key] => values.TryGetValue(key, out var list)
         ? list
         : throw new KeyNotFoundException($"History has no \"{key}\"; it has: {string.Join(", ", values.Keys)}.");
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, Logs logs)
     {
         epochs.Add(epoch);

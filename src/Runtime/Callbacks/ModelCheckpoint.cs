@@ -56,12 +56,28 @@ public sealed class ModelCheckpoint : Callback
         Best = initialValueThreshold ?? (Mode == "max" ? double.NegativeInfinity : double.PositiveInfinity);
     }
 
+    /// <summary>
+    /// The path template, filled with <c>{epoch}</c> and log values at each save (Keras' <c>filepath</c>).
+    /// </summary>
     public string Filepath { get; }
+    /// <summary>The log key compared when <see cref="SaveBestOnly"/> is set (Keras' <c>monitor</c>).</summary>
     public string Monitor { get; }
+    /// <summary>1 prints a line at each save and improvement (Keras' <c>verbose</c>); 0 is silent.</summary>
     public int Verbose { get; }
+    /// <summary>
+    /// Whether a save happens only when <see cref="Monitor"/> improves (Keras' <c>save_best_only</c>).
+    /// </summary>
     public bool SaveBestOnly { get; }
+    /// <summary>
+    /// Whether only the weights are saved, rather than the whole model (Keras' <c>save_weights_only</c>).
+    /// </summary>
     public bool SaveWeightsOnly { get; }
+    /// <summary>Every epoch or every N batches (Keras' <c>save_freq</c>).</summary>
     public SaveFrequency SaveFreq { get; }
+    /// <summary>
+    /// How many recent checkpoints are kept, older files deleted (TensorFlow's <c>CheckpointManager.max_to_keep</c>);
+    /// null keeps all.
+    /// </summary>
     public int? MaxToKeep { get; }
 
     /// <summary><c>min</c> or <c>max</c> once <c>auto</c> is resolved.</summary>
@@ -73,8 +89,10 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>Prefixes of the checkpoints this callback has written and not deleted, oldest first.</summary>
     public IReadOnlyList<string> Saved => kept;
 
+    /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, Logs logs) => currentEpoch = epoch;
 
+    /// <inheritdoc/>
     public override void OnTrainBatchEnd(int batch, Logs logs)
     {
         if (SaveFreq.Batches is not { } every) return;
@@ -86,6 +104,7 @@ public sealed class ModelCheckpoint : Callback
         Save(currentEpoch, batch, logs);
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, Logs logs)
     {
         if (SaveFreq.IsEpoch) Save(epoch, null, logs);

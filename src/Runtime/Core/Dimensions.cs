@@ -11,6 +11,7 @@ public static class Dimensions
     /// <summary>An unknown size (Keras' <c>None</c>); configs write it as <c>null</c>.</summary>
     public const long Unknown = -1;
 
+    /// <summary>Whether <paramref name="dimension"/> is a known size (not <see cref="Unknown"/>).</summary>
     public static bool IsKnown(long dimension) => dimension >= 0;
 
     /// <summary>Whether every dimension of <paramref name="shape"/> is known.</summary>

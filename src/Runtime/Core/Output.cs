@@ -9,6 +9,10 @@ public static class Output
 {
     static readonly AsyncLocal<TextWriter?> writer = new();
 
+    /// <summary>
+    /// Where output goes; set it to capture or silence it (standard output when not set). The setting flows with the
+    /// async context.
+    /// </summary>
     public static TextWriter Writer
     {
         get => writer.Value ?? Console.Out;

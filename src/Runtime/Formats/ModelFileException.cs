@@ -8,6 +8,14 @@ namespace Layerwise.Formats;
 /// </summary>
 public class ModelFileException : LayerwiseException
 {
+    /// <summary>
+    /// An error about <paramref name="objectPath"/> in <paramref name="filePath"/>; the message is prefixed with both.
+    /// </summary>
+    /// <param name="filePath">The file or directory being read or written.</param>
+    /// <param name="objectPath">The object inside it (HDF5 path, attribute, zip member); empty when the file as a whole
+    /// is concerned.</param>
+    /// <param name="message">What is wrong and what was expected.</param>
+    /// <param name="inner">The underlying exception, if any.</param>
     public ModelFileException(string filePath, string objectPath, string message, Exception? inner = null)
         : base(Compose(filePath, objectPath, message), inner ?? new InvalidDataException(message))
     {
@@ -33,6 +41,13 @@ public class ModelFileException : LayerwiseException
 /// </summary>
 public sealed class LambdaLayerException : ModelFileException
 {
+    /// <summary>
+    /// Refuses the Lambda layer <paramref name="layerName"/>; the message says how to replace it with a <c>[Layer]</c>
+    /// class.
+    /// </summary>
+    /// <param name="filePath">The model file.</param>
+    /// <param name="objectPath">Where the layer's config is in the file.</param>
+    /// <param name="layerName">The Lambda layer's name.</param>
     public LambdaLayerException(string filePath, string objectPath, string layerName)
         : base(filePath, objectPath,
             $"layer \"{layerName}\" is a Keras Lambda layer. A Lambda holds Python code (marshalled bytecode), which Layerwise never " +

@@ -7,6 +7,10 @@ namespace Layerwise.Formats;
 /// </summary>
 public sealed class UnsupportedLayersException : ModelFileException
 {
+    /// <summary>Lists every layer of a config that cannot be created, with what to do about each.</summary>
+    /// <param name="filePath">The model file.</param>
+    /// <param name="objectPath">Where the model config is in the file.</param>
+    /// <param name="layers">The layers that cannot be created, in config order.</param>
     public UnsupportedLayersException(string filePath, string objectPath, IReadOnlyList<UnsupportedLayer> layers)
         : base(filePath, objectPath, Describe(layers))
     {
@@ -49,5 +53,8 @@ public sealed class UnsupportedLayersException : ModelFileException
 /// </summary>
 public sealed record UnsupportedLayer(string ClassName, string? RegisteredName, string LayerName, bool IsKerasBuiltIn)
 {
+    /// <summary>
+    /// Registered names close to a custom class's name (a likely typo), nearest first; empty for Keras' own classes.
+    /// </summary>
     public IReadOnlyList<string> NearMatches { get; init; } = [];
 }

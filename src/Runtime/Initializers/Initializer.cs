@@ -16,6 +16,10 @@ public abstract class Initializer
     /// <summary>A new tensor of <paramref name="shape"/> on <paramref name="device"/>.</summary>
     public abstract Tensor Generate(long[] shape, Device device);
 
+    /// <summary>
+    /// Lets a Keras name stand for an initializer, as in Keras: <c>kernelInitializer: "he_normal"</c> (see
+    /// <see cref="Get"/>).
+    /// </summary>
     public static implicit operator Initializer(string name) => Get(name);
 
     /// <summary>

@@ -9,9 +9,12 @@ namespace Layerwise.Initializers;
 /// </summary>
 public sealed class Orthogonal(double gain = 1.0) : Initializer
 {
+    /// <summary>Factor the orthogonal matrix is multiplied by (Keras' <c>gain</c>).</summary>
     public double Gain { get; } = gain;
+    /// <inheritdoc/>
     public override string Name => "orthogonal";
 
+    /// <inheritdoc/>
     public override Tensor Generate(long[] shape, Device device)
     {
         if (shape.Length < 2)

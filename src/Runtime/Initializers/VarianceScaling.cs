@@ -13,6 +13,13 @@ public class VarianceScaling : Initializer
     /// <summary>The stddev of a standard normal truncated to [-2, 2]: dividing by it restores the requested variance.</summary>
     const double TruncatedNormalStddev = 0.87962566103423978;
 
+    /// <summary>Keras' <c>VarianceScaling(scale, mode, distribution)</c>.</summary>
+    /// <param name="scale">Target variance factor; must be positive (Keras' <c>scale</c>).</param>
+    /// <param name="mode"><c>fan_in</c>, <c>fan_out</c> or <c>fan_avg</c> (Keras' <c>mode</c>).</param>
+    /// <param name="distribution"><c>truncated_normal</c>, <c>untruncated_normal</c> or <c>uniform</c> (Keras'
+    /// <c>distribution</c>; Keras 2.0's <c>normal</c> reads as truncated_normal).</param>
+    /// <exception cref="ArgumentException">An unknown mode or distribution, or a scale that is not
+    /// positive.</exception>
     public VarianceScaling(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal")
     {
         if (!(scale > 0))
@@ -28,12 +35,19 @@ public class VarianceScaling : Initializer
         Distribution = distribution;
     }
 
+    /// <summary>Target variance factor (Keras' <c>scale</c>).</summary>
     public double Scale { get; }
+    /// <summary><c>fan_in</c>, <c>fan_out</c> or <c>fan_avg</c> (Keras' <c>mode</c>).</summary>
     public string Mode { get; }
+    /// <summary>
+    /// <c>truncated_normal</c>, <c>untruncated_normal</c> or <c>uniform</c> (Keras' <c>distribution</c>).
+    /// </summary>
     public string Distribution { get; }
 
+    /// <inheritdoc/>
     public override string Name => "variance_scaling";
 
+    /// <inheritdoc/>
     public override Tensor Generate(long[] shape, Device device)
     {
         var (fanIn, fanOut) = ComputeFans(shape);
@@ -58,32 +72,54 @@ public class VarianceScaling : Initializer
     }
 }
 
+/// <summary>
+/// Keras' <c>GlorotUniform</c> (<c>"glorot_uniform"</c>, Xavier uniform): uniform in ±sqrt(6 / (fan_in + fan_out)); the
+/// default kernel initializer.
+/// </summary>
 public sealed class GlorotUniform() : VarianceScaling(1.0, "fan_avg", "uniform")
 {
+    /// <inheritdoc/>
     public override string Name => "glorot_uniform";
 }
 
+/// <summary>
+/// Keras' <c>GlorotNormal</c> (<c>"glorot_normal"</c>, Xavier normal): truncated normal with stddev sqrt(2 / (fan_in +
+/// fan_out)).
+/// </summary>
 public sealed class GlorotNormal() : VarianceScaling(1.0, "fan_avg", "truncated_normal")
 {
+    /// <inheritdoc/>
     public override string Name => "glorot_normal";
 }
 
+/// <summary>Keras' <c>HeUniform</c> (<c>"he_uniform"</c>): uniform in ±sqrt(6 / fan_in), for ReLU networks.</summary>
 public sealed class HeUniform() : VarianceScaling(2.0, "fan_in", "uniform")
 {
+    /// <inheritdoc/>
     public override string Name => "he_uniform";
 }
 
+/// <summary>
+/// Keras' <c>HeNormal</c> (<c>"he_normal"</c>): truncated normal with stddev sqrt(2 / fan_in), for ReLU networks.
+/// </summary>
 public sealed class HeNormal() : VarianceScaling(2.0, "fan_in", "truncated_normal")
 {
+    /// <inheritdoc/>
     public override string Name => "he_normal";
 }
 
+/// <summary>Keras' <c>LecunUniform</c> (<c>"lecun_uniform"</c>): uniform in ±sqrt(3 / fan_in).</summary>
 public sealed class LecunUniform() : VarianceScaling(1.0, "fan_in", "uniform")
 {
+    /// <inheritdoc/>
     public override string Name => "lecun_uniform";
 }
 
+/// <summary>
+/// Keras' <c>LecunNormal</c> (<c>"lecun_normal"</c>): truncated normal with stddev sqrt(1 / fan_in), for SELU networks.
+/// </summary>
 public sealed class LecunNormal() : VarianceScaling(1.0, "fan_in", "truncated_normal")
 {
+    /// <inheritdoc/>
     public override string Name => "lecun_normal";
 }

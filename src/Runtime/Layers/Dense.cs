@@ -13,6 +13,21 @@ public partial class Dense : Layer
     readonly Func<Tensor, Tensor> activationFunction;
     Variable? kernel, bias;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Dense</c>).</summary>
+    /// <param name="units">Dimensionality of the output space (Keras' <c>units</c>).</param>
+    /// <param name="activation">Activation applied to the output (Keras' <c>activation</c>), by Keras name
+    /// (<c>relu</c>, <c>softmax</c>...); <c>linear</c> when none. Null: no activation (<c>linear</c>).</param>
+    /// <param name="useBias">Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</param>
+    /// <param name="kernelInitializer">Initializer of the kernel weights (Keras' <c>kernel_initializer</c>). Null:
+    /// <c>glorot_uniform</c>.</param>
+    /// <param name="biasInitializer">Initializer of the bias (Keras' <c>bias_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Dense(int units, string? activation = null, bool useBias = true,
                  Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
                  long[]? inputShape = null, string? name = null, bool trainable = true)
@@ -27,15 +42,31 @@ public partial class Dense : Layer
         BiasInitializer = biasInitializer ?? new Zeros();
     }
 
+    /// <summary>Dimensionality of the output space (Keras' <c>units</c>).</summary>
     public int Units { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>
+    /// The <c>kernel</c> weight: the input weights, in Keras' layout (so files map one to one). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>use_bias</c> is false.
+    /// </summary>
     public Variable? Bias => bias;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length < 1)
@@ -45,6 +76,7 @@ public partial class Dense : Layer
         if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer);
     }
 
+    /// <inheritdoc/>
     protected override void CheckInputShape(long[] batchShape)
     {
         long inputDim = Kernel.Shape[0];
@@ -55,6 +87,7 @@ public partial class Dense : Layer
     /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
     public override bool SupportsMasking => true;
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var product = inputs.matmul(Kernel.Value);
@@ -63,5 +96,6 @@ public partial class Dense : Layer
         return activationFunction(withBias);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => [.. inputShape[..^1], Units];
 }

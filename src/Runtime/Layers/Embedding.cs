@@ -19,6 +19,20 @@ public partial class Embedding : Layer
 {
     Variable? embeddings;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Embedding</c>).</summary>
+    /// <param name="inputDim">Vocabulary size: indices lie in [0, input_dim) (Keras' <c>input_dim</c>).</param>
+    /// <param name="outputDim">Size of each embedding vector (Keras' <c>output_dim</c>).</param>
+    /// <param name="embeddingsInitializer">Initializer of the embeddings (Keras' <c>embeddings_initializer</c>). Null:
+    /// <c>uniform</c> in [-0.05, 0.05].</param>
+    /// <param name="maskZero">Whether index 0 is padding and masked for later layers (Keras' <c>mask_zero</c>).</param>
+    /// <param name="inputLength">Keras 2's fixed sequence length, turned into the input shape when none is given. Null:
+    /// none.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false, int? inputLength = null,
                      long[]? inputShape = null, string? name = null, bool trainable = true)
         // Keras 2 turns input_length into the input shape (input_length,) when no shape is given.
@@ -35,18 +49,28 @@ public partial class Embedding : Layer
         InputLength = inputLength;
     }
 
+    /// <summary>Vocabulary size: indices lie in [0, input_dim) (Keras' <c>input_dim</c>).</summary>
     public int InputDim { get; }
+    /// <summary>Size of each embedding vector (Keras' <c>output_dim</c>).</summary>
     public int OutputDim { get; }
+    /// <summary>Initializer of the embeddings (Keras' <c>embeddings_initializer</c>).</summary>
     public Initializer EmbeddingsInitializer { get; }
+    /// <summary>Whether index 0 is padding and masked for later layers (Keras' <c>mask_zero</c>).</summary>
     public bool MaskZero { get; }
     /// <summary>Keras 2's fixed sequence length (Keras 3 dropped the argument); null when not given.</summary>
     public int? InputLength { get; }
 
+    /// <summary>
+    /// The <c>embeddings</c> weight: one row per index, shape [input_dim, output_dim]. Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Embeddings => embeddings ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape) =>
         embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
@@ -65,5 +89,6 @@ public partial class Embedding : Layer
     /// <summary>With <see cref="MaskZero"/>, true where the index is not 0 (Keras' <c>compute_mask</c>); an incoming mask is not passed on.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => MaskZero ? inputs.ne(0) : null;
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => [.. inputShape, OutputDim];
 }

@@ -32,6 +32,9 @@ public abstract partial class Layer
         Backend.EnsureInitialized();
     }
 
+    /// <summary>
+    /// Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start with it.
+    /// </summary>
     public string Name { get; }
 
     bool isTrainable;
@@ -63,6 +66,10 @@ public abstract partial class Layer
     /// <summary>The per-sample input shape the layer was built for (-1 where unknown: any size is accepted there); null until built.</summary>
     public long[]? BuildInputShape { get; private set; }
 
+    /// <summary>
+    /// Whether the layer has created its weights (Keras' <c>built</c>); happens on the first call or when a model is
+    /// built with an input shape.
+    /// </summary>
     public bool Built { get; private set; }
 
     /// <summary>Where this layer's weights live; a model sets it for all of its layers.</summary>
@@ -71,9 +78,16 @@ public abstract partial class Layer
     /// <summary>Own weights first, then those of sub-layers, in creation order (Keras' order).</summary>
     public IReadOnlyList<Variable> Weights => [.. ownWeights, .. SubLayers.SelectMany(l => l.Weights)];
 
+    /// <summary>
+    /// The weights that training updates (Keras' <c>trainable_weights</c>): none when <see cref="Trainable"/> is false.
+    /// </summary>
     public IReadOnlyList<Variable> TrainableWeights =>
         Trainable ? [.. ownWeights.Where(w => w.Trainable), .. SubLayers.SelectMany(l => l.TrainableWeights)] : [];
 
+    /// <summary>
+    /// The weights training leaves alone (Keras' <c>non_trainable_weights</c>): running statistics, and every weight of
+    /// a frozen layer.
+    /// </summary>
     public IReadOnlyList<Variable> NonTrainableWeights =>
         [.. Weights.Where(w => !TrainableWeights.Contains(w))];
 
@@ -224,5 +238,6 @@ public abstract partial class Layer
         foreach (var l in SubLayers) l.SetDevice(device);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"<{ClassName} name={Name}, built={Built}>";
 }

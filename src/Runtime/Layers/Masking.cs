@@ -11,16 +11,27 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class Masking : Layer
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Masking</c>).</summary>
+    /// <param name="maskValue">A step whose features all equal it is masked (Keras' <c>mask_value</c>).</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Masking(double maskValue = 0.0, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
         MaskValue = maskValue;
     }
 
+    /// <summary>A step whose features all equal it is masked (Keras' <c>mask_value</c>).</summary>
     public double MaskValue { get; }
 
+    /// <inheritdoc/>
     public override bool SupportsMasking => true;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length < 1)
@@ -37,6 +48,7 @@ public partial class Masking : Layer
     /// <summary>True where a step has a feature other than <see cref="MaskValue"/>; an incoming mask is replaced.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => inputs.ne(MaskValue).any(-1);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();

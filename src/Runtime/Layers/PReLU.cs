@@ -14,6 +14,17 @@ public partial class PReLU : Layer
 {
     Variable? alpha;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.PReLU</c>).</summary>
+    /// <param name="alphaInitializer">Initializer of the slopes <c>alpha</c> (Keras' <c>alpha_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="sharedAxes">Axes (batch axis counted) along which one slope is shared (Keras' <c>shared_axes</c>).
+    /// Null: one slope per input value.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public PReLU(Initializer? alphaInitializer = null, int[]? sharedAxes = null, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
@@ -23,11 +34,18 @@ public partial class PReLU : Layer
         SharedAxes = sharedAxes?.ToArray();
     }
 
+    /// <summary>Initializer of the slopes <c>alpha</c> (Keras' <c>alpha_initializer</c>).</summary>
     public Initializer AlphaInitializer { get; }
+    /// <summary>
+    /// Axes (batch axis counted) along which one slope is shared (Keras' <c>shared_axes</c>); null: one slope per input
+    /// value.
+    /// </summary>
     public int[]? SharedAxes { get; }
 
+    /// <summary>The <c>alpha</c> weight: the learned slopes for x &lt; 0. Null before the layer is built.</summary>
     public Variable Alpha => alpha ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         var paramShape = inputShape.ToArray();
@@ -42,6 +60,7 @@ public partial class PReLU : Layer
         alpha = AddWeight("alpha", paramShape, AlphaInitializer);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         // Keras: relu(x) - alpha · relu(-x).

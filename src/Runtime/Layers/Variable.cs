@@ -27,6 +27,9 @@ public sealed class Variable
     /// <summary><c>layer_name/name</c>, e.g. <c>dense/kernel</c> (Keras 2 appends <c>:0</c> in .h5 files).</summary>
     public string Path => $"{Owner.Name}/{Name}";
 
+    /// <summary>
+    /// Whether training updates this weight (false for running statistics such as <c>moving_mean</c>).
+    /// </summary>
     public bool Trainable { get; }
 
     Parameter? value;
@@ -46,8 +49,10 @@ public sealed class Variable
         value = null;
     }
 
+    /// <summary>The weight's shape, in Keras' layout.</summary>
     public long[] Shape => Value.shape;
 
+    /// <summary>The number of values in the weight (what <c>Summary</c> counts as parameters).</summary>
     public long NumElements => Value.numel();
 
     /// <summary>Copies <paramref name="source"/> into the variable, after checking its shape.</summary>
@@ -78,5 +83,6 @@ public sealed class Variable
         old.Dispose();
     }
 
+    /// <inheritdoc/>
     public override string ToString() => IsDisposed ? $"<Variable path={Path}, disposed>" : $"<Variable path={Path}, shape={ShapeText.Format(Shape)}>";
 }

@@ -96,6 +96,7 @@ public partial class Functional : Model
         return Run(inputs, null, training).Outputs;
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         RequireSingleInputAndOutput();

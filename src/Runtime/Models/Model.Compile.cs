@@ -26,7 +26,7 @@ public abstract partial class Model
     public IReadOnlyList<double?> LossWeights => Objective?.Outputs.Select(o => o.Weight).ToList() ?? [];
 
     /// <summary>
-    /// Configures training: <paramref name="optimizer"/>, <paramref name="loss"/> and
+    /// Configures training (Keras' <c>model.compile</c>): <paramref name="optimizer"/>, <paramref name="loss"/> and
     /// <paramref name="metrics"/> accept objects or Keras names (<c>"adam"</c>,
     /// <c>"sparse_categorical_crossentropy"</c>, <c>"accuracy"</c>). A model with several outputs applies
     /// the loss and a copy of each metric to every output, as Keras does.

@@ -31,7 +31,7 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// Loads a model saved by <see cref="Save"/> or by Keras (tf.keras 2.x and Keras 1.x/2.x .h5,
+    /// Keras' <c>keras.models.load_model</c>: loads a model saved by <see cref="Save"/> or by Keras (tf.keras 2.x and Keras 1.x/2.x .h5,
     /// Keras 3 .keras archives, legacy .h5 and directories, and the TensorFlow SavedModel directories
     /// that tf.keras 2.5-2.15's <c>model.save(dir)</c> writes): the architecture is created from the
     /// config through the registry of <c>[Layer]</c>/<c>[ModelConfig]</c> types (nothing in a file

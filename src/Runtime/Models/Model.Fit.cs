@@ -7,7 +7,7 @@ namespace Layerwise.Models;
 public abstract partial class Model
 {
     /// <summary>
-    /// Trains the model as Keras' <c>fit</c>. <paramref name="validationSplit"/> holds out the last
+    /// Trains the model as Keras' <c>model.fit</c>. <paramref name="validationSplit"/> holds out the last
     /// fraction of the samples (before shuffling), as Keras does; <paramref name="validationData"/>
     /// takes precedence over it. <paramref name="verbose"/>: 0 silent, 1 progress bar, 2 one line per epoch.
     /// Epochs run from <paramref name="initialEpoch"/> to <paramref name="epochs"/> (exclusive), 0-based.

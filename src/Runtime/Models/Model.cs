@@ -15,6 +15,15 @@ namespace Layerwise.Models;
 /// </summary>
 public abstract partial class Model : Layer
 {
+    /// <summary>
+    /// Initializes a model (for subclasses: <c>[ModelConfig]</c> models, <see cref="Sequential"/>,
+    /// <see cref="Functional"/>).
+    /// </summary>
+    /// <param name="name">The model's name (Keras' <c>name</c>). Null: the snake_case class name plus a
+    /// counter.</param>
+    /// <param name="trainable">False freezes every layer of the model (Keras' <c>trainable</c>).</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out), so the model can be built before the first
+    /// call.</param>
     protected Model(string? name = null, bool trainable = true, long[]? inputShape = null)
         : base(name, trainable, inputShape) { }
 
@@ -24,6 +33,7 @@ public abstract partial class Model : Layer
     /// </summary>
     public virtual IReadOnlyList<Layer> Layers => SubLayers;
 
+    /// <summary>The optimizer given to <c>Compile</c> (Keras' <c>model.optimizer</c>); null before compiling.</summary>
     public Optimizer? Optimizer { get; private set; }
 
     /// <summary>The loss given to <see cref="Compile(Optimizer, Loss, IEnumerable{Metric})"/>; null when each output was given its own (see <see cref="Losses"/>).</summary>
@@ -32,6 +42,7 @@ public abstract partial class Model : Layer
     /// <summary>Every compiled metric, output by output (for several outputs named <c>&lt;output&gt;_&lt;metric&gt;</c>).</summary>
     public IReadOnlyList<Metric> Metrics { get; private set; } = [];
 
+    /// <summary>Whether <c>Compile</c> has been called, so that <c>Fit</c> and <c>Evaluate</c> can run.</summary>
     public bool IsCompiled => Optimizer is not null && Objective is not null;
 
     /// <summary>

@@ -15,6 +15,8 @@ public partial class Sequential : Model
     [NotTracked] InputLayer? inputLayer;
     long[]? inputShapeFromInputLayer;
 
+    /// <summary>A stack of layers, each feeding the next (Keras' <c>keras.Sequential([...])</c>).</summary>
+    /// <param name="layers">The layers, in order; an <see cref="InputLayer"/> first sets the input shape.</param>
     public Sequential(params Layer[] layers) : this(layers, name: null) { }
 
     /// <param name="layers">The layers, in order; a model among them acts as one layer (transfer learning, composition).</param>
@@ -26,6 +28,7 @@ public partial class Sequential : Model
         if (!trainable) Trainable = false;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Layer> Layers => layers;
 
     /// <summary>The layers as the config lists them: a leading <see cref="InputLayer"/> when one was added, as Keras 3 writes it.</summary>
@@ -78,6 +81,7 @@ public partial class Sequential : Model
     /// <summary>The per-sample input shape, when known before data is seen.</summary>
     public long[]? InputShape => BuildInputShape ?? DeclaredInputShapeOrFirstLayer();
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (layers.Count == 0) throw new InvalidOperationException($"Sequential \"{Name}\" has no layers to build.");
@@ -89,6 +93,7 @@ public partial class Sequential : Model
         }
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => CallWithMask(inputs, null, training).Output;
 
     /// <summary>Each layer in turn, the mask carried beside the tensor (Keras' <c>_keras_mask</c>).</summary>
@@ -99,6 +104,7 @@ public partial class Sequential : Model
         return (h, mask);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         layers.Aggregate(inputShape, (shape, layer) => layer.ComputeOutputShape(shape));
 }

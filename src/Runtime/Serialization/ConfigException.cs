@@ -7,8 +7,18 @@ namespace Layerwise.Serialization;
 /// </summary>
 public sealed class ConfigException : LayerwiseException
 {
+    /// <summary>A config error at <paramref name="path"/>: <c>Invalid config at {path}: {message}</c>.</summary>
+    /// <param name="path">Where in the config, e.g. <c>Dense.config.units</c>.</param>
+    /// <param name="message">What is wrong, what was expected and what was received.</param>
     public ConfigException(string path, string message) : base($"Invalid config at {path}: {message}") => Path = path;
 
+    /// <summary>
+    /// A config error at <paramref name="path"/> caused by <paramref name="inner"/> (e.g. a constructor that refused
+    /// the value).
+    /// </summary>
+    /// <param name="path">Where in the config, e.g. <c>Dense.config.units</c>.</param>
+    /// <param name="message">What is wrong, what was expected and what was received.</param>
+    /// <param name="inner">The underlying exception.</param>
     public ConfigException(string path, string message, Exception inner) : base($"Invalid config at {path}: {message}", inner) => Path = path;
 
     /// <summary>Where in the config the problem is, e.g. <c>Dense.config.units</c>.</summary>
@@ -21,6 +31,10 @@ public sealed class ConfigException : LayerwiseException
 /// </summary>
 public sealed class UnknownLayerException : LayerwiseException
 {
+    /// <summary>Keras' "Unknown layer" error for <paramref name="requested"/>.</summary>
+    /// <param name="requested">The name the config asked for.</param>
+    /// <param name="nearMatches">Registered names close to it, nearest first.</param>
+    /// <param name="message">The message, saying how to register the class.</param>
     public UnknownLayerException(string requested, IReadOnlyList<string> nearMatches, string message) : base(message)
     {
         RequestedName = requested;

@@ -12,6 +12,12 @@ public sealed partial class ConfigReader
     readonly JsonObject config;
     readonly string className;
 
+    /// <summary>
+    /// A reader of the constructor arguments in <paramref name="config"/> (generated <c>FromConfig</c> code creates
+    /// one).
+    /// </summary>
+    /// <param name="config">The <c>config</c> object of the layer.</param>
+    /// <param name="className">The class name, for error paths (<c>Dense.config.units</c>).</param>
     public ConfigReader(JsonObject config, string className)
     {
         ArgumentNullException.ThrowIfNull(config);

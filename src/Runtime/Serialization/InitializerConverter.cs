@@ -10,6 +10,9 @@ namespace Layerwise.Serialization;
 /// </summary>
 public static class InitializerConverter
 {
+    /// <summary>
+    /// An initializer as Keras 3 writes it: <c>{module, class_name, config, registered_name}</c>; null as <c>null</c>.
+    /// </summary>
     public static JsonNode? Write(Initializer? initializer)
     {
         if (initializer is null) return null;
@@ -44,6 +47,13 @@ public static class InitializerConverter
         static JsonObject SeedOnly() => new() { ["seed"] = null };
     }
 
+    /// <summary>
+    /// An initializer from a config value: Keras 3's object, Keras 2's <c>{class_name, config}</c> or a bare name
+    /// (<c>"glorot_uniform"</c>).
+    /// </summary>
+    /// <param name="node">The JSON value.</param>
+    /// <param name="path">Where it is, for the error message.</param>
+    /// <exception cref="ConfigException">An unknown initializer or a malformed value.</exception>
     public static Initializer Read(JsonNode? node, string path)
     {
         if (node is JsonValue) return Named(ConfigValues.ReadString(node, path), path);

@@ -10,6 +10,13 @@ namespace Layerwise.Serialization;
 /// </summary>
 public sealed class LayerRegistration
 {
+    /// <summary>
+    /// Describes a type for the registry (Keras' <c>register_keras_serializable</c>); generated code creates it.
+    /// </summary>
+    /// <param name="registeredName">Keras' registered name, <c>"package&gt;ClassName"</c>.</param>
+    /// <param name="className">The Keras class name configs write.</param>
+    /// <param name="module">Keras' <c>module</c> (e.g. <c>keras.layers</c>); empty for custom classes.</param>
+    /// <param name="factory">The generated <c>FromConfig</c>.</param>
     public LayerRegistration(string registeredName, string className, string module, Func<JsonObject, Layer> factory)
     {
         ArgumentException.ThrowIfNullOrEmpty(registeredName);
@@ -36,5 +43,6 @@ public sealed class LayerRegistration
     /// <summary>The generated <c>FromConfig</c>.</summary>
     public Func<JsonObject, Layer> Factory { get; }
 
+    /// <inheritdoc/>
     public override string ToString() => RegisteredName;
 }

@@ -37,6 +37,8 @@ public static class LayerRegistry
     /// <summary>
     /// Runs the module initializers of <typeparamref name="T"/>'s assembly, so that its types are
     /// registered even if no code of that assembly has run yet (a plug-in loaded only for its layers).
+    /// What Keras' <c>custom_objects</c> argument is for: here the types register themselves, and this
+    /// only makes sure their assembly has been initialized before <c>Model.Load</c>.
     /// </summary>
     public static void RegisterAssemblyOf<T>() => RuntimeHelpers.RunModuleConstructor(typeof(T).Module.ModuleHandle);
 

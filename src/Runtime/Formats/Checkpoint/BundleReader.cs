@@ -37,21 +37,27 @@ public sealed class BundleReader : IDisposable
         shards = new SafeFileHandle?[shardPaths.Length];
     }
 
+    /// <summary>The bundle prefix (the path without <c>.index</c>), as given to <see cref="Open"/>.</summary>
     public string Prefix { get; }
 
     /// <summary>The index file actually read (<c>.index</c>, or <c>.index.old</c> after an interrupted save).</summary>
     public string IndexPath { get; }
 
+    /// <summary>The number of data files (<c>.data-0000k-of-0000N</c>).</summary>
     public int NumShards => shardPaths.Length;
 
     /// <summary>Every tensor's entry, by key (the header under the empty key is not included).</summary>
     public IReadOnlyDictionary<string, BundleEntry> Entries => entries;
 
+    /// <summary>Whether the bundle holds a tensor under <paramref name="key"/>.</summary>
     public bool Contains(string key) => entries.ContainsKey(key);
 
     /// <summary>The data file that holds <paramref name="key"/>.</summary>
     public string DataPathOf(string key) => shardPaths[Entry(key).ShardId];
 
+    /// <summary>The index entry (type, shape, shard, offset, CRC) of <paramref name="key"/>.</summary>
+    /// <param name="key">A checkpoint key, e.g. <c>layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE</c>.</param>
+    /// <exception cref="CheckpointException">The bundle has no such key.</exception>
     public BundleEntry Entry(string key) => entries.TryGetValue(key, out var e)
         ? e
         : throw new CheckpointException($"Checkpoint \"{Prefix}\" has no tensor \"{key}\".", IndexPath, key);
@@ -475,6 +481,7 @@ public sealed class BundleReader : IDisposable
         }
     }
 
+    /// <summary>Closes the data files.</summary>
     public void Dispose()
     {
         foreach (var s in shards) s?.Dispose();

@@ -21,6 +21,11 @@ public sealed class BundleWriter : IDisposable
     readonly Dictionary<string, BundleEntry> entries = new(StringComparer.Ordinal);
     bool committed, disposed;
 
+    /// <summary>
+    /// Starts a bundle at <paramref name="prefix"/>; nothing replaces existing files until it is committed.
+    /// </summary>
+    /// <param name="prefix">The path without extension; <c>.index</c> and <c>.data-00000-of-00001</c> are
+    /// added.</param>
     public BundleWriter(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -33,6 +38,7 @@ public sealed class BundleWriter : IDisposable
         data = new FileStream(dataTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
     }
 
+    /// <summary>The bundle prefix (the path without <c>.index</c>).</summary>
     public string Prefix => prefix;
 
     /// <summary>Appends raw little-endian tensor bytes under <paramref name="key"/>.</summary>
@@ -117,6 +123,7 @@ public sealed class BundleWriter : IDisposable
         }
     }
 
+    /// <summary>Closes the data file; an uncommitted bundle's temporary files are deleted.</summary>
     public void Dispose()
     {
         if (disposed) return;

@@ -13,7 +13,8 @@ public static class Checkpoint
     /// <summary>
     /// The prefix of the latest checkpoint in <paramref name="directory"/>, as its <c>checkpoint</c>
     /// state file names it (joined to the directory when relative, e.g. <c>training_2/cp-0050.ckpt</c>),
-    /// or null when there is no state file or the checkpoint it names has no files.
+    /// or null when there is no state file or the checkpoint it names has no files. TensorFlow's
+    /// <c>tf.train.latest_checkpoint</c>.
     /// </summary>
     public static string? Latest(string directory)
     {

@@ -7,6 +7,11 @@ namespace Layerwise.Formats.Checkpoint;
 /// </summary>
 public class CheckpointException : LayerwiseException
 {
+    /// <summary>A checkpoint error about <paramref name="key"/> in <paramref name="filePath"/>.</summary>
+    /// <param name="message">The full message: what, where and what was expected.</param>
+    /// <param name="filePath">The index or data file concerned, if any.</param>
+    /// <param name="key">The checkpoint key concerned, if any.</param>
+    /// <param name="inner">The underlying exception, if any.</param>
     public CheckpointException(string message, string? filePath, string? key, Exception? inner = null)
         : base(message, inner!)
     {
@@ -36,7 +41,9 @@ public class CorruptCheckpointException(string message, string? filePath, string
 public sealed class CheckpointChecksumException(string message, string? filePath, string? key, uint expected, uint actual)
     : CorruptCheckpointException(message, filePath, key)
 {
+    /// <summary>The CRC-32C recorded in the file.</summary>
     public uint ExpectedCrc32C { get; } = expected;
+    /// <summary>The CRC-32C of the bytes as read.</summary>
     public uint ActualCrc32C { get; } = actual;
 }
 
@@ -48,6 +55,8 @@ public sealed class CheckpointChecksumException(string message, string? filePath
 public sealed class CheckpointMismatchException(string message, string? filePath, string? key, string? layerName, string? variableName)
     : CheckpointException(message, filePath, key)
 {
+    /// <summary>The model's layer whose weight does not fit, when known.</summary>
     public string? LayerName { get; } = layerName;
+    /// <summary>The weight's name within that layer (e.g. <c>kernel</c>), when known.</summary>
     public string? VariableName { get; } = variableName;
 }

@@ -12,6 +12,7 @@ namespace Layerwise.Formats.Checkpoint;
 /// </summary>
 public sealed record CheckpointState(string ModelCheckpointPath, IReadOnlyList<string> AllModelCheckpointPaths)
 {
+    /// <summary>The state file's name in the checkpoint directory: <c>checkpoint</c>.</summary>
     public const string FileName = "checkpoint";
 
     /// <summary>Reads <c>dir/checkpoint</c>; null when it does not exist or names no checkpoint.</summary>

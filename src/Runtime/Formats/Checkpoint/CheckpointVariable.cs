@@ -11,5 +11,6 @@ public sealed record CheckpointVariable(string Key, TensorDataType DataType, lon
     /// <summary>TensorFlow's name of the type: <c>float32</c>, <c>int64</c>, <c>string</c>.</summary>
     public string DataTypeName => TensorDataTypes.Name(DataType);
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Key} {DataTypeName} {ShapeText.Format(Shape)}";
 }

@@ -11,6 +11,7 @@ namespace Layerwise.Formats.Checkpoint;
 /// </summary>
 public sealed class TrackableObjectGraph
 {
+    /// <summary>The graph's objects; node 0 is the root (the model).</summary>
     public List<TrackableNode> Nodes { get; } = [];
 
     /// <summary>The node reached from the root through the children named <paramref name="path"/>, or null.</summary>
@@ -31,6 +32,7 @@ public sealed class TrackableObjectGraph
     public string? VariableKey(int node) =>
         Nodes[node].Attributes.FirstOrDefault(a => a.Name == "VARIABLE_VALUE")?.CheckpointKey;
 
+    /// <summary>The graph as TensorFlow's <c>TrackableObjectGraph</c> protobuf bytes.</summary>
     public byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
@@ -44,6 +46,10 @@ public sealed class TrackableObjectGraph
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Reads a graph from TensorFlow's <c>TrackableObjectGraph</c> protobuf bytes (unknown fields are skipped).
+    /// </summary>
+    /// <param name="bytes">The value of the <c>_CHECKPOINTABLE_OBJECT_GRAPH</c> string tensor.</param>
     public static TrackableObjectGraph Parse(ReadOnlySpan<byte> bytes)
     {
         var graph = new TrackableObjectGraph();
@@ -62,8 +68,15 @@ public sealed class TrackableObjectGraph
 /// <summary>One object of the graph: a model, a layer, a variable, the optimizer.</summary>
 public sealed class TrackableNode
 {
+    /// <summary>
+    /// The named edges to other nodes (<c>layer_with_weights-0</c>, <c>kernel</c>, <c>optimizer</c>).
+    /// </summary>
     public List<TrackableChild> Children { get; } = [];
+    /// <summary>The saved values of this node (<c>VARIABLE_VALUE</c> and the key holding it).</summary>
     public List<TrackableAttribute> Attributes { get; } = [];
+    /// <summary>
+    /// For the optimizer node: its slot variables (<c>m</c>, <c>v</c>) and the variables they belong to.
+    /// </summary>
     public List<SlotVariableReference> SlotVariables { get; } = [];
 
     /// <summary>Whether the node or anything below it holds saved values (TF's <c>has_checkpoint_values</c>).</summary>

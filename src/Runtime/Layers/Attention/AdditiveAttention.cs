@@ -13,16 +13,29 @@ public partial class AdditiveAttention : BaseDenseAttention
 {
     Variable? scale;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.AdditiveAttention</c>).</summary>
+    /// <param name="useScale">Whether to learn a per-feature <c>scale</c> inside the tanh (Keras'
+    /// <c>use_scale</c>).</param>
+    /// <param name="dropout">Fraction of the attention weights dropped in training (Keras' <c>dropout</c>).</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public AdditiveAttention(bool useScale = true, double dropout = 0.0, string? name = null, bool trainable = true)
         : base(dropout, name, trainable)
     {
         UseScale = useScale;
     }
 
+    /// <summary>Whether a per-feature <c>scale</c> is learned inside the tanh (Keras' <c>use_scale</c>).</summary>
     public bool UseScale { get; }
 
+    /// <summary>
+    /// The <c>scale</c> weight: per-feature scale inside the tanh. Null before the layer is built or when
+    /// <c>use_scale</c> is false.
+    /// </summary>
     public Variable? Scale => scale;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length != 2 || inputShape[^1] < 0)

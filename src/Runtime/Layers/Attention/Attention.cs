@@ -15,6 +15,14 @@ public partial class Attention : BaseDenseAttention
 {
     Variable? scale, concatScoreWeight;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Attention</c>).</summary>
+    /// <param name="useScale">Whether to learn a scalar <c>scale</c> for the scores (Keras' <c>use_scale</c>).</param>
+    /// <param name="scoreMode">Keras' <c>score_mode</c>: <c>dot</c> (query · keyᵀ) or <c>concat</c> (tanh of query +
+    /// key).</param>
+    /// <param name="dropout">Fraction of the attention weights dropped in training (Keras' <c>dropout</c>).</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0.0, string? name = null, bool trainable = true)
         : base(dropout, name, trainable)
     {
@@ -24,12 +32,23 @@ public partial class Attention : BaseDenseAttention
         ScoreMode = scoreMode;
     }
 
+    /// <summary>Whether a scalar <c>scale</c> multiplies the scores (Keras' <c>use_scale</c>).</summary>
     public bool UseScale { get; }
+    /// <summary>Keras' <c>score_mode</c>: <c>dot</c> (query · keyᵀ) or <c>concat</c> (tanh of query + key).</summary>
     public string ScoreMode { get; }
 
+    /// <summary>
+    /// The <c>scale</c> weight: scalar multiplying the scores. Null before the layer is built or when <c>use_scale</c>
+    /// is false.
+    /// </summary>
     public Variable? Scale => scale;
+    /// <summary>
+    /// The <c>concat_score_weight</c> weight: scalar of the <c>concat</c> score. Null before the layer is built or
+    /// unless <c>score_mode</c> is <c>concat</c>.
+    /// </summary>
     public Variable? ConcatScoreWeight => concatScoreWeight;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (UseScale) scale = AddWeight("scale", [], new Ones());

@@ -32,6 +32,7 @@ public abstract class BaseDenseAttention : Merge
     /// <summary>The scores [batch, Tq, Tv] of <paramref name="query"/> [batch, Tq, dim] against <paramref name="key"/> [batch, Tv, dim].</summary>
     private protected abstract Tensor CalculateScores(Tensor query, Tensor key);
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
         var (query, value, key) = AttentionInputs.Check(this, inputShapes);
@@ -40,6 +41,7 @@ public abstract class BaseDenseAttention : Merge
         return [query[0], value[1]];
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         ComputeOutputShape([.. inputs.Select(t => t.shape.Skip(1).ToArray())]);

@@ -19,6 +19,25 @@ public partial class EinsumDense : Layer
     readonly string inputSpec, kernelSpec, outputSpec;
     Variable? kernel, bias;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.EinsumDense</c>).</summary>
+    /// <param name="equation">The einsum of input and kernel, e.g. <c>"ab,bc-&gt;ac"</c> (Keras' <c>equation</c>; first
+    /// letter the batch).</param>
+    /// <param name="outputShape">Output shape without the batch; null entries take the input's size (Keras'
+    /// <c>output_shape</c>, None there).</param>
+    /// <param name="activation">Activation applied to the output (Keras' <c>activation</c>), by Keras name
+    /// (<c>relu</c>, <c>softmax</c>...); <c>linear</c> when none. Null: no activation (<c>linear</c>).</param>
+    /// <param name="biasAxes">Output letters the bias covers, e.g. <c>"c"</c> (Keras' <c>bias_axes</c>). Null: no
+    /// bias.</param>
+    /// <param name="kernelInitializer">Initializer of the kernel weights (Keras' <c>kernel_initializer</c>). Null:
+    /// <c>glorot_uniform</c>.</param>
+    /// <param name="biasInitializer">Initializer of the bias (Keras' <c>bias_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public EinsumDense(string equation, long?[] outputShape, string? activation = null, string? biasAxes = null,
                        Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
                        long[]? inputShape = null, string? name = null, bool trainable = true)
@@ -51,14 +70,32 @@ public partial class EinsumDense : Layer
         BiasInitializer = biasInitializer ?? new Zeros();
     }
 
+    /// <summary>The einsum of input and kernel, e.g. <c>"ab,bc-&gt;ac"</c> (Keras' <c>equation</c>).</summary>
     public string Equation { get; }
+    /// <summary>
+    /// Output shape without the batch; null entries take the input's size (Keras' <c>output_shape</c>).
+    /// </summary>
     public long?[] OutputShape { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Output letters the bias covers (Keras' <c>bias_axes</c>); null: no bias.</summary>
     public string? BiasAxes { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>
+    /// The <c>kernel</c> weight: the input weights, in Keras' layout (so files map one to one). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>bias_axes</c> is null.
+    /// </summary>
     public Variable? Bias => bias;
 
     /// <summary>The size of output letter <paramref name="c"/>: the input's where the input has it, else <see cref="OutputShape"/>'s.</summary>
@@ -70,6 +107,7 @@ public partial class EinsumDense : Layer
         return size ?? throw new ArgumentException($"EinsumDense \"{Name}\": output_shape gives no size for letter '{c}', which is not in the input.");
     }
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length + 1 != inputSpec.Length)
@@ -94,6 +132,7 @@ public partial class EinsumDense : Layer
         return [.. outputSpec[first..].Select(c => biasAxes.Contains(c) ? OutputSize(c, inputShape) : 1L)];
     }
 
+    /// <inheritdoc/>
     protected override void CheckInputShape(long[] batchShape)
     {
         var expected = BuildInputShape!;
@@ -102,6 +141,7 @@ public partial class EinsumDense : Layer
         if (!fits) throw new IncompatibleShapeException(Name, $"an input of shape {ShapeText.WithBatch(expected)} on the axes the kernel spans", batchShape);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
@@ -110,5 +150,6 @@ public partial class EinsumDense : Layer
         return scope.MoveToOuter(activationFunction(output));
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => [.. outputSpec.Skip(1).Select(c => inputSpec.IndexOf(c) > 0 ? inputShape[inputSpec.IndexOf(c) - 1] : OutputSize(c, inputShape))];
 }

@@ -22,6 +22,25 @@ public partial class MultiHeadAttention : Merge
 {
     EinsumDense? queryDense, keyDense, valueDense, outputDense;
 
+    /// <summary>
+    /// Creates the layer with Keras' arguments and defaults (<c>keras.layers.MultiHeadAttention</c>).
+    /// </summary>
+    /// <param name="numHeads">Number of attention heads (Keras' <c>num_heads</c>).</param>
+    /// <param name="keyDim">Size of each head for query and key (Keras' <c>key_dim</c>).</param>
+    /// <param name="valueDim">Size of each head for value (Keras' <c>value_dim</c>). Null: <c>key_dim</c>.</param>
+    /// <param name="dropout">Fraction of the attention weights dropped in training (Keras' <c>dropout</c>).</param>
+    /// <param name="useBias">Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</param>
+    /// <param name="outputShape">Size of the output's last axis (Keras' <c>output_shape</c>). Null: the query's
+    /// features.</param>
+    /// <param name="attentionAxes">Axes attention is computed over (Keras' <c>attention_axes</c>); only null (the steps
+    /// axis) is supported.</param>
+    /// <param name="kernelInitializer">Initializer of the kernel weights (Keras' <c>kernel_initializer</c>). Null:
+    /// <c>glorot_uniform</c>.</param>
+    /// <param name="biasInitializer">Initializer of the bias (Keras' <c>bias_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true,
                               int[]? outputShape = null, int[]? attentionAxes = null,
                               Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
@@ -47,22 +66,47 @@ public partial class MultiHeadAttention : Merge
         BiasInitializer = biasInitializer ?? new Zeros();
     }
 
+    /// <summary>Number of attention heads (Keras' <c>num_heads</c>).</summary>
     public int NumHeads { get; }
+    /// <summary>Size of each head for query and key (Keras' <c>key_dim</c>).</summary>
     public int KeyDim { get; }
+    /// <summary>Size of each head for value (Keras' <c>value_dim</c>; <c>key_dim</c> when not given).</summary>
     public int ValueDim { get; }
+    /// <summary>Fraction of the attention weights dropped in training (Keras' <c>dropout</c>).</summary>
     public double Dropout { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Size of the output's last axis (Keras' <c>output_shape</c>); null: the query's features.</summary>
     public int[]? OutputShape { get; }
+    /// <summary>Axes attention is computed over (Keras' <c>attention_axes</c>); null: the steps axis.</summary>
     public int[]? AttentionAxes { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
 
     /// <summary>Keras' call argument <c>use_causal_mask</c>, set on the layer (see <see cref="BaseDenseAttention.UseCausalMask"/>).</summary>
     public bool UseCausalMask { get; set; }
 
+    /// <summary>
+    /// The <c>query</c> projection (Keras' <c>_query_dense</c>). Throws <see cref="InvalidOperationException"/> before
+    /// the layer is built.
+    /// </summary>
     public EinsumDense QueryDense => queryDense ?? throw NotBuilt();
+    /// <summary>
+    /// The <c>key</c> projection (Keras' <c>_key_dense</c>). Throws <see cref="InvalidOperationException"/> before the
+    /// layer is built.
+    /// </summary>
     public EinsumDense KeyDense => keyDense ?? throw NotBuilt();
+    /// <summary>
+    /// The <c>value</c> projection (Keras' <c>_value_dense</c>). Throws <see cref="InvalidOperationException"/> before
+    /// the layer is built.
+    /// </summary>
     public EinsumDense ValueDense => valueDense ?? throw NotBuilt();
+    /// <summary>
+    /// The <c>attention_output</c> projection (Keras' <c>_output_dense</c>). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public EinsumDense OutputDense => outputDense ?? throw NotBuilt();
 
     /// <summary>tf.keras 2 holds the projections in <c>_query_dense</c>, <c>_key_dense</c>, ...: TF checkpoints name them so.</summary>
@@ -96,6 +140,7 @@ public partial class MultiHeadAttention : Merge
                                  "attention_output", [query[0], NumHeads, ValueDim]);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
         var (query, value, key) = AttentionInputs.Check(this, inputShapes);
@@ -122,6 +167,7 @@ public partial class MultiHeadAttention : Merge
         BuildFor(inputShapes);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         var shapes = inputs.Select(t => t.shape.Skip(1).ToArray()).ToList();

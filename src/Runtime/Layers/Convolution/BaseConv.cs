@@ -45,23 +45,59 @@ public abstract class BaseConv : Layer
 
     /// <summary>The number of spatial axes (1 for Conv1D, 2 for Conv2D, 3 for Conv3D).</summary>
     public int Rank { get; }
+    /// <summary>Number of output channels (Keras' <c>filters</c>).</summary>
     public int Filters { get; }
+    /// <summary>
+    /// Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] KernelSize { get; }
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides { get; }
+    /// <summary>
+    /// Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size / stride, TensorFlow's
+    /// split: the odd pixel goes after); 1-D convolutions also take <c>causal</c>.
+    /// </summary>
     public string Padding { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+    /// <summary>
+    /// Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses a rate above 1 together
+    /// with strides above 1.
+    /// </summary>
     public int[] DilationRate { get; }
+    /// <summary>
+    /// Number of channel groups convolved separately (Keras' <c>groups</c>); must divide both the input channels and
+    /// <c>filters</c>.
+    /// </summary>
     public int Groups { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>
+    /// The <c>kernel</c> weight: the input weights, in Keras' layout (so files map one to one). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>use_bias</c> is false.
+    /// </summary>
     public Variable? Bias => bias;
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         long channels = SpatialLayout.Channels(this, inputShape, Rank, ChannelsLast);
@@ -71,6 +107,7 @@ public abstract class BaseConv : Layer
         if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
@@ -85,6 +122,7 @@ public abstract class BaseConv : Layer
         return scope.MoveToOuter(activationFunction(output.contiguous()));
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         SpatialLayout.WithSpatial(inputShape, ChannelsLast, Filters,
             (length, axis) => ConvolutionArithmetic.OutputLength(length, KernelSize[axis], Padding, Strides[axis], DilationRate[axis]));

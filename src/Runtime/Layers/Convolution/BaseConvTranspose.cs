@@ -51,24 +51,56 @@ public abstract class BaseConvTranspose : Layer
 
     /// <summary>The number of spatial axes.</summary>
     public int Rank { get; }
+    /// <summary>Number of output channels (Keras' <c>filters</c>).</summary>
     public int Filters { get; }
+    /// <summary>
+    /// Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] KernelSize { get; }
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides { get; }
+    /// <summary>
+    /// Keras' <c>padding</c>: <c>valid</c> (output = (input - 1) · stride + kernel) or <c>same</c> (output = input ·
+    /// stride).
+    /// </summary>
     public string Padding { get; }
     /// <summary>Extra cells at the end of each spatial axis (null: Keras' default output length).</summary>
     public int[]? OutputPadding { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+    /// <summary>
+    /// Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses a rate above 1 together
+    /// with strides above 1.
+    /// </summary>
     public int[] DilationRate { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>
+    /// The <c>kernel</c> weight: the input weights, in Keras' layout (so files map one to one). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>use_bias</c> is false.
+    /// </summary>
     public Variable? Bias => bias;
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         long channels = SpatialLayout.Channels(this, inputShape, Rank, ChannelsLast);
@@ -79,6 +111,7 @@ public abstract class BaseConvTranspose : Layer
     long LengthOf(long input, int axis) =>
         ConvolutionArithmetic.TransposeOutputLength(input, KernelSize[axis], Padding, OutputPadding?[axis], Strides[axis], DilationRate[axis]);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
@@ -105,5 +138,6 @@ public abstract class BaseConvTranspose : Layer
         return scope.MoveToOuter(activationFunction(output.contiguous()));
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => SpatialLayout.WithSpatial(inputShape, ChannelsLast, Filters, LengthOf);
 }

@@ -41,23 +41,56 @@ public abstract class BaseDepthwiseConv : Layer
         BiasInitializer = biasInitializer ?? new Zeros();
     }
 
+    /// <summary>The number of spatial axes (1 for the 1D layer, 2 for the 2D one).</summary>
     public int Rank { get; }
+    /// <summary>
+    /// Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] KernelSize { get; }
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides { get; }
+    /// <summary>
+    /// Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size / stride, TensorFlow's
+    /// split: the odd pixel goes after); 1-D convolutions also take <c>causal</c>.
+    /// </summary>
     public string Padding { get; }
+    /// <summary>Output channels per input channel of the depthwise step (Keras' <c>depth_multiplier</c>).</summary>
     public int DepthMultiplier { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+    /// <summary>
+    /// Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses a rate above 1 together
+    /// with strides above 1.
+    /// </summary>
     public int[] DilationRate { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Initializer of the depthwise kernel (Keras' <c>depthwise_initializer</c>).</summary>
     public Initializer DepthwiseInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>
+    /// The <c>depthwise_kernel</c> weight: one filter stack per input channel. Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable DepthwiseKernel => depthwiseKernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>use_bias</c> is false.
+    /// </summary>
     public Variable? Bias => bias;
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         long channels = SpatialLayout.Channels(this, inputShape, Rank, ChannelsLast);
@@ -65,6 +98,7 @@ public abstract class BaseDepthwiseConv : Layer
         if (UseBias) bias = AddWeight("bias", [channels * DepthMultiplier], BiasInitializer);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
@@ -79,6 +113,7 @@ public abstract class BaseDepthwiseConv : Layer
         return scope.MoveToOuter(activationFunction(output.contiguous()));
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         long channels = ChannelsLast ? inputShape[^1] : inputShape[0];

@@ -33,5 +33,6 @@ public sealed class KerasTensor
     /// <summary>The name Keras gives a symbolic tensor: its layer's name.</summary>
     public string Name => Layer.Name;
 
+    /// <inheritdoc/>
     public override string ToString() => $"<KerasTensor shape={ShapeText.WithBatch(Shape)}, name={Name}>";
 }

@@ -44,22 +44,45 @@ public abstract class BaseLocallyConnected : Layer
         BiasInitializer = biasInitializer ?? new Zeros();
     }
 
+    /// <summary>The number of spatial axes (1 for the 1D layer, 2 for the 2D one).</summary>
     public int Rank { get; }
+    /// <summary>Number of output channels (Keras' <c>filters</c>).</summary>
     public int Filters { get; }
+    /// <summary>
+    /// Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] KernelSize { get; }
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides { get; }
+    /// <summary>Keras' <c>padding</c>: always <c>valid</c>.</summary>
     public string Padding { get; }
+    /// <summary>Keras' <c>data_format</c>: always <c>channels_last</c>.</summary>
     public string DataFormat { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
     /// <summary>Keras' kernel layout choice; 1 (the default, one matrix per output position) is the one implemented.</summary>
     public int Implementation { get; }
 
+    /// <summary>
+    /// The <c>kernel</c> weight: the input weights, in Keras' layout (so files map one to one). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>use_bias</c> is false.
+    /// </summary>
     public Variable? Bias => bias;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         long channels = SpatialLayout.Channels(this, inputShape, Rank, channelsLast: true);
@@ -75,6 +98,7 @@ public abstract class BaseLocallyConnected : Layer
         if (UseBias) bias = AddWeight("bias", [.. outputSpatial, Filters], BiasInitializer);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
@@ -92,6 +116,7 @@ public abstract class BaseLocallyConnected : Layer
         return scope.MoveToOuter(activationFunction(output.contiguous()));
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         SpatialLayout.WithSpatial(inputShape, channelsLast: true, Filters,
             (length, axis) => ConvolutionArithmetic.OutputLength(length, KernelSize[axis], Padding, Strides[axis]));

@@ -10,14 +10,21 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class Concatenate : Merge
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Concatenate</c>).</summary>
+    /// <param name="axis">Axis the inputs are joined along (Keras' <c>axis</c>; batch counted, -1 the last).</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Concatenate(int axis = -1, string? name = null, bool trainable = true) : base(name, trainable)
     {
         if (axis == 0) throw new ArgumentOutOfRangeException(nameof(axis), axis, "Concatenate cannot join along the batch axis (0).");
         Axis = axis;
     }
 
+    /// <summary>Axis the inputs are joined along (Keras' <c>axis</c>; batch counted, -1 the last).</summary>
     public int Axis { get; }
 
+    /// <inheritdoc/>
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         RequireInputs(inputs.Count);
@@ -25,6 +32,7 @@ public partial class Concatenate : Merge
         return cat([.. inputs], Axis < 0 ? rank + Axis : Axis);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
         RequireInputs(inputShapes.Count);

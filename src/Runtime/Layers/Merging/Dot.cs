@@ -12,6 +12,14 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class Dot : Merge
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Dot</c>).</summary>
+    /// <param name="axes">Axis of each input to multiply along, one for both or one per input (Keras' <c>axes</c>;
+    /// batch counted).</param>
+    /// <param name="normalize">Whether to L2-normalize both inputs first, giving the cosine similarity (Keras'
+    /// <c>normalize</c>).</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Dot(int[] axes, bool normalize = false, string? name = null, bool trainable = true) : base(name, trainable)
     {
         ArgumentNullException.ThrowIfNull(axes);
@@ -26,7 +34,11 @@ public partial class Dot : Merge
     /// <summary>Keras' <c>Dot(axes=n)</c>: the same axis of both inputs.</summary>
     public Dot(int axes, bool normalize = false, string? name = null, bool trainable = true) : this([axes, axes], normalize, name, trainable) { }
 
+    /// <summary>Axis of each input to multiply along (Keras' <c>axes</c>; batch counted).</summary>
     public int[] Axes { get; }
+    /// <summary>
+    /// Whether both inputs are L2-normalized first, giving the cosine similarity (Keras' <c>normalize</c>).
+    /// </summary>
     public bool Normalize { get; }
 
     /// <summary>The contracted axis of each input, within the batch shape (1 .. rank-1).</summary>
@@ -38,6 +50,7 @@ public partial class Dot : Merge
         return (a1, a2);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
         if (inputShapes.Count != 2)
@@ -51,6 +64,7 @@ public partial class Dot : Merge
         return output.Length == 0 ? [1] : output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         var outputShape = ComputeOutputShape([.. inputs.Select(t => t.shape.Skip(1).ToArray())]);

@@ -21,6 +21,7 @@ public abstract class ElementwiseMerge : Merge
     /// <summary>Checks the number of inputs; most element-wise merges take two or more.</summary>
     private protected virtual void CheckInputCount(int count) => RequireInputs(count);
 
+    /// <inheritdoc/>
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         CheckInputCount(inputs.Count);
@@ -41,6 +42,7 @@ public abstract class ElementwiseMerge : Merge
         return Dimensions.IsKnown(known) && known != 1 ? known : Dimensions.Unknown;
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(IReadOnlyList<long[]> inputShapes)
     {
         CheckInputCount(inputShapes.Count);

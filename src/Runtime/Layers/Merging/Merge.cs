@@ -10,6 +10,10 @@ namespace Layerwise.Layers;
 /// </summary>
 public abstract class Merge : Layer
 {
+    /// <summary>Initializes a layer that takes several inputs.</summary>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     protected Merge(string? name = null, bool trainable = true) : base(name, trainable) { }
 
     /// <summary>The layer's computation on one batch of each input.</summary>

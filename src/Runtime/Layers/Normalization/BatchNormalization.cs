@@ -17,6 +17,29 @@ public partial class BatchNormalization : Layer
 {
     Variable? gamma, beta, movingMean, movingVariance;
 
+    /// <summary>
+    /// Creates the layer with Keras' arguments and defaults (<c>keras.layers.BatchNormalization</c>).
+    /// </summary>
+    /// <param name="axis">The features axis, normalized per index (Keras' <c>axis</c>; -1: channels_last).</param>
+    /// <param name="momentum">Momentum of the moving mean and variance (Keras' <c>momentum</c>).</param>
+    /// <param name="epsilon">Small constant added to the variance to avoid division by zero (Keras'
+    /// <c>epsilon</c>).</param>
+    /// <param name="center">Whether to add the learned offset <c>beta</c> (Keras' <c>center</c>).</param>
+    /// <param name="scale">Whether to multiply by the learned scale <c>gamma</c> (Keras' <c>scale</c>).</param>
+    /// <param name="betaInitializer">Initializer of the offset <c>beta</c> (Keras' <c>beta_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="gammaInitializer">Initializer of the scale <c>gamma</c> (Keras' <c>gamma_initializer</c>). Null:
+    /// <c>ones</c>.</param>
+    /// <param name="movingMeanInitializer">Initializer of the moving mean (Keras' <c>moving_mean_initializer</c>).
+    /// Null: <c>zeros</c>.</param>
+    /// <param name="movingVarianceInitializer">Initializer of the moving variance (Keras'
+    /// <c>moving_variance_initializer</c>). Null: <c>ones</c>.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
                               Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
                               Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
@@ -38,19 +61,42 @@ public partial class BatchNormalization : Layer
         MovingVarianceInitializer = movingVarianceInitializer ?? new Ones();
     }
 
+    /// <summary>The features axis, normalized per index (Keras' <c>axis</c>; -1: channels_last).</summary>
     public int Axis { get; }
+    /// <summary>Momentum of the moving mean and variance (Keras' <c>momentum</c>).</summary>
     public double Momentum { get; }
+    /// <summary>Small constant added to the variance to avoid division by zero (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether to add the learned offset <c>beta</c> (Keras' <c>center</c>).</summary>
     public bool Center { get; }
+    /// <summary>Whether to multiply by the learned scale <c>gamma</c> (Keras' <c>scale</c>).</summary>
     public bool Scale { get; }
+    /// <summary>Initializer of the offset <c>beta</c> (Keras' <c>beta_initializer</c>).</summary>
     public Initializer BetaInitializer { get; }
+    /// <summary>Initializer of the scale <c>gamma</c> (Keras' <c>gamma_initializer</c>).</summary>
     public Initializer GammaInitializer { get; }
+    /// <summary>Initializer of the moving mean (Keras' <c>moving_mean_initializer</c>).</summary>
     public Initializer MovingMeanInitializer { get; }
+    /// <summary>Initializer of the moving variance (Keras' <c>moving_variance_initializer</c>).</summary>
     public Initializer MovingVarianceInitializer { get; }
 
+    /// <summary>
+    /// The <c>gamma</c> weight: the learned scale. Null before the layer is built or when <c>scale</c> is false.
+    /// </summary>
     public Variable? Gamma => gamma;
+    /// <summary>
+    /// The <c>beta</c> weight: the learned offset. Null before the layer is built or when <c>center</c> is false.
+    /// </summary>
     public Variable? Beta => beta;
+    /// <summary>
+    /// The <c>moving_mean</c> weight: the running mean used at inference (non-trainable). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable MovingMean => movingMean ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>moving_variance</c> weight: the running variance used at inference (non-trainable). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable MovingVariance => movingVariance ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
 
     /// <summary>The normalized axis of a batch of rank <paramref name="rank"/> (1 .. rank-1), or -1 when out of range.</summary>
@@ -60,6 +106,7 @@ public partial class BatchNormalization : Layer
         return axis >= 1 && axis < rank ? axis : -1;
     }
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         int axis = ResolveAxis(inputShape.Length + 1);
@@ -72,6 +119,7 @@ public partial class BatchNormalization : Layer
         movingVariance = AddWeight("moving_variance", [features], MovingVarianceInitializer, trainable: false);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();

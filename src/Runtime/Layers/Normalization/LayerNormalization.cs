@@ -17,6 +17,25 @@ public partial class LayerNormalization : Layer
     Variable? gamma, beta;
     int[]? resolvedAxes;
 
+    /// <summary>
+    /// Creates the layer with Keras' arguments and defaults (<c>keras.layers.LayerNormalization</c>).
+    /// </summary>
+    /// <param name="axis">Axes normalized over, per sample (Keras' <c>axis</c>; batch counted). Null: the last
+    /// axis.</param>
+    /// <param name="epsilon">Small constant added to the variance to avoid division by zero (Keras'
+    /// <c>epsilon</c>).</param>
+    /// <param name="center">Whether to add the learned offset <c>beta</c> (Keras' <c>center</c>).</param>
+    /// <param name="scale">Whether to multiply by the learned scale <c>gamma</c> (Keras' <c>scale</c>).</param>
+    /// <param name="betaInitializer">Initializer of the offset <c>beta</c> (Keras' <c>beta_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="gammaInitializer">Initializer of the scale <c>gamma</c> (Keras' <c>gamma_initializer</c>). Null:
+    /// <c>ones</c>.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public LayerNormalization(int[]? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true,
                               Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
                               long[]? inputShape = null, string? name = null, bool trainable = true)
@@ -34,16 +53,29 @@ public partial class LayerNormalization : Layer
         GammaInitializer = gammaInitializer ?? new Ones();
     }
 
+    /// <summary>Axes normalized over, per sample (Keras' <c>axis</c>; batch counted).</summary>
     public int[] Axis { get; }
+    /// <summary>Small constant added to the variance to avoid division by zero (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether to add the learned offset <c>beta</c> (Keras' <c>center</c>).</summary>
     public bool Center { get; }
+    /// <summary>Whether to multiply by the learned scale <c>gamma</c> (Keras' <c>scale</c>).</summary>
     public bool Scale { get; }
+    /// <summary>Initializer of the offset <c>beta</c> (Keras' <c>beta_initializer</c>).</summary>
     public Initializer BetaInitializer { get; }
+    /// <summary>Initializer of the scale <c>gamma</c> (Keras' <c>gamma_initializer</c>).</summary>
     public Initializer GammaInitializer { get; }
 
+    /// <summary>
+    /// The <c>gamma</c> weight: the learned scale. Null before the layer is built or when <c>scale</c> is false.
+    /// </summary>
     public Variable? Gamma => gamma;
+    /// <summary>
+    /// The <c>beta</c> weight: the learned offset. Null before the layer is built or when <c>center</c> is false.
+    /// </summary>
     public Variable? Beta => beta;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         int rank = inputShape.Length + 1;
@@ -59,6 +91,7 @@ public partial class LayerNormalization : Layer
     /// <summary>An input mask passes through unchanged (Keras' <c>supports_masking</c>).</summary>
     public override bool SupportsMasking => true;
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();

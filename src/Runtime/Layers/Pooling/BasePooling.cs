@@ -24,9 +24,21 @@ public abstract class BasePooling : Layer
 
     /// <summary>The number of spatial axes.</summary>
     public int Rank { get; }
+    /// <summary>
+    /// Size of the pooling window per spatial axis (Keras' <c>pool_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] PoolSize { get; }
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides { get; }
+    /// <summary>
+    /// Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size / stride, TensorFlow's
+    /// split).
+    /// </summary>
     public string Padding { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
 
     bool ChannelsLast => DataFormat == "channels_last";
@@ -34,8 +46,10 @@ public abstract class BasePooling : Layer
     /// <summary>The pooling of a channels-first tensor (batch, channels, spatial...).</summary>
     private protected abstract Tensor Pool(Tensor channelsFirst);
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape) => SpatialLayout.CheckRank(this, inputShape, Rank);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
@@ -46,6 +60,7 @@ public abstract class BasePooling : Layer
         return scope.MoveToOuter(output.contiguous());
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         SpatialLayout.WithSpatial(inputShape, ChannelsLast, null,
             (length, axis) => ConvolutionArithmetic.OutputLength(length, PoolSize[axis], Padding, Strides[axis]));

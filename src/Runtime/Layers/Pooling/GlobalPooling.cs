@@ -19,7 +19,12 @@ public abstract class GlobalPooling : Layer
         Keepdims = keepdims;
     }
 
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+    /// <summary>Whether to keep the pooled spatial axes with size 1 (Keras' <c>keepdims</c>).</summary>
     public bool Keepdims { get; }
 
     bool ChannelsLast => DataFormat == "channels_last";
@@ -27,11 +32,13 @@ public abstract class GlobalPooling : Layer
     /// <summary>The reduction (mean, max) over <paramref name="axes"/> of the batch.</summary>
     private protected abstract Tensor Reduce(Tensor inputs, long[] axes, bool keepdims);
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         SpatialLayout.CheckRank(this, inputShape, spatialRank);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         long first = ChannelsLast ? 1 : 2;
@@ -39,6 +46,7 @@ public abstract class GlobalPooling : Layer
         return Reduce(inputs, axes, Keepdims);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         long channels = ChannelsLast ? inputShape[^1] : inputShape[0];

@@ -11,6 +11,8 @@ namespace Layerwise.Layers;
 [ConfigConverter(typeof(AugmentationFactor))]
 public sealed class AugmentationFactor
 {
+    /// <summary>A single factor <c>f</c>, which each layer reads as its symmetric range (e.g. [-f, f]).</summary>
+    /// <param name="value">The factor; must be finite.</param>
     public AugmentationFactor(double value)
     {
         if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "An augmentation factor must be finite.");
@@ -18,6 +20,9 @@ public sealed class AugmentationFactor
         IsSingle = true;
     }
 
+    /// <summary>A [lower, upper] range (Keras sorts the pair; so does this).</summary>
+    /// <param name="lower">One bound; must be finite.</param>
+    /// <param name="upper">The other bound; must be finite.</param>
     public AugmentationFactor(double lower, double upper)
     {
         if (!double.IsFinite(lower) || !double.IsFinite(upper))
@@ -26,7 +31,9 @@ public sealed class AugmentationFactor
         (Lower, Upper) = lower <= upper ? (lower, upper) : (upper, lower);
     }
 
+    /// <summary>The lower bound (the single value when <see cref="IsSingle"/>).</summary>
     public double Lower { get; }
+    /// <summary>The upper bound (the single value when <see cref="IsSingle"/>).</summary>
     public double Upper { get; }
 
     /// <summary>Whether the factor was one number (both bounds hold it) rather than a pair.</summary>
@@ -35,9 +42,12 @@ public sealed class AugmentationFactor
     /// <summary>The range a single number <c>f</c> stands for when it means [-|f|, |f|] (rotation, zoom, translation, brightness).</summary>
     public (double Lower, double Upper) Symmetric => IsSingle ? (-Math.Abs(Lower), Math.Abs(Lower)) : (Lower, Upper);
 
+    /// <summary>Lets a number stand for a factor, as in Keras (<c>factor=0.2</c>).</summary>
     public static implicit operator AugmentationFactor(double value) => new(value);
+    /// <summary>Lets a pair stand for a factor range, as in Keras (<c>factor=(-0.2, 0.3)</c>).</summary>
     public static implicit operator AugmentationFactor((double Lower, double Upper) range) => new(range.Lower, range.Upper);
 
+    /// <inheritdoc/>
     public override string ToString() => IsSingle ? Lower.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : $"[{Lower}, {Upper}]";
 
     /// <summary>Writes the factor as Keras does: a number, or a two-element list.</summary>

@@ -23,8 +23,18 @@ public abstract class GeometricAugmentation : RandomAugmentation
         FillValue = fillValue;
     }
 
+    /// <summary>
+    /// How points outside the input are filled (Keras' <c>fill_mode</c>): <c>reflect</c>, <c>wrap</c>, <c>constant</c>
+    /// or <c>nearest</c>.
+    /// </summary>
     public string FillMode { get; }
+    /// <summary>
+    /// Interpolation of the resampling (Keras' <c>interpolation</c>): <c>nearest</c> or <c>bilinear</c>.
+    /// </summary>
     public string Interpolation { get; }
+    /// <summary>
+    /// Value of the points outside the input when <c>fill_mode</c> is <c>constant</c> (Keras' <c>fill_value</c>).
+    /// </summary>
     public double FillValue { get; }
 
     /// <summary>Checks that a factor lies within [<paramref name="min"/>, <paramref name="max"/>], as Keras does.</summary>

@@ -21,6 +21,20 @@ public partial class Normalization : Layer
     int[]? keepAxes;
     long[]? broadcastShape;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Normalization</c>).</summary>
+    /// <param name="axis">Axes that keep their own mean and variance (Keras' <c>axis</c>; batch counted; empty: one
+    /// scalar). Null: the last axis.</param>
+    /// <param name="mean">Given mean (Keras' <c>mean</c>); with <paramref name="variance"/>, or both null and
+    /// <c>Adapt</c> computes them.</param>
+    /// <param name="variance">Given variance (Keras' <c>variance</c>); with <paramref name="mean"/>.</param>
+    /// <param name="invert">Whether to undo the normalization instead: <c>mean + x · std</c> (Keras'
+    /// <c>invert</c>).</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Normalization(int[]? axis = null, double[]? mean = null, double[]? variance = null, bool invert = false,
                          long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
@@ -40,6 +54,9 @@ public partial class Normalization : Layer
         Invert = invert;
     }
 
+    /// <summary>
+    /// Axes that keep their own mean and variance (Keras' <c>axis</c>; batch counted; empty: one scalar).
+    /// </summary>
     public int[] Axis { get; }
 
     /// <summary>The mean given in the config (one value for every index, or one per index of the last kept axis); null when adapted.</summary>
@@ -48,6 +65,9 @@ public partial class Normalization : Layer
     /// <summary>The variance given in the config, alike <see cref="Mean"/>.</summary>
     public double[]? Variance { get; }
 
+    /// <summary>
+    /// Whether the layer undoes the normalization instead: <c>mean + x · std</c> (Keras' <c>invert</c>).
+    /// </summary>
     public bool Invert { get; }
 
     /// <summary>The adapted mean weight (null when the statistics are given in the config).</summary>
@@ -59,6 +79,7 @@ public partial class Normalization : Layer
     /// <summary>How many values each adapted statistic was computed from (tf.keras 2's <c>count</c>).</summary>
     public Variable? Count => count;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         int rank = inputShape.Length + 1;
@@ -110,6 +131,7 @@ public partial class Normalization : Layer
         count!.Assign(tensor((float)counted, device: count.Value.device));
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();

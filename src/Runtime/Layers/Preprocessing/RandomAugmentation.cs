@@ -19,7 +19,15 @@ public abstract class RandomAugmentation : Layer
         DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
     }
 
+    /// <summary>
+    /// Keras' <c>seed</c>, kept for the config; draws come from torch's generator
+    /// (<see cref="Backend.SetRandomSeed"/>).
+    /// </summary>
     public int? Seed { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
 
     private protected bool ChannelsLast => DataFormat == "channels_last";
@@ -27,6 +35,7 @@ public abstract class RandomAugmentation : Layer
     /// <summary>The height and width axes of a batch of images.</summary>
     private protected ImageAxes Axes => ImageAxes.Of(DataFormat);
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length != 3)
@@ -34,6 +43,7 @@ public abstract class RandomAugmentation : Layer
                                                  [-1, .. inputShape]);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => training ? Augment(inputs) : inputs.alias();
 
     /// <summary>The training-time transformation of a batch of images.</summary>

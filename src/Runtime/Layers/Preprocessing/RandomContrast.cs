@@ -10,6 +10,19 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class RandomContrast : RandomAugmentation
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.RandomContrast</c>).</summary>
+    /// <param name="factor">Contrast change: f for a factor in [1 - f, 1 + f], or a (lower, upper) pair (Keras'
+    /// <c>factor</c>).</param>
+    /// <param name="valueRange">Range of the input values, [low, high] (Keras' <c>value_range</c>); outputs are clipped
+    /// to it. Null: [0, 255].</param>
+    /// <param name="seed">Seed of the random generator, for reproducible draws (Keras' <c>seed</c>). Null:
+    /// unseeded.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public RandomContrast(AugmentationFactor factor, double[]? valueRange = null, int? seed = null,
                           long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(seed, null, inputShape, name, trainable)
@@ -21,7 +34,13 @@ public partial class RandomContrast : RandomAugmentation
         ValueRange = ValueRanges.Check(valueRange, nameof(valueRange));
     }
 
+    /// <summary>
+    /// Contrast change: f for a factor in [1 - f, 1 + f], or a (lower, upper) pair (Keras' <c>factor</c>).
+    /// </summary>
     public AugmentationFactor Factor { get; }
+    /// <summary>
+    /// Range of the input values, [low, high] (Keras' <c>value_range</c>); outputs are clipped to it.
+    /// </summary>
     public double[] ValueRange { get; }
 
     private protected override Tensor Augment(Tensor images)

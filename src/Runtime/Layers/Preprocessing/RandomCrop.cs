@@ -12,6 +12,19 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class RandomCrop : RandomAugmentation
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.RandomCrop</c>).</summary>
+    /// <param name="height">Height of the output images, in pixels (Keras' <c>height</c>).</param>
+    /// <param name="width">Width of the output images, in pixels (Keras' <c>width</c>).</param>
+    /// <param name="seed">Seed of the random generator, for reproducible draws (Keras' <c>seed</c>). Null:
+    /// unseeded.</param>
+    /// <param name="dataFormat">Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or
+    /// <c>channels_first</c> (batch, channels, spatial...). Null: <c>channels_last</c>.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public RandomCrop(int height, int width, int? seed = null, string? dataFormat = null,
                       long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(seed, dataFormat, inputShape, name, trainable)
@@ -22,9 +35,12 @@ public partial class RandomCrop : RandomAugmentation
         Width = width;
     }
 
+    /// <summary>Height of the output images, in pixels (Keras' <c>height</c>).</summary>
     public int Height { get; }
+    /// <summary>Width of the output images, in pixels (Keras' <c>width</c>).</summary>
     public int Width { get; }
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         base.Build(inputShape);
@@ -33,9 +49,11 @@ public partial class RandomCrop : RandomAugmentation
             throw new IncompatibleShapeException(Name, "images of known height and width (RandomCrop needs them)", [-1, .. inputShape]);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         ChannelsLast ? [Height, Width, inputShape[2]] : [inputShape[0], Height, Width];
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         var (heightAxis, widthAxis) = (Axes.Height, Axes.Width);

@@ -12,6 +12,20 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class Resizing : Layer
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Resizing</c>).</summary>
+    /// <param name="height">Height of the output images, in pixels (Keras' <c>height</c>).</param>
+    /// <param name="width">Width of the output images, in pixels (Keras' <c>width</c>).</param>
+    /// <param name="interpolation">Keras' <c>interpolation</c>: <c>bilinear</c> or <c>nearest</c>.</param>
+    /// <param name="cropToAspectRatio">Whether to crop the largest centred window of the target's aspect ratio first,
+    /// instead of distorting (Keras' <c>crop_to_aspect_ratio</c>).</param>
+    /// <param name="dataFormat">Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or
+    /// <c>channels_first</c> (batch, channels, spatial...). Null: <c>channels_last</c>.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Resizing(int height, int width, string interpolation = "bilinear", bool cropToAspectRatio = false, string? dataFormat = null,
                     long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
@@ -27,19 +41,35 @@ public partial class Resizing : Layer
         DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
     }
 
+    /// <summary>Height of the output images, in pixels (Keras' <c>height</c>).</summary>
     public int Height { get; }
+    /// <summary>Width of the output images, in pixels (Keras' <c>width</c>).</summary>
     public int Width { get; }
+    /// <summary>
+    /// Interpolation of the resampling (Keras' <c>interpolation</c>): <c>nearest</c> or <c>bilinear</c>.
+    /// </summary>
     public string Interpolation { get; }
+    /// <summary>
+    /// Whether the largest centred window of the target's aspect ratio is cropped first, instead of distorting (Keras'
+    /// <c>crop_to_aspect_ratio</c>).
+    /// </summary>
     public bool CropToAspectRatio { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
 
     ImageAxes Axes => ImageAxes.Of(DataFormat);
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape) => ImageAxes.RequireImage(Name, inputShape);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) =>
         ImageResize.Resize(inputs, Height, Width, Interpolation, Axes, CropToAspectRatio);
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         ImageAxes.RequireImage(Name, inputShape);

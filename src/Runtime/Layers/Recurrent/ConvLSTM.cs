@@ -16,25 +16,55 @@ public abstract class ConvLSTM : RecurrentLayer
                                long[]? inputShape, string? name, bool trainable)
         : base(returnSequences, returnState, goBackwards, stateful, unroll, inputShape, name, trainable) { }
 
+    /// <summary>Number of output channels (Keras' <c>filters</c>).</summary>
     public int Filters => CellLayer.Filters;
+    /// <summary>
+    /// Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] KernelSize => CellLayer.KernelSize;
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides => CellLayer.Strides;
+    /// <summary>
+    /// Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size / stride, TensorFlow's
+    /// split: the odd pixel goes after); 1-D convolutions also take <c>causal</c>.
+    /// </summary>
     public string Padding => CellLayer.Padding;
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat => CellLayer.DataFormat;
+    /// <summary>
+    /// Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses a rate above 1 together
+    /// with strides above 1.
+    /// </summary>
     public int[] DilationRate => CellLayer.DilationRate;
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation => CellLayer.Activation;
+    /// <summary>Activation of the gates (Keras' <c>recurrent_activation</c>).</summary>
     public string RecurrentActivation => CellLayer.RecurrentActivation;
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias => CellLayer.UseBias;
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer => CellLayer.KernelInitializer;
+    /// <summary>Initializer of the recurrent kernel (Keras' <c>recurrent_initializer</c>).</summary>
     public Initializer RecurrentInitializer => CellLayer.RecurrentInitializer;
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer => CellLayer.BiasInitializer;
+    /// <summary>Whether to add 1 to the forget-gate bias at initialization (Keras' <c>unit_forget_bias</c>).</summary>
     public bool UnitForgetBias => CellLayer.UnitForgetBias;
+    /// <summary>Fraction of the inputs dropped during training (Keras' <c>dropout</c>).</summary>
     public double Dropout => CellLayer.Dropout;
+    /// <summary>Fraction of the recurrent state dropped during training (Keras' <c>recurrent_dropout</c>).</summary>
     public double RecurrentDropout => CellLayer.RecurrentDropout;
 
     /// <summary>The cell holding kernel, recurrent_kernel and bias (a field of the concrete layer, so that it is tracked as <c>cell</c>).</summary>
     public abstract ConvLSTMCell CellLayer { get; }
 
+    /// <inheritdoc/>
     protected override RecurrentCell Cell => CellLayer;
 
     int Rank => CellLayer.Rank;
@@ -58,6 +88,7 @@ public abstract class ConvLSTM : RecurrentLayer
             throw new IncompatibleShapeException(Name, $"shape (None, None, {string.Join(", ", built.Skip(1).Select(d => d < 0 ? "None" : d.ToString()))}) with at least one time step", batchShape);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         var step = CellLayer.ComputeOutputShape(inputShape[1..]);

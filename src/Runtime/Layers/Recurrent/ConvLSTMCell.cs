@@ -17,6 +17,37 @@ public partial class ConvLSTMCell : RecurrentCell
     readonly Func<Tensor, Tensor> activationFunction, recurrentActivationFunction;
     Variable? kernel, recurrentKernel, bias;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.ConvLSTMCell</c>).</summary>
+    /// <param name="rank">Number of spatial axes of each step's input (1 or 2).</param>
+    /// <param name="filters">Number of output channels (Keras' <c>filters</c>).</param>
+    /// <param name="kernelSize">Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value
+    /// applies to every axis.</param>
+    /// <param name="strides">Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every
+    /// axis. Null: 1 on every axis.</param>
+    /// <param name="padding">Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size
+    /// / stride, TensorFlow's split: the odd pixel goes after); 1-D convolutions also take <c>causal</c>.</param>
+    /// <param name="dataFormat">Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or
+    /// <c>channels_first</c> (batch, channels, spatial...). Null: <c>channels_last</c>.</param>
+    /// <param name="dilationRate">Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses
+    /// a rate above 1 together with strides above 1. Null: 1 on every axis.</param>
+    /// <param name="activation">Activation applied to the output (Keras' <c>activation</c>), by Keras name
+    /// (<c>relu</c>, <c>softmax</c>...); <c>linear</c> when none. Null: no activation (<c>linear</c>).</param>
+    /// <param name="recurrentActivation">Activation of the gates (Keras' <c>recurrent_activation</c>).</param>
+    /// <param name="useBias">Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</param>
+    /// <param name="kernelInitializer">Initializer of the kernel weights (Keras' <c>kernel_initializer</c>). Null:
+    /// <c>glorot_uniform</c>.</param>
+    /// <param name="recurrentInitializer">Initializer of the recurrent kernel (Keras' <c>recurrent_initializer</c>).
+    /// Null: <c>orthogonal</c>.</param>
+    /// <param name="biasInitializer">Initializer of the bias (Keras' <c>bias_initializer</c>). Null:
+    /// <c>zeros</c>.</param>
+    /// <param name="unitForgetBias">Whether to add 1 to the forget-gate bias at initialization (Keras'
+    /// <c>unit_forget_bias</c>).</param>
+    /// <param name="dropout">Fraction of the inputs dropped during training (Keras' <c>dropout</c>).</param>
+    /// <param name="recurrentDropout">Fraction of the recurrent state dropped during training (Keras'
+    /// <c>recurrent_dropout</c>).</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public ConvLSTMCell(int rank, int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", string? dataFormat = null,
                         int[]? dilationRate = null, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
                         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,
@@ -51,22 +82,60 @@ public partial class ConvLSTMCell : RecurrentCell
 
     /// <summary>Number of spatial axes: 1 (ConvLSTM1D) or 2 (ConvLSTM2D).</summary>
     public int Rank { get; }
+    /// <summary>Number of output channels (Keras' <c>filters</c>).</summary>
     public int Filters => Units;
+    /// <summary>
+    /// Size of the convolution window per spatial axis (Keras' <c>kernel_size</c>); one value applies to every axis.
+    /// </summary>
     public int[] KernelSize { get; }
+    /// <summary>Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every axis.</summary>
     public int[] Strides { get; }
+    /// <summary>
+    /// Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size / stride, TensorFlow's
+    /// split: the odd pixel goes after); 1-D convolutions also take <c>causal</c>.
+    /// </summary>
     public string Padding { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+    /// <summary>
+    /// Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses a rate above 1 together
+    /// with strides above 1.
+    /// </summary>
     public int[] DilationRate { get; }
+    /// <summary>
+    /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
+    /// <c>linear</c> when none.
+    /// </summary>
     public string Activation { get; }
+    /// <summary>Activation of the gates (Keras' <c>recurrent_activation</c>).</summary>
     public string RecurrentActivation { get; }
+    /// <summary>Whether the layer adds a bias vector (Keras' <c>use_bias</c>).</summary>
     public bool UseBias { get; }
+    /// <summary>Initializer of the kernel weights (Keras' <c>kernel_initializer</c>).</summary>
     public Initializer KernelInitializer { get; }
+    /// <summary>Initializer of the recurrent kernel (Keras' <c>recurrent_initializer</c>).</summary>
     public Initializer RecurrentInitializer { get; }
+    /// <summary>Initializer of the bias (Keras' <c>bias_initializer</c>).</summary>
     public Initializer BiasInitializer { get; }
+    /// <summary>Whether to add 1 to the forget-gate bias at initialization (Keras' <c>unit_forget_bias</c>).</summary>
     public bool UnitForgetBias { get; }
 
+    /// <summary>
+    /// The <c>kernel</c> weight: the input weights, in Keras' layout (so files map one to one). Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable Kernel => kernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>recurrent_kernel</c> weight: the weights applied to the previous state. Throws
+    /// <see cref="InvalidOperationException"/> before the layer is built.
+    /// </summary>
     public Variable RecurrentKernel => recurrentKernel ?? throw new InvalidOperationException($"Layer \"{Name}\" is not built yet.");
+    /// <summary>
+    /// The <c>bias</c> weight: added to the output. Null before the layer is built or when <c>use_bias</c> is false.
+    /// </summary>
     public Variable? Bias => bias;
 
     internal override int StateCount => 2;
@@ -130,6 +199,7 @@ public partial class ConvLSTMCell : RecurrentCell
         return result.permute(0, 2, 3, 1);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         [.. Enumerable.Range(0, Rank).Select(axis => OutputLength(inputShape[axis], axis)), Units];
 }

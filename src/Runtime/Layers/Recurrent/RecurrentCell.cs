@@ -60,5 +60,6 @@ public abstract class RecurrentCell : Layer
         return scope.MoveToOuter(next[0]);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => [Units];
 }

@@ -36,10 +36,21 @@ public abstract class RecurrentLayer : Layer
         Unroll = unroll;
     }
 
+    /// <summary>
+    /// Whether to return the output of every time step (batch, steps, ...) rather than only the last one (Keras'
+    /// <c>return_sequences</c>).
+    /// </summary>
     public bool ReturnSequences { get; }
+    /// <summary>
+    /// Keras' <c>return_state</c>; only false is supported (true throws <see cref="ArgumentException"/>).
+    /// </summary>
     public bool ReturnState { get; }
     /// <summary>Processes the sequence last step first; with <see cref="ReturnSequences"/> the outputs stay in that order, as in Keras.</summary>
     public bool GoBackwards { get; }
+    /// <summary>
+    /// Keras' <c>stateful</c> (states carried across batches); only false is supported (true throws
+    /// <see cref="ArgumentException"/>).
+    /// </summary>
     public bool Stateful { get; }
     /// <summary>Accepted for Keras compatibility; the loop is the same either way.</summary>
     public bool Unroll { get; }
@@ -53,11 +64,13 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     internal bool ZeroOutputForMask { get; set; }
 
+    /// <inheritdoc/>
     public override bool SupportsMasking => true;
 
     /// <summary>The mask goes on with the sequence (<see cref="ReturnSequences"/>); a last output has none.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         // The number of steps may be unknown (-1: sequences of any length); the features must be known.
@@ -74,6 +87,7 @@ public abstract class RecurrentLayer : Layer
             throw new IncompatibleShapeException(Name, $"shape (None, None, {features}) with at least one time step", batchShape);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => Call(inputs, null, training);
 
     /// <summary>The sequence run; <paramref name="mask"/> [batch, timesteps] (true: use the step) skips masked steps.</summary>
@@ -121,6 +135,7 @@ public abstract class RecurrentLayer : Layer
     static Tensor DropoutMask(long[] shape, double rate, Tensor like) =>
         F.dropout(ones(shape, like.dtype, like.device), rate, training: true);
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         ReturnSequences ? [inputShape[0], Cell.Units] : [Cell.Units];
 }

@@ -11,6 +11,17 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class ActivityRegularization : Layer
 {
+    /// <summary>
+    /// Creates the layer with Keras' arguments and defaults (<c>keras.layers.ActivityRegularization</c>).
+    /// </summary>
+    /// <param name="l1">L1 factor of the activity penalty (Keras' <c>l1</c>).</param>
+    /// <param name="l2">L2 factor of the activity penalty (Keras' <c>l2</c>).</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public ActivityRegularization(double l1 = 0.0, double l2 = 0.0, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
@@ -20,9 +31,12 @@ public partial class ActivityRegularization : Layer
         L2 = l2;
     }
 
+    /// <summary>L1 factor of the activity penalty added to the loss (Keras' <c>l1</c>).</summary>
     public double L1 { get; }
+    /// <summary>L2 factor of the activity penalty added to the loss (Keras' <c>l2</c>).</summary>
     public double L2 { get; }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         if (AddedLosses.Collecting && (L1 != 0 || L2 != 0)) AddLoss(Penalty(inputs));

@@ -13,6 +13,18 @@ public partial class AlphaDropout : Layer
     const double SeluAlpha = 1.6732632423543772848170429916717;
     const double SeluScale = 1.0507009873554804934193349852946;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.AlphaDropout</c>).</summary>
+    /// <param name="rate">Fraction of the input units to drop during training, in [0, 1) (Keras' <c>rate</c>).</param>
+    /// <param name="noiseShape">Shape of the drop mask, batch counted, broadcast over the input; -1 takes the input's
+    /// size (Keras' <c>noise_shape</c>). Null: one draw per element.</param>
+    /// <param name="seed">Seed of the random generator, for reproducible draws (Keras' <c>seed</c>). Null:
+    /// unseeded.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public AlphaDropout(double rate, long[]? noiseShape = null, int? seed = null, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
@@ -21,6 +33,7 @@ public partial class AlphaDropout : Layer
         Seed = seed;
     }
 
+    /// <summary>Fraction of the input units to drop during training, in [0, 1) (Keras' <c>rate</c>).</summary>
     public double Rate { get; }
 
     /// <summary>Keras' <c>noise_shape</c> (batch axis included); null: one draw per element. A -1 (Keras' None) takes the input's size.</summary>
@@ -29,6 +42,7 @@ public partial class AlphaDropout : Layer
     /// <summary>Kept for the config; draws come from torch's generator (<see cref="Backend.SetRandomSeed"/>).</summary>
     public int? Seed { get; }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         if (!training || Rate == 0) return inputs.alias();

@@ -18,6 +18,7 @@ public abstract class SpatialDropout : Layer
         SpatialRank = spatialRank;
     }
 
+    /// <summary>Fraction of the channels (whole feature maps) dropped in training (Keras' <c>rate</c>).</summary>
     public double Rate { get; }
 
     /// <summary><c>channels_last</c> (Keras' default) or <c>channels_first</c>; where the channel axis is.</summary>
@@ -26,12 +27,14 @@ public abstract class SpatialDropout : Layer
     /// <summary>Number of spatial axes (1, 2 or 3): inputs are [batch, spatial..., channels] or [batch, channels, spatial...].</summary>
     private protected int SpatialRank { get; }
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length != SpatialRank + 1)
             throw new IncompatibleShapeException(Name, $"an input of rank {SpatialRank + 2} (batch, {SpatialRank} spatial axes, channels)", [-1, .. inputShape]);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         if (!training || Rate == 0) return inputs.alias();

@@ -10,6 +10,15 @@ namespace Layerwise.Layers;
 [Layer(Module = "keras.layers")]
 public partial class Reshape : Layer
 {
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Reshape</c>).</summary>
+    /// <param name="targetShape">Per-sample output shape (batch left out); one entry may be -1 (Keras'
+    /// <c>target_shape</c>).</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Reshape(int[] targetShape, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
@@ -19,10 +28,13 @@ public partial class Reshape : Layer
         TargetShape = [.. targetShape];
     }
 
+    /// <summary>Per-sample output shape (batch left out); one entry may be -1 (Keras' <c>target_shape</c>).</summary>
     public int[] TargetShape { get; }
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape) => ComputeOutputShape(inputShape);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) =>
         inputs.reshape([inputs.shape[0], .. ComputeOutputShape([.. inputs.shape.Skip(1)])]);
 

@@ -21,16 +21,19 @@ public abstract class Cropping : Layer
     public int Rank { get; }
     /// <summary>The (before, after) cells removed from each spatial axis.</summary>
     public int[][] Margins { get; }
+    /// <summary>Keras' <c>data_format</c>: <c>channels_last</c> or <c>channels_first</c>.</summary>
     public string DataFormat { get; }
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         SpatialLayout.CheckRank(this, inputShape, Rank);
         ComputeOutputShape(inputShape);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         var shape = ComputeOutputShape([.. inputs.shape.Skip(1)]);
@@ -41,6 +44,7 @@ public abstract class Cropping : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         SpatialLayout.WithSpatial(inputShape, ChannelsLast, null, (length, axis) =>
         {

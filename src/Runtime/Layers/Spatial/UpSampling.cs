@@ -28,13 +28,20 @@ public abstract class UpSampling : Layer
     public int Rank { get; }
     /// <summary>The repetition of each spatial axis.</summary>
     public int[] Factors { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+    /// <summary>Keras' <c>interpolation</c>: <c>nearest</c> (repeat) or <c>bilinear</c>.</summary>
     public string Interpolation { get; }
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape) => SpatialLayout.CheckRank(this, inputShape, Rank);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         int first = ChannelsLast ? 1 : 2;
@@ -58,6 +65,7 @@ public abstract class UpSampling : Layer
         return ReferenceEquals(output, inputs) ? inputs.alias() : output;
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         SpatialLayout.WithSpatial(inputShape, ChannelsLast, null, (length, axis) => length < 0 ? -1 : length * Factors[axis]);
 }

@@ -21,12 +21,18 @@ public abstract class ZeroPadding : Layer
     public int Rank { get; }
     /// <summary>The (before, after) zeros of each spatial axis.</summary>
     public int[][] Margins { get; }
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
 
     bool ChannelsLast => DataFormat == "channels_last";
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape) => SpatialLayout.CheckRank(this, inputShape, Rank);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         // F.pad lists the last axis first; channels_last has its channel axis last (no padding).
@@ -36,6 +42,7 @@ public abstract class ZeroPadding : Layer
         return F.pad(inputs, [.. pads]);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
         SpatialLayout.WithSpatial(inputShape, ChannelsLast, null, (length, axis) => length < 0 ? -1 : length + Margins[axis][0] + Margins[axis][1]);
 }

@@ -26,6 +26,19 @@ public partial class Bidirectional : Layer
     readonly RecurrentLayer forwardLayer;
     readonly RecurrentLayer backwardLayer;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Bidirectional</c>).</summary>
+    /// <param name="layer">The recurrent layer to run both ways (Keras' <c>layer</c>); the forward and backward
+    /// directions are rebuilt from its config.</param>
+    /// <param name="mergeMode">How the two outputs are combined (Keras' <c>merge_mode</c>): <c>concat</c>, <c>sum</c>,
+    /// <c>mul</c> or <c>ave</c>.</param>
+    /// <param name="backwardLayer">The backward direction, if it differs (Keras' <c>backward_layer</c>). Null: a copy
+    /// of <paramref name="layer"/> with <c>go_backwards</c> flipped.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public Bidirectional([ConfigSource(nameof(ForwardLayer))] RecurrentLayer layer, string? mergeMode = "concat", RecurrentLayer? backwardLayer = null,
                          long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape ?? layer?.DeclaredInputShape)
@@ -56,8 +69,10 @@ public partial class Bidirectional : Layer
     /// <summary>How the two directions' outputs are combined: <c>concat</c> (last axis), <c>sum</c>, <c>mul</c>, <c>ave</c>.</summary>
     public string MergeMode { get; }
 
+    /// <summary>Whether the wrapped layer returns every step (then so does this).</summary>
     public bool ReturnSequences => forwardLayer.ReturnSequences;
 
+    /// <inheritdoc/>
     public override bool SupportsMasking => true;
 
     /// <summary>A copy of <paramref name="layer"/> from its config, as Keras' <c>_recreate_layer_from_config</c>.</summary>
@@ -71,6 +86,7 @@ public partial class Bidirectional : Layer
         return LayerRegistry.Deserialize<RecurrentLayer>(serialized, "Bidirectional.layer");
     }
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         forwardLayer.EnsureBuilt(inputShape);
@@ -88,8 +104,10 @@ public partial class Bidirectional : Layer
     /// <summary>The mask goes on with returned sequences; a last output has none.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => Call(inputs, null, training);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, Tensor? mask, bool training = false)
     {
         using var scope = NewDisposeScope();
@@ -107,6 +125,7 @@ public partial class Bidirectional : Layer
         return scope.MoveToOuter(merged);
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         var shape = forwardLayer.ComputeOutputShape(inputShape);

@@ -17,6 +17,15 @@ public partial class TimeDistributed : Layer
 {
     readonly Layer layer;
 
+    /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.TimeDistributed</c>).</summary>
+    /// <param name="layer">The layer applied to every time step (Keras' <c>layer</c>); the wrapper owns it as a tracked
+    /// sub-layer.</param>
+    /// <param name="inputShape">Per-sample input shape (batch left out; -1 for an unknown dimension), Keras'
+    /// <c>input_shape</c>: lets a model build this layer before the first call. Null: built from the first
+    /// input.</param>
+    /// <param name="name">Layer name (Keras' <c>name</c>), unique within a model; weight paths in saved files start
+    /// with it. Null: Keras' automatic name (snake_case class name plus a counter, e.g. <c>dense_1</c>).</param>
+    /// <param name="trainable">Whether training updates this layer's weights (Keras' <c>trainable</c>).</param>
     public TimeDistributed(Layer layer, long[]? inputShape = null, string? name = null, bool trainable = true)
         : base(name, trainable, inputShape)
     {
@@ -27,8 +36,10 @@ public partial class TimeDistributed : Layer
     /// <summary>The layer applied at each step (Keras' <c>layer</c>).</summary>
     public Layer Layer => layer;
 
+    /// <inheritdoc/>
     public override bool SupportsMasking => true;
 
+    /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length < 2)
@@ -45,8 +56,10 @@ public partial class TimeDistributed : Layer
             throw new IncompatibleShapeException(Name, $"an input of rank {BuildInputShape.Length + 1} (batch, timesteps, ...) with at least one step", batchShape);
     }
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => Call(inputs, null, training);
 
+    /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, Tensor? mask, bool training = false)
     {
         using var scope = NewDisposeScope();
@@ -63,5 +76,6 @@ public partial class TimeDistributed : Layer
         return scope.MoveToOuter(output.reshape([batch, steps, .. output.shape[1..]]));
     }
 
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => [inputShape[0], .. layer.ComputeOutputShape(StepShape(inputShape))];
 }

@@ -8,11 +8,16 @@ namespace Layerwise.Training.Losses;
 /// </summary>
 public sealed class CategoricalCrossentropy(bool fromLogits = false, string? name = null, double labelSmoothing = 0.0) : Loss(name)
 {
+    /// <summary>Whether predictions are logits rather than probabilities (Keras' <c>from_logits</c>).</summary>
     public bool FromLogits { get; } = fromLogits;
 
+    /// <summary>
+    /// Targets are moved towards uniform by this much: y·(1 − s) + s/classes (Keras' <c>label_smoothing</c>).
+    /// </summary>
     public double LabelSmoothing { get; } = labelSmoothing is >= 0 and <= 1
         ? labelSmoothing : throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label_smoothing must be in [0, 1].");
 
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

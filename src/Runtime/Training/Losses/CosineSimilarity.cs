@@ -9,8 +9,10 @@ namespace Layerwise.Training.Losses;
 /// </summary>
 public sealed class CosineSimilarity(int axis = -1, string? name = null) : Loss(name)
 {
+    /// <summary>Axis along which the similarity is computed (Keras' <c>axis</c>).</summary>
     public int Axis { get; } = axis;
 
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

@@ -5,6 +5,7 @@ namespace Layerwise.Training.Losses;
 /// <summary>Keras' <c>Hinge</c> (<c>hinge</c>): mean of max(1 − y_true·y_pred, 0) over the last axis; 0/1 labels become −1/1.</summary>
 public sealed class Hinge(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -31,6 +32,7 @@ public sealed class Hinge(string? name = null) : Loss(name)
 /// <summary>Keras' <c>SquaredHinge</c> (<c>squared_hinge</c>): mean of max(1 − y_true·y_pred, 0)² over the last axis; 0/1 labels become −1/1.</summary>
 public sealed class SquaredHinge(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -43,6 +45,7 @@ public sealed class SquaredHinge(string? name = null) : Loss(name)
 /// <summary>Keras' <c>CategoricalHinge</c> (<c>categorical_hinge</c>): max(max((1 − y_true)·y_pred) − Σ y_true·y_pred + 1, 0) over the last axis.</summary>
 public sealed class CategoricalHinge(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

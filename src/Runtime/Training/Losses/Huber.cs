@@ -8,8 +8,10 @@ namespace Layerwise.Training.Losses;
 /// </summary>
 public sealed class Huber(double delta = 1.0, string? name = null) : Loss(name ?? "huber_loss")
 {
+    /// <summary>Where the loss turns from quadratic to linear (Keras' <c>delta</c>).</summary>
     public double Delta { get; } = delta;
 
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

@@ -8,6 +8,7 @@ namespace Layerwise.Training.Losses;
 /// </summary>
 public sealed class KLDivergence(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

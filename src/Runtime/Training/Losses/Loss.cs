@@ -8,8 +8,11 @@ namespace Layerwise.Training.Losses;
 /// </summary>
 public abstract class Loss
 {
+    /// <summary>Keras' <c>backend.epsilon()</c>: probabilities are clipped to [ε, 1 − ε] before logs.</summary>
     protected const double Epsilon = 1e-7;
 
+    /// <summary>Initializes a loss named <paramref name="name"/>.</summary>
+    /// <param name="name">The name logs use. Null: the snake_case class name.</param>
     protected Loss(string? name) => Name = name ?? UniqueNames.ToSnakeCase(GetType().Name);
 
     /// <summary>The name logs and configs use, e.g. <c>sparse_categorical_crossentropy</c>.</summary>
@@ -43,6 +46,7 @@ public abstract class Loss
         return weighted.mean();
     }
 
+    /// <summary>Lets a Keras name stand for a loss, as in Keras: <c>loss: "mse"</c> (see <see cref="Get"/>).</summary>
     public static implicit operator Loss(string name) => Get(name);
 
     /// <summary>

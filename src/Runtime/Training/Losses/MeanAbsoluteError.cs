@@ -5,6 +5,7 @@ namespace Layerwise.Training.Losses;
 /// <summary>Keras' <c>MeanAbsoluteError</c> (<c>mae</c>): mean of |y_pred − y_true| over the last axis.</summary>
 public sealed class MeanAbsoluteError(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

@@ -5,6 +5,7 @@ namespace Layerwise.Training.Losses;
 /// <summary>Keras' <c>MeanAbsolutePercentageError</c> (<c>mape</c>): 100 · mean(|y_true − y_pred| / max(|y_true|, ε)) over the last axis.</summary>
 public sealed class MeanAbsolutePercentageError(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

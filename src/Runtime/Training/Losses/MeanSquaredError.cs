@@ -5,6 +5,7 @@ namespace Layerwise.Training.Losses;
 /// <summary>Mean of squared differences over the last axis, averaged over the batch.</summary>
 public sealed class MeanSquaredError(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

@@ -5,6 +5,7 @@ namespace Layerwise.Training.Losses;
 /// <summary>Keras' <c>MeanSquaredLogarithmicError</c> (<c>msle</c>): mean of (log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1))² over the last axis.</summary>
 public sealed class MeanSquaredLogarithmicError(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

@@ -5,6 +5,7 @@ namespace Layerwise.Training.Losses;
 /// <summary>Keras' <c>Poisson</c> (<c>poisson</c>): mean of y_pred − y_true·log(y_pred + ε) over the last axis.</summary>
 public sealed class Poisson(string? name = null) : Loss(name)
 {
+    /// <inheritdoc/>
     public override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

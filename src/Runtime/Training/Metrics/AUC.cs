@@ -11,6 +11,17 @@ namespace Layerwise.Training.Metrics;
 /// </summary>
 public sealed class AUC : ConfusionMatrixMetric
 {
+    /// <summary>Keras' <c>keras.metrics.AUC</c>.</summary>
+    /// <param name="numThresholds">Number of evenly spaced thresholds (Keras' <c>num_thresholds</c>); more is more
+    /// precise.</param>
+    /// <param name="curve"><c>ROC</c> or <c>PR</c> (precision-recall) (Keras' <c>curve</c>).</param>
+    /// <param name="summationMethod"><c>interpolation</c>, <c>minoring</c> or <c>majoring</c> (Keras'
+    /// <c>summation_method</c>).</param>
+    /// <param name="name">The key in logs. Null: <c>auc</c>.</param>
+    /// <param name="thresholds">Explicit thresholds in [0, 1], instead of <paramref name="numThresholds"/> (Keras'
+    /// <c>thresholds</c>).</param>
+    /// <param name="fromLogits">Whether predictions are logits; a sigmoid is applied first (Keras'
+    /// <c>from_logits</c>).</param>
     public AUC(int numThresholds = 200, string curve = "ROC", string summationMethod = "interpolation", string? name = null,
                IReadOnlyList<double>? thresholds = null, bool fromLogits = false)
         : base(ThresholdsFor(numThresholds, thresholds), null, null, name)
@@ -39,6 +50,7 @@ public sealed class AUC : ConfusionMatrixMetric
     /// <summary><c>interpolation</c>, <c>minoring</c> or <c>majoring</c>.</summary>
     public string SummationMethod { get; }
 
+    /// <summary>Whether predictions are logits; a sigmoid is applied first (Keras' <c>from_logits</c>).</summary>
     public bool FromLogits { get; }
 
     /// <summary>The thresholds given to the constructor (without the end points), or null when they are spread evenly.</summary>
@@ -59,6 +71,7 @@ public sealed class AUC : ConfusionMatrixMetric
 
     private protected override Tensor Scores(Tensor yPred) => FromLogits ? yPred.sigmoid() : yPred.alias();
 
+    /// <inheritdoc/>
     public override double Result()
     {
         var (tp, fp, tn, fn) = Counts();

@@ -6,6 +6,7 @@ namespace Layerwise.Training.Metrics;
 /// <summary>How often the arg-max of the prediction equals the integer label.</summary>
 public sealed class SparseCategoricalAccuracy(string? name = null) : Metric(name)
 {
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         using var labels = Labels.AsClassIndices(yTrue, yPred, Name);
@@ -18,6 +19,7 @@ public sealed class SparseCategoricalAccuracy(string? name = null) : Metric(name
 /// <summary>How often the arg-max of the prediction equals the arg-max of the one-hot target.</summary>
 public sealed class CategoricalAccuracy(string? name = null) : Metric(name)
 {
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -31,8 +33,10 @@ public sealed class CategoricalAccuracy(string? name = null) : Metric(name)
 /// <summary>How often the prediction, thresholded at <see cref="Threshold"/>, equals the 0/1 target.</summary>
 public sealed class BinaryAccuracy(string? name = null, double threshold = 0.5) : Metric(name)
 {
+    /// <summary>Predictions above it count as 1 (Keras' <c>threshold</c>).</summary>
     public double Threshold { get; } = threshold;
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -47,6 +51,7 @@ public sealed class BinaryAccuracy(string? name = null, double threshold = 0.5) 
 /// <summary>Keras' <c>Accuracy</c>: how often the prediction equals the target exactly.</summary>
 public sealed class Accuracy(string? name = null) : Metric(name)
 {
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -59,6 +64,7 @@ public sealed class Accuracy(string? name = null) : Metric(name)
 /// <summary>Mean absolute difference over the last axis.</summary>
 public sealed class MeanAbsoluteError(string? name = null) : Metric(name)
 {
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);

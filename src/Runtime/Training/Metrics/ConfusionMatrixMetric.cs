@@ -35,6 +35,7 @@ public abstract class ConfusionMatrixMetric : Metric
     /// <summary>Turns raw predictions into the scores compared with the thresholds (AUC's <c>from_logits</c> applies a sigmoid).</summary>
     private protected virtual Tensor Scores(Tensor yPred) => yPred.alias();
 
+    /// <inheritdoc/>
     public override void UpdateState(Tensor yTrue, Tensor yPred)
     {
         using var _ = no_grad();
@@ -98,6 +99,7 @@ public abstract class ConfusionMatrixMetric : Metric
     /// <summary>x / y, or 0 where y is 0 (TensorFlow's <c>divide_no_nan</c>).</summary>
     protected static double DivideNoNan(double x, double y) => y == 0 ? 0.0 : x / y;
 
+    /// <inheritdoc/>
     public override void ResetState()
     {
         base.ResetState();
@@ -105,12 +107,14 @@ public abstract class ConfusionMatrixMetric : Metric
         truePositives = falsePositives = trueNegatives = falseNegatives = null;
     }
 
+    /// <inheritdoc/>
     protected override void ForgetCopiedState()
     {
         truePositives = falsePositives = trueNegatives = falseNegatives = null;
         thresholdTensor = null;
     }
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred) =>
         throw new NotSupportedException($"{ClassName} counts decisions; it has no per-sample value.");
 }

@@ -12,6 +12,7 @@ public sealed class Mean(string? name = null) : Metric(name)
         Accumulate(value.detach().mul(weight), weight);
     }
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred) =>
         throw new NotSupportedException("Mean is updated with UpdateState(value, weight).");
 }

@@ -39,5 +39,6 @@ public sealed class MeanMetricWrapper : Metric
         return new((yTrue, yPred) => loss.PerSample(yTrue, yPred).neg_(), name ?? "cosine_similarity", "CosineSimilarity") { Loss = loss };
     }
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred) => function(yTrue, yPred);
 }

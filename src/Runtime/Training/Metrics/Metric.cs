@@ -12,11 +12,14 @@ public abstract class Metric
     Tensor? total;
     double count;
 
+    /// <summary>Initializes a metric named <paramref name="name"/>.</summary>
+    /// <param name="name">The key in logs and history. Null: the snake_case class name.</param>
     protected Metric(string? name) => Name = name ?? UniqueNames.ToSnakeCase(GetType().Name);
 
     /// <summary>The key it has in logs and history, e.g. <c>sparse_categorical_accuracy</c>.</summary>
     public string Name { get; internal set; }
 
+    /// <summary>The Keras class name configs write, e.g. <c>SparseCategoricalAccuracy</c>.</summary>
     public virtual string ClassName => GetType().Name;
 
     /// <summary>The metric's value for each sample of a batch, shape [batch].</summary>
@@ -63,6 +66,9 @@ public abstract class Metric
     /// <summary>Called on a fresh copy: drop (without disposing: the original owns them) state tensors of the subclass.</summary>
     protected virtual void ForgetCopiedState() { }
 
+    /// <summary>
+    /// Clears the accumulated state (Keras' <c>reset_state</c>); <c>Fit</c> calls it at each epoch start.
+    /// </summary>
     public virtual void ResetState()
     {
         total?.Dispose();
@@ -70,6 +76,9 @@ public abstract class Metric
         count = 0;
     }
 
+    /// <summary>
+    /// Lets a Keras name stand for a metric, as in Keras: <c>metrics: ["accuracy"]</c> (see <see cref="Get"/>).
+    /// </summary>
     public static implicit operator Metric(string name) => Get(name);
 
     /// <summary>

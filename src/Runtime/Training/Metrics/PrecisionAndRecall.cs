@@ -8,8 +8,10 @@ namespace Layerwise.Training.Metrics;
 public sealed class Precision(double threshold = 0.5, int? topK = null, int? classId = null, string? name = null)
     : ConfusionMatrixMetric([threshold], topK, classId, name)
 {
+    /// <summary>Predictions above it count as positive (Keras' <c>thresholds</c>, one value).</summary>
     public double Threshold => Thresholds[0];
 
+    /// <inheritdoc/>
     public override double Result()
     {
         var (tp, fp, _, _) = Counts();
@@ -25,8 +27,10 @@ public sealed class Precision(double threshold = 0.5, int? topK = null, int? cla
 public sealed class Recall(double threshold = 0.5, int? topK = null, int? classId = null, string? name = null)
     : ConfusionMatrixMetric([threshold], topK, classId, name)
 {
+    /// <summary>Predictions above it count as positive (Keras' <c>thresholds</c>, one value).</summary>
     public double Threshold => Thresholds[0];
 
+    /// <inheritdoc/>
     public override double Result()
     {
         var (tp, _, _, fn) = Counts();

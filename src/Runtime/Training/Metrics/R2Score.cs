@@ -14,6 +14,7 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
     double[]? sum, squaredSum, residual;
     double count;
 
+    /// <inheritdoc/>
     public override void UpdateState(Tensor yTrue, Tensor yPred)
     {
         using var scope = NewDisposeScope();
@@ -43,6 +44,7 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
         return values;
     }
 
+    /// <inheritdoc/>
     public override double Result()
     {
         if (sum is null || squaredSum is null || residual is null || count == 0) return 0.0;
@@ -56,6 +58,7 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
         return total / sum.Length;
     }
 
+    /// <inheritdoc/>
     public override void ResetState()
     {
         base.ResetState();
@@ -63,6 +66,7 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
         count = 0;
     }
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred) =>
         throw new NotSupportedException("R2Score is not a mean of per-sample values; it is updated with UpdateState.");
 }

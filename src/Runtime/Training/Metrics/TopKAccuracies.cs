@@ -9,8 +9,12 @@ namespace Layerwise.Training.Metrics;
 /// </summary>
 public sealed class TopKCategoricalAccuracy(int k = 5, string? name = null) : Metric(name)
 {
+    /// <summary>
+    /// A sample counts as correct when its class is among the <c>k</c> highest predictions (Keras' <c>k</c>).
+    /// </summary>
     public int K { get; } = k > 0 ? k : throw new ArgumentOutOfRangeException(nameof(k), k, "k must be positive.");
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -22,8 +26,12 @@ public sealed class TopKCategoricalAccuracy(int k = 5, string? name = null) : Me
 /// <summary>Keras' <c>SparseTopKCategoricalAccuracy</c>: how often the integer label is among the <see cref="K"/> highest predictions (ties as <c>in_top_k</c>).</summary>
 public sealed class SparseTopKCategoricalAccuracy(int k = 5, string? name = null) : Metric(name)
 {
+    /// <summary>
+    /// A sample counts as correct when its class is among the <c>k</c> highest predictions (Keras' <c>k</c>).
+    /// </summary>
     public int K { get; } = k > 0 ? k : throw new ArgumentOutOfRangeException(nameof(k), k, "k must be positive.");
 
+    /// <inheritdoc/>
     protected override Tensor PerSample(Tensor yTrue, Tensor yPred)
     {
         using var labels = Labels.AsClassIndices(yTrue, yPred, Name);

@@ -9,11 +9,15 @@ namespace Layerwise.Training.Optimizers;
 public sealed class Adadelta(double learningRate = 0.001, double rho = 0.95, double epsilon = 1e-7, string? name = null)
     : Optimizer(learningRate, name)
 {
+    /// <summary>Decay rate of the moving average of squared gradients (Keras' <c>rho</c>).</summary>
     public double Rho { get; } = rho;
+    /// <summary>Small constant for numerical stability (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; } = epsilon;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; } = ["accumulated_grad", "accumulated_delta_var"];
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         var (accumulatedGrad, accumulatedDelta) = (slots[0], slots[1]);

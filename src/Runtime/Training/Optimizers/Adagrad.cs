@@ -8,6 +8,12 @@ namespace Layerwise.Training.Optimizers;
 /// </summary>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary>Keras' <c>keras.optimizers.Adagrad</c>, with Keras' defaults.</summary>
+    /// <param name="learningRate">Step size (Keras' <c>learning_rate</c>).</param>
+    /// <param name="initialAccumulatorValue">Starting value of the accumulators (Keras'
+    /// <c>initial_accumulator_value</c>).</param>
+    /// <param name="epsilon">Small constant for numerical stability (Keras' <c>epsilon</c>).</param>
+    /// <param name="name">The optimizer's name. Null: the snake_case class name.</param>
     public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7, string? name = null)
         : base(learningRate, name)
     {
@@ -17,13 +23,18 @@ public sealed class Adagrad : Optimizer
         Epsilon = epsilon;
     }
 
+    /// <summary>Starting value of the accumulators (Keras' <c>initial_accumulator_value</c>).</summary>
     public double InitialAccumulatorValue { get; }
+    /// <summary>Small constant for numerical stability (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; } = ["accumulator"];
 
+    /// <inheritdoc/>
     protected override double InitialSlotValue(string slotName) => InitialAccumulatorValue;
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         var accumulator = slots[0];

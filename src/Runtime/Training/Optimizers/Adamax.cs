@@ -9,12 +9,17 @@ namespace Layerwise.Training.Optimizers;
 public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
                            string? name = null) : Optimizer(learningRate, name)
 {
+    /// <summary>Decay rate of the first-moment estimates (Keras' <c>beta_1</c>).</summary>
     public double Beta1 { get; } = beta1;
+    /// <summary>Decay rate of the second-moment estimates (Keras' <c>beta_2</c>).</summary>
     public double Beta2 { get; } = beta2;
+    /// <summary>Small constant for numerical stability (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; } = epsilon;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; } = ["momentum", "norm"];
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         var (m, u) = (slots[0], slots[1]);

@@ -9,6 +9,20 @@ namespace Layerwise.Training.Optimizers;
 /// </summary>
 public sealed class Ftrl : Optimizer
 {
+    /// <summary>Keras' <c>keras.optimizers.Ftrl</c>, with Keras' defaults.</summary>
+    /// <param name="learningRate">Step size (Keras' <c>learning_rate</c>).</param>
+    /// <param name="learningRatePower">How the learning rate falls as the accumulator grows; ≤ 0 (Keras'
+    /// <c>learning_rate_power</c>).</param>
+    /// <param name="initialAccumulatorValue">Starting value of the accumulators (Keras'
+    /// <c>initial_accumulator_value</c>).</param>
+    /// <param name="l1RegularizationStrength">L1 regularization; ≥ 0 (Keras'
+    /// <c>l1_regularization_strength</c>).</param>
+    /// <param name="l2RegularizationStrength">L2 regularization; ≥ 0 (Keras'
+    /// <c>l2_regularization_strength</c>).</param>
+    /// <param name="l2ShrinkageRegularizationStrength">L2 shrinkage regularization, applied to the gradient; ≥ 0
+    /// (Keras' <c>l2_shrinkage_regularization_strength</c>).</param>
+    /// <param name="beta">Keras' <c>beta</c> of FTRL; 0 is the plain algorithm.</param>
+    /// <param name="name">The optimizer's name. Null: the snake_case class name.</param>
     public Ftrl(double learningRate = 0.001, double learningRatePower = -0.5, double initialAccumulatorValue = 0.1,
                 double l1RegularizationStrength = 0.0, double l2RegularizationStrength = 0.0,
                 double l2ShrinkageRegularizationStrength = 0.0, double beta = 0.0, string? name = null)
@@ -28,17 +42,30 @@ public sealed class Ftrl : Optimizer
         Beta = beta;
     }
 
+    /// <summary>
+    /// How the learning rate falls as the accumulator grows; ≤ 0 (Keras' <c>learning_rate_power</c>).
+    /// </summary>
     public double LearningRatePower { get; }
+    /// <summary>Starting value of the accumulators (Keras' <c>initial_accumulator_value</c>).</summary>
     public double InitialAccumulatorValue { get; }
+    /// <summary>L1 regularization; ≥ 0 (Keras' <c>l1_regularization_strength</c>).</summary>
     public double L1RegularizationStrength { get; }
+    /// <summary>L2 regularization; ≥ 0 (Keras' <c>l2_regularization_strength</c>).</summary>
     public double L2RegularizationStrength { get; }
+    /// <summary>
+    /// L2 shrinkage regularization, applied to the gradient; ≥ 0 (Keras' <c>l2_shrinkage_regularization_strength</c>).
+    /// </summary>
     public double L2ShrinkageRegularizationStrength { get; }
+    /// <summary>Keras' <c>beta</c> of FTRL; 0 is the plain algorithm.</summary>
     public double Beta { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; } = ["accumulator", "linear"];
 
+    /// <inheritdoc/>
     protected override double InitialSlotValue(string slotName) => slotName == "accumulator" ? InitialAccumulatorValue : 0.0;
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         var (accumulator, linear) = (slots[0], slots[1]);

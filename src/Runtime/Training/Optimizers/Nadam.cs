@@ -15,10 +15,14 @@ public sealed class Nadam(double learningRate = 0.001, double beta1 = 0.9, doubl
     double uProduct = 1.0;
     long uProductStep;
 
+    /// <summary>Decay rate of the first-moment estimates (Keras' <c>beta_1</c>).</summary>
     public double Beta1 { get; } = beta1;
+    /// <summary>Decay rate of the second-moment estimates (Keras' <c>beta_2</c>).</summary>
     public double Beta2 { get; } = beta2;
+    /// <summary>Small constant for numerical stability (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; } = epsilon;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; } = ["momentum", "velocity"];
 
     /// <summary>Keras' <c>u_product</c> after <paramref name="step"/> steps: the product of the momentum schedule μ₁⋯μₜ.</summary>
@@ -36,12 +40,14 @@ public sealed class Nadam(double learningRate = 0.001, double beta1 = 0.9, doubl
 
     double Schedule(long t) => Beta1 * (1 - 0.5 * Math.Pow(0.96, t));
 
+    /// <inheritdoc/>
     protected override void BeginStep(long step)
     {
         if (step == uProductStep + 1) (uProduct, uProductStep) = (uProduct * Schedule(step), step);
         else MomentumScheduleProduct(step);
     }
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         var (m, v) = (slots[0], slots[1]);

@@ -14,6 +14,9 @@ public abstract class Optimizer
     readonly Dictionary<Variable, Tensor[]> slots = new(ReferenceEqualityComparer.Instance);
     readonly List<Variable> slotOrder = [];
 
+    /// <summary>Initializes an optimizer (for subclasses).</summary>
+    /// <param name="learningRate">Step size (Keras' <c>learning_rate</c>).</param>
+    /// <param name="name">The optimizer's name. Null: the snake_case class name.</param>
     protected Optimizer(double learningRate, string? name)
     {
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Learning rate must be positive.");
@@ -21,8 +24,10 @@ public abstract class Optimizer
         Name = name ?? UniqueNames.ToSnakeCase(GetType().Name);
     }
 
+    /// <summary>The optimizer's name (Keras' <c>name</c>), e.g. <c>adam</c>.</summary>
     public string Name { get; }
 
+    /// <summary>The step size (Keras' <c>learning_rate</c>); callbacks may change it between steps.</summary>
     public double LearningRate { get; set; }
 
     /// <summary>
@@ -207,6 +212,10 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Lets a Keras name stand for an optimizer with its defaults, as in Keras: <c>optimizer: "adam"</c> (see
+    /// <see cref="Get"/>).
+    /// </summary>
     public static implicit operator Optimizer(string name) => Get(name);
 
     /// <summary>An optimizer with Keras' defaults from its Keras name (<c>adam</c>, <c>sgd</c>, <c>rmsprop</c>, <c>adamw</c>, ...; any case).</summary>

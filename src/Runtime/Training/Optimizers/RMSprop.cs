@@ -8,6 +8,14 @@ namespace Layerwise.Training.Optimizers;
 /// </summary>
 public sealed class RMSprop : Optimizer
 {
+    /// <summary>Keras' <c>keras.optimizers.RMSprop</c>, with Keras' defaults.</summary>
+    /// <param name="learningRate">Step size (Keras' <c>learning_rate</c>).</param>
+    /// <param name="rho">Decay rate of the moving average of squared gradients (Keras' <c>rho</c>).</param>
+    /// <param name="momentum">Momentum factor; 0 for plain updates (Keras' <c>momentum</c>).</param>
+    /// <param name="epsilon">Small constant for numerical stability (Keras' <c>epsilon</c>).</param>
+    /// <param name="centered">Whether to normalize by the centered second moment (the gradients' variance) (Keras'
+    /// <c>centered</c>).</param>
+    /// <param name="name">The optimizer's name. Null: the snake_case class name.</param>
     public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7,
                    bool centered = false, string? name = null)
         : base(learningRate, name)
@@ -22,13 +30,21 @@ public sealed class RMSprop : Optimizer
         SlotNames = names;
     }
 
+    /// <summary>Decay rate of the moving average of squared gradients (Keras' <c>rho</c>).</summary>
     public double Rho { get; }
+    /// <summary>Momentum factor; 0 for plain updates (Keras' <c>momentum</c>).</summary>
     public double Momentum { get; }
+    /// <summary>Small constant for numerical stability (Keras' <c>epsilon</c>).</summary>
     public double Epsilon { get; }
+    /// <summary>
+    /// Whether to normalize by the centered second moment (the gradients' variance) (Keras' <c>centered</c>).
+    /// </summary>
     public bool Centered { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; }
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         var velocity = slots[0];

@@ -8,6 +8,11 @@ namespace Layerwise.Training.Optimizers;
 /// </summary>
 public sealed class SGD : Optimizer
 {
+    /// <summary>Keras' <c>keras.optimizers.SGD</c>, with Keras' defaults.</summary>
+    /// <param name="learningRate">Step size (Keras' <c>learning_rate</c>).</param>
+    /// <param name="momentum">Momentum factor; 0 for plain updates (Keras' <c>momentum</c>).</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum (Keras' <c>nesterov</c>).</param>
+    /// <param name="name">The optimizer's name. Null: the snake_case class name.</param>
     public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, string? name = null)
         : base(learningRate, name)
     {
@@ -17,11 +22,15 @@ public sealed class SGD : Optimizer
         SlotNames = momentum > 0 ? ["momentum"] : [];
     }
 
+    /// <summary>Momentum factor; 0 for plain updates (Keras' <c>momentum</c>).</summary>
     public double Momentum { get; }
+    /// <summary>Whether to use Nesterov momentum (Keras' <c>nesterov</c>).</summary>
     public bool Nesterov { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> SlotNames { get; }
 
+    /// <inheritdoc/>
     protected override void Update(Tensor variable, Tensor gradient, Tensor[] slots, long step)
     {
         if (Momentum == 0)
