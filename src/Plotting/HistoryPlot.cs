@@ -62,8 +62,12 @@ public static class HistoryPlot
             if (validation is not null) AddCurve(plot, x, values[validation], "validation", Colors.C1);
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             plot.ShowLegend(Alignment.UpperRight);
-            float left = i % columns * ChartWidth, top = i / columns * ChartHeight;
-            plot.Render(surface.Canvas, new PixelRect(left, left + ChartWidth, top + ChartHeight, top));
+            // Each chart on its own surface: ScottPlot clears the whole canvas it renders on.
+            using var chart = SKSurface.Create(new SKImageInfo(ChartWidth, ChartHeight))
+                ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface.");
+            plot.Render(chart);
+            using var chartImage = chart.Snapshot();
+            surface.Canvas.DrawImage(chartImage, i % columns * ChartWidth, i / columns * ChartHeight);
         }
 
         using var image = surface.Snapshot();
