@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Layerwise.Cli.Commands;
 using Layerwise.Data;
 using Layerwise.Formats;
@@ -22,8 +23,11 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         var context = new CliContext(output, error);
-        var root = new RootCommand("Inspect, convert, compare, verify and run Keras / TensorFlow model files with Layerwise.")
+        // A plain command named "layerwise" rather than RootCommand, whose name (in usage lines) would be the assembly's.
+        var root = new Command("layerwise", "Inspect, convert, compare, verify and run Keras / TensorFlow model files with Layerwise.")
         {
+            new HelpOption(),
+            new VersionOption(),
             InspectCommand.Create(context),
             SummaryCommand.Create(context),
             ConvertCommand.Create(context),
