@@ -61,7 +61,10 @@ public static class HistoryPlot
             if (train is not null) AddCurve(plot, x, values[train], "train", Colors.C0);
             if (validation is not null) AddCurve(plot, x, values[validation], "validation", Colors.C1);
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-            plot.ShowLegend(Alignment.UpperRight);
+            // Out of the curves' way: a falling metric (loss) leaves the upper right free, a rising one (accuracy) the lower right.
+            var reference = values[train ?? validation!].Where(double.IsFinite).ToList();
+            bool rising = reference.Count > 1 && reference[^1] > reference[0];
+            plot.ShowLegend(rising ? Alignment.LowerRight : Alignment.UpperRight);
             // Each chart on its own surface: ScottPlot clears the whole canvas it renders on.
             using var chart = SKSurface.Create(new SKImageInfo(ChartWidth, ChartHeight))
                 ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface.");

@@ -11,9 +11,9 @@ public sealed class NumpyFormatException : LayerwiseException
     public NumpyFormatException(string source, string message, Exception? inner = null)
         : base($"{source}: {message}", inner ?? new InvalidDataException(message))
     {
-        Source = source;
+        FilePath = source;
     }
 
-    /// <summary>The file (and, inside an .npz, the entry) being read or written.</summary>
-    public new string Source { get; }
+    /// <summary>The file (and, inside an .npz, the entry) being read.</summary>
+    public string FilePath { get; }
 }
