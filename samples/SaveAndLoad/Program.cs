@@ -7,6 +7,7 @@ using Layerwise.Callbacks;
 using Layerwise.Data;
 using Layerwise.Layers;
 using Layerwise.Models;
+using Layerwise.Plotting;
 using Layerwise.Training.Losses;
 using Layerwise.Training.Metrics;
 using TorchSharp;
@@ -42,7 +43,8 @@ foreach (var folder in new[] { "training_1", "training_2", "checkpoints" })
 // 1. Checkpoints during training: the callback saves the weights at the end of every epoch.
 var checkpointPath = "training_1/cp.ckpt";
 var cpCallback = new ModelCheckpoint(filepath: checkpointPath, saveWeightsOnly: true, verbose: 1);
-model.Fit(xTrain, yTrain, epochs: 10, validationData: (xTest, yTest), callbacks: [cpCallback]);
+var history = model.Fit(xTrain, yTrain, epochs: 10, validationData: (xTest, yTest), callbacks: [cpCallback]);
+history.Plot("history.png");   // loss and accuracy per epoch, train and validation (Layerwise.Plotting)
 Console.WriteLine(ListDir("training_1"));
 var (_, trainedAccuracy) = model.Evaluate(xTest, yTest, verbose: 2);
 Console.WriteLine($"Trained model, accuracy: {100 * trainedAccuracy,5:F2}%");

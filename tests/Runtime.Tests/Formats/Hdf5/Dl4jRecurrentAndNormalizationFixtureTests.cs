@@ -54,8 +54,8 @@ public class Dl4jRecurrentAndNormalizationFixtureTests
     public void Cnn_with_batch_normalization_gives_Keras_predictions()
     {
         var model = Model.Load(Fixtures.Get(BatchNormFolder + "/cnn_batch_norm.h5"));
-        using var x = NpyReader.Read(Fixtures.Get(BatchNormFolder + "/input.npy"));
-        using var expected = NpyReader.Read(Fixtures.Get(BatchNormFolder + "/predictions.npy"));
+        using var x = Layerwise.Data.NumpyFile.Read(Fixtures.Get(BatchNormFolder + "/input.npy")).to(torch.float32);
+        using var expected = Layerwise.Data.NumpyFile.Read(Fixtures.Get(BatchNormFolder + "/predictions.npy")).to(torch.float32);
         using var actual = model.Predict(x);
         Assert.Equal(expected.shape, actual.shape);
         using var difference = (actual - expected).abs();

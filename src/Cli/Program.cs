@@ -1,0 +1,1 @@
+return Layerwise.Cli.CliApp.Run(args, Console.Out, Console.Error);
