@@ -71,7 +71,7 @@ public class MnistTests
         // Layerwise.Datasets copies the files into the output (the test project references it).
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "mnist", "train-images-idx3-ubyte.gz")));
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "mnist", "README.md")));
-        Assert.Empty(typeof(Mnist).Assembly.GetManifestResourceNames().Where(n => n.Contains("mnist", StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(typeof(Mnist).Assembly.GetManifestResourceNames(), n => n.Contains("mnist", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
