@@ -24,8 +24,11 @@ internal static class DiagnosticDescriptors
     public const string UntrackedCollectionId = "LW2002";
     public const string CreatedOutsideBuildId = "LW2003";
 
-    /// <summary>Where the pages live; the id and <c>.md</c> are appended. Change here only.</summary>
-    public const string HelpLinkRoot = "https://github.com/layerwise/layerwise/blob/main/docs/diagnostics/";
+    /// <summary>
+    /// Where the pages live; the id and <c>.md</c> are appended. Made from LayerwiseRepositoryUrl in
+    /// Directory.Build.props (RepositoryInfo is written at build time): change the URL there.
+    /// </summary>
+    public const string HelpLinkRoot = RepositoryInfo.Url + "/blob/" + RepositoryInfo.Branch + "/docs/diagnostics/";
 
     /// <summary>Diagnostic property: the attribute a fix should add (<c>Layer</c> or <c>ModelConfig</c>).</summary>
     public const string AttributeProperty = "Attribute";

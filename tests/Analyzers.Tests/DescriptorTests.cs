@@ -38,6 +38,11 @@ public class DescriptorTests
         Assert.Contains("{0}", descriptor.MessageFormat.ToString());
         Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()));
         Assert.EndsWith("/docs/diagnostics/" + id + ".md", descriptor.HelpLinkUri);
+        // The link is made from the one repository URL property (Directory.Build.props), not a constant of its own.
+        var repositoryUrl = typeof(DescriptorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "LayerwiseRepositoryUrl").Value;
+        Assert.False(string.IsNullOrEmpty(repositoryUrl));
+        Assert.StartsWith(repositoryUrl + "/blob/", descriptor.HelpLinkUri);
 
         var page = File.ReadAllText(Path.Combine(RepositoryBuild.Root, "docs", "diagnostics", id + ".md"));
         Assert.StartsWith("# " + id + ": " + descriptor.Title, page);

@@ -14,28 +14,34 @@ public sealed record MnistData(Tensor TrainImages, Tensor TrainLabels, Tensor Te
 }
 
 /// <summary>
-/// MNIST. <see cref="Load()"/> returns the subset shipped inside Layerwise (the first 10,000
-/// training images and the full 10,000-image test set; provenance in Data/mnist/README.md), so
-/// the tutorial runs offline. <see cref="Load(string)"/> reads the official files from a folder.
+/// MNIST, as Keras' <c>keras.datasets.mnist</c>. <see cref="Load()"/> returns the subset that the
+/// <c>Layerwise.Datasets</c> package copies next to the app (the first 10,000 training images and
+/// the full 10,000-image test set; provenance in its mnist/README.md), so the tutorial runs offline.
+/// <see cref="Load(string)"/> reads the official files from a folder.
 /// </summary>
 public static class Mnist
 {
     static readonly string[] FileNames =
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
-    /// <summary>The subset shipped with Layerwise: 10,000 training and 10,000 test examples.</summary>
-    public static MnistData Load()
+    /// <summary>
+    /// The subset shipped in the <c>Layerwise.Datasets</c> package: 10,000 training and 10,000 test
+    /// examples, read from the <c>mnist</c> folder that package puts beside the app
+    /// (<see cref="AppContext.BaseDirectory"/>). Keras: <c>keras.datasets.mnist.load_data()</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder is missing: the app does not reference Layerwise.Datasets.</exception>
+    public static MnistData Load() => LoadShipped(AppContext.BaseDirectory);
+
+    internal static MnistData LoadShipped(string appDirectory)
     {
-        Backend.EnsureInitialized();
-        var assembly = typeof(Mnist).Assembly;
-        var parts = FileNames.Select(name =>
-        {
-            var resource = $"Layerwise.Data.mnist.{name}.gz";
-            using var stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException($"The MNIST subset ({resource}) is missing from the Layerwise assembly.");
-            return IdxReader.Read(stream, resource);
-        }).ToArray();
-        return Validated(parts, "the shipped MNIST subset");
+        var directory = Path.Combine(appDirectory, "mnist");
+        if (!File.Exists(Path.Combine(directory, FileNames[0] + ".gz")))
+            throw new FileNotFoundException(
+                $"Mnist.Load() reads the MNIST subset from \"{directory}\", which has no {FileNames[0]}.gz: " +
+                "the subset comes with the Layerwise.Datasets package (dotnet add package Layerwise.Datasets), " +
+                "which copies it there on build. Or call Mnist.Load(directory) with the four official MNIST files.",
+                Path.Combine(directory, FileNames[0] + ".gz"));
+        return Load(directory);
     }
 
     /// <summary>

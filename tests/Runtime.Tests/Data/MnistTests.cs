@@ -66,6 +66,29 @@ public class MnistTests
     }
 
     [Fact]
+    public void Shipped_subset_is_read_from_the_mnist_folder_beside_the_app_not_from_the_assembly()
+    {
+        // Layerwise.Datasets copies the files into the output (the test project references it).
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "mnist", "train-images-idx3-ubyte.gz")));
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "mnist", "README.md")));
+        Assert.DoesNotContain(typeof(Mnist).Assembly.GetManifestResourceNames(), n => n.Contains("mnist", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Without_the_datasets_package_Load_says_which_package_brings_the_subset()
+    {
+        var app = Directory.CreateTempSubdirectory("app-without-datasets").FullName;
+        try
+        {
+            var e = Assert.Throws<FileNotFoundException>(() => Mnist.LoadShipped(app));
+            Assert.Contains("Layerwise.Datasets", e.Message);
+            Assert.Contains(Path.Combine(app, "mnist"), e.Message);
+            Assert.Contains("Mnist.Load(directory)", e.Message);
+        }
+        finally { Directory.Delete(app, true); }
+    }
+
+    [Fact]
     public void Truncated_and_foreign_files_give_typed_errors_that_say_what_is_wrong()
     {
         var bytes = Idx([4, 28, 28]);
