@@ -26,6 +26,7 @@ if (args.Length == 3 && args[0] == "--repeat")
 }
 
 if (args.Length == 1 && args[0] == "--onednn-sweep") return OneDnnRepro.Sweep();
+if (args.Length >= 1 && args[0] == "--onednn-characterize") return OneDnnCharacterize.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
 if (args.Length == 1 && args[0] == "--onednn-cost") return OneDnnCost.Run(5);
 if (args.Length == 2 && args[0] == "--onednn-repro") return OneDnnRepro.Run(args[1] == "contiguous");
 

@@ -2,6 +2,7 @@
 // hand-written TorchSharp loop doing the same work, in the same process, alternating, several rounds.
 // Usage: dotnet run -c Release --project bench/TrainingBench [-- samples rounds threads]
 //        dotnet run -c Release --project bench/TrainingBench -- series EPOCHS [random]   (per-epoch times, denormals flushed vs kept)
+//        dotnet run -c Release --project bench/TrainingBench -- predict [rounds]   (Predict latency at batch 1 and 256 vs raw TorchSharp)
 using System.Diagnostics;
 using Layerwise;
 using Layerwise.Bench;
@@ -18,6 +19,13 @@ if (args.Length >= 2 && args[0] == "series")
     var mnist = Mnist.Load();
     var (sx, sy) = Mnist.Preprocess(mnist.TrainImages, mnist.TrainLabels, 10000);
     EpochSeries.Run(sx, sy, int.Parse(args[1]), args.Length > 2 && args[2] == "random");
+    return;
+}
+
+if (args.Length >= 1 && args[0] == "predict")
+{
+    torch.set_num_threads(1);
+    PredictLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 7);
     return;
 }
 

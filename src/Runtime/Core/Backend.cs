@@ -80,7 +80,7 @@ public static class Backend
             }
         }
         torch.InitializeDeviceType(DeviceType.CPU);
-        if (Environment.GetEnvironmentVariable("LAYERWISE_ONEDNN") != "1") LibtorchContext.OneDnn = false;
+        OneDnnGuard.UserEnabled = Environment.GetEnvironmentVariable("LAYERWISE_ONEDNN") != "0";
         flushDenormals = Environment.GetEnvironmentVariable("LAYERWISE_KEEP_DENORMALS") != "1";
         ApplyToCurrentThread();
     }
@@ -106,16 +106,30 @@ public static class Backend
     internal static void ApplyToCurrentThread() => LibtorchContext.FlushDenormalOnThisThread(flushDenormals);
 
     /// <summary>
-    /// Whether libtorch may use its oneDNN (MKLDNN) kernels on CPU. Off by default: on this project's
-    /// reference machine (AMD EPYC, AVX2) libtorch 2.10's oneDNN float32 convolution returned wrong
-    /// values, sometimes NaN, for small inputs (a Conv1D of kernel 2 over 3 steps and 24 channels was
-    /// off by up to 8), where libtorch's own kernels agree with a float64 computation. Set it, or
-    /// <c>LAYERWISE_ONEDNN=1</c> before start, to use oneDNN anyway. False when it cannot be reached.
+    /// Whether libtorch may use its oneDNN (MKLDNN) kernels on CPU. On by default (CNN training here is
+    /// ~2x faster with it), except around the convolutions that libtorch 2.10's oneDNN float32 kernels
+    /// computed wrongly on this project's reference machine (AMD EPYC, AVX-512): 3-D, grouped and
+    /// depthwise convolutions and those with more than 16 input channels that are not a multiple of 16
+    /// run with oneDNN suspended, and so does <c>Fit</c>'s backward pass when a batch went through such a
+    /// convolution or through one whose input gradient oneDNN gets wrong (filters not a multiple of 16,
+    /// strides). <c>LAYERWISE_ONEDNN=0</c> before start, or setting this to false, turns it off everywhere.
+    /// False when the switch cannot be reached.
     /// </summary>
     public static bool OneDnnEnabled
     {
-        get { EnsureInitialized(); return LibtorchContext.OneDnn ?? false; }
-        set { EnsureInitialized(); LibtorchContext.OneDnn = value; }
+        get { EnsureInitialized(); return OneDnnGuard.UserEnabled && LibtorchContext.OneDnn is not null; }
+        set { EnsureInitialized(); OneDnnGuard.UserEnabled = value; }
+    }
+
+    /// <summary>
+    /// Turns oneDNN off, on every thread, until the returned value is disposed (nestable). <c>Fit</c> does
+    /// this itself where needed; a training loop of your own that calls <c>backward()</c> through
+    /// Layerwise convolutions should wrap its backward in it (see <see cref="OneDnnEnabled"/>).
+    /// </summary>
+    public static IDisposable WithoutOneDnn()
+    {
+        EnsureInitialized();
+        return OneDnnGuard.Suspend();
     }
 
     static partial class Glibc

@@ -143,7 +143,8 @@ public abstract partial class Model
         using var added = AddedLosses.Collect();
         var predictions = CallAll(x, training: true);
         var lossValue = objective.Compute(y, predictions, trackers, sampleWeights, added.Sum());
-        lossValue.backward();
+        // A convolution oneDNN gets wrong backwards (OneDnnGuard) was recorded: backward without oneDNN.
+        using (OneDnnGuard.SuspendIf(OneDnnGuard.TakeUnsafeBackward())) lossValue.backward();
         Optimizer!.ApplyGradients(trainable);
         objective.UpdateMetrics(y, predictions);
     }

@@ -10,7 +10,24 @@ namespace Layerwise.Layers;
 /// </summary>
 internal static class ConvolutionOps
 {
-    public static Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilation, long groups = 1) => strides.Length switch
+    /// <summary>
+    /// The convolution, with libtorch's oneDNN kernels kept away from the configurations they get wrong
+    /// here (<see cref="OneDnnGuard"/>): those run with oneDNN suspended, and a recorded graph whose
+    /// backward would meet such a convolution is marked so that <c>Fit</c> runs the backward without it.
+    /// </summary>
+    public static Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilation, long groups = 1)
+    {
+        int rank = strides.Length;
+        long inChannels = input.shape[1], filters = weight.shape[0];
+        bool forwardSafe = OneDnnGuard.ForwardSafe(rank, inChannels, groups);
+        if (is_grad_enabled() && (weight.requires_grad || input.requires_grad || bias?.requires_grad == true)
+            && (!forwardSafe || input.requires_grad && !OneDnnGuard.InputGradientSafe(rank, inChannels, filters, groups, strides)))
+            OneDnnGuard.RecordUnsafeBackward();
+        if (forwardSafe) return ConvolveUnguarded(input, weight, bias, strides, dilation, groups);
+        using (OneDnnGuard.Suspend()) return ConvolveUnguarded(input, weight, bias, strides, dilation, groups);
+    }
+
+    static Tensor ConvolveUnguarded(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilation, long groups) => strides.Length switch
     {
         1 => F.conv1d(input, weight, bias, strides[0], 0, dilation[0], groups),
         2 => F.conv2d(input, weight, bias, Longs(strides), [0, 0], Longs(dilation), groups),

@@ -189,13 +189,12 @@ public partial class ConvLSTMCell : RecurrentCell
             var ncl = x.permute(0, 2, 1);
             var (before, after) = padding == "same" ? ConvolutionArithmetic.SamePadding(ncl.shape[2], KernelSize[0], strides[0], dilation[0]) : (0, 0);
             if (before + after > 0) ncl = F.pad(ncl, [before, after]);
-            var output = F.conv1d(ncl, keras.permute(2, 1, 0), null, stride: strides[0], padding: 0, dilation: dilation[0]);
+            var output = ConvolutionOps.Convolve(ncl, keras.permute(2, 1, 0), null, strides, dilation);
             return output.permute(0, 2, 1);
         }
         var nchw = x.permute(0, 3, 1, 2);
         if (padding == "same") nchw = ConvolutionArithmetic.PadSame(nchw, KernelSize, strides, dilation, 0.0) ?? nchw;
-        var result = F.conv2d(nchw, keras.permute(3, 2, 0, 1), null, strides: [strides[0], strides[1]], padding: [0, 0],
-                              dilation: [dilation[0], dilation[1]]);
+        var result = ConvolutionOps.Convolve(nchw, keras.permute(3, 2, 0, 1), null, strides, dilation);
         return result.permute(0, 2, 3, 1);
     }
 
