@@ -167,7 +167,9 @@ internal sealed class Campaign(Options options)
             case "HANG": return Outcome.Hang;
             case "MEMORY": return Outcome.Memory;
         }
-        long modelBytes = Math.Max(r.ModelBytes, reference?.ModelBytes ?? 0);
+        // The model the unmutated seed describes: a mutant that makes a bigger model out of a file of the
+        // same size (a declared shape lied about, units: 1e8) is the blow-up this class is for.
+        long modelBytes = reference?.ModelBytes ?? r.ModelBytes;
         long budgetKb = (2 * (fileBytes + modelBytes)) / 1024 + options.SlackMb * 1024;
         if (r.PeakKb - r.BaselineKb > budgetKb) return Outcome.Memory;
         return r.Status switch
@@ -193,6 +195,9 @@ internal sealed class Campaign(Options options)
         {
             Outcome.SilentWrong => seed.WrittenByLayerwise ? "written by Layerwise" : "foreign file",
             Outcome.Abort or Outcome.Hang => Outcomes.Normalize(r.Message.Split("; stderr:")[0] + " " + r.Message.Split("; stderr:").Last()),
+            // One unexpected type thrown from one place is one defect, whatever the message says (the key, the number).
+            Outcome.Unexpected when r.Message.Contains(" | at ", StringComparison.Ordinal) =>
+                "thrown at " + r.Message[(r.Message.IndexOf(" | at ", StringComparison.Ordinal) + 6)..].Split(" in /")[0].Replace("at ", ""),
             _ => Outcomes.Normalize(r.Message),
         };
         var key = $"{reader.Name}|{outcome}|{r.Type}|{shape}";

@@ -15,9 +15,9 @@ if (args.Contains("--help") || args.Contains("-h"))
           --readers a,b      readers to run (default all): {READERS}
           --seed S           run seed; the same seed makes the same mutants (default 1)
           --jobs J           child processes in parallel (default 1)
-          --timeout S        seconds one input may take (default 30)
+          --timeout S        seconds one input may take (default 30; --ci: 15)
           --slack-mb M       memory slack over 2 x (file + model size) (default 160)
-          --hard-cap-mb M    a child over this resident size is killed (default 4096)
+          --hard-cap-mb M    a child over this resident size is killed (default 4096; --ci: 1536)
           --work DIR         work folder (default $TMPDIR/layerwise-fuzz)
           --allow FILE       allow-list (default known-defects.txt beside the program)
           --report FILE      where the markdown report goes (default WORK/report.md)
@@ -34,11 +34,11 @@ var options = new Options(
     Readers: Value("--readers")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [.. Readers.All.Select(r => r.Name)],
     Seed: IntValue("--seed", 1),
     Jobs: IntValue("--jobs", 1),
-    TimeoutSeconds: IntValue("--timeout", 30),
+    TimeoutSeconds: IntValue("--timeout", ci ? 15 : 30),
     WorkDir: Path.GetFullPath(Value("--work") ?? Path.Combine(Path.GetTempPath(), "layerwise-fuzz")),
     AllowListPath: Value("--allow") ?? Path.Combine(AppContext.BaseDirectory, "known-defects.txt"),
     SlackMb: IntValue("--slack-mb", 160),
-    HardCapMb: IntValue("--hard-cap-mb", 4096),
+    HardCapMb: IntValue("--hard-cap-mb", ci ? 1536 : 4096),
     Keep: args.Contains("--keep"),
     Ci: ci,
     ReportPath: Value("--report"));
