@@ -50,6 +50,7 @@ internal sealed class Campaign(Options options)
         Console.WriteLine($"fuzz: seed {options.Seed}, {options.PerReader} mutants per reader, {options.Jobs} child process(es), timeout {options.TimeoutSeconds} s, " +
                           $"fixtures {(fixtures ?? "absent (only Layerwise-written seeds)")}, work {options.WorkDir}");
         Seeds.Write(seedDir);
+        WriteHostileFiles(seedDir);
         Console.WriteLine($"seeds written in {total.Elapsed.TotalSeconds:0.0} s");
         var runners = Enumerable.Range(0, options.Jobs).Select(_ => new ChildRunner(options.TimeoutSeconds * 1000, options.HardCapMb * 1024)).ToArray();
         try
@@ -89,8 +90,58 @@ internal sealed class Campaign(Options options)
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        Console.WriteLine($"{reader.Name,-20} {options.PerReader} mutants of {seeds.Count} seeds in {watch.Elapsed.TotalSeconds:0.0} s: " +
+        int handMade = RunHostileFiles(reader, seeds, runners[0]);
+        Console.WriteLine($"{reader.Name,-20} {options.PerReader} mutants of {seeds.Count} seeds{(handMade > 0 ? $" + {handMade} hand-made" : "")} in {watch.Elapsed.TotalSeconds:0.0} s: " +
                           string.Join(", ", Enum.GetValues<Outcome>().Select(o => (o, n: counts.GetValueOrDefault((reader.Name, o)))).Where(x => x.n > 0).Select(x => $"{Outcomes.Key(x.o)} {x.n}")));
+    }
+
+    /// <summary>
+    /// The hand-made hostile files of this reader (hostile_h5.py: link cycles, external links, a huge
+    /// declared dataset, a huge attribute), each run once against the MLP seed it was made from.
+    /// </summary>
+    int RunHostileFiles(Reader reader, List<(Seed Seed, ChildResult? Reference)> seeds, ChildRunner runner)
+    {
+        var dir = Path.Combine(options.WorkDir, "hostile");
+        if (!Directory.Exists(dir) || seeds.FirstOrDefault(s => s.Seed.Name.StartsWith("mlp/", StringComparison.Ordinal)) is not { Reference: { } reference } basis)
+            return 0;
+        var files = Directory.GetFiles(dir, reader.Name + "__*").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file)[(reader.Name.Length + 2)..];
+            var result = runner.Run(reader.Name, file, basis.Seed.Target);
+            var outcome = Classify(reader, result, reference, new FileInfo(file).Length);
+            Record(reader, new Seed("hostile/" + name, file, null, basis.Seed.Target, true), HandMade, $"hand-made: {name}", result, outcome);
+        }
+        return files.Count;
+    }
+
+    /// <summary>The index findings of hand-made files carry (-1: an unmutated seed that does not load).</summary>
+    const int HandMade = -2;
+
+    /// <summary>Writes the hand-made hostile HDF5 files with h5py when Debian's python3-h5py is there.</summary>
+    void WriteHostileFiles(string seedDir)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "hostile_h5.py");
+        var dir = Path.Combine(options.WorkDir, "hostile");
+        Directory.CreateDirectory(dir);
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { script, Path.Combine(seedDir, "mlp", "model.h5"), Path.Combine(seedDir, "mlp", "weights.weights.h5"), dir }) info.ArgumentList.Add(a);
+        try
+        {
+            using var p = Process.Start(info)!;
+            var error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+            {
+                Console.WriteLine($"hand-made hostile files skipped (python3 with h5py needed): {error.Trim().Split('\n').LastOrDefault()}");
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.WriteLine("hand-made hostile files skipped: no /usr/bin/python3");
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     void RunMutant(Reader reader, Seed seed, ChildResult reference, int index, ChildRunner runner)
@@ -189,11 +240,11 @@ internal sealed class Campaign(Options options)
         if (outcome == Outcome.SilentWrong)
             silentBySource.AddOrUpdate(reader.Name, seed.WrittenByLayerwise ? (1, 0) : (0, 1),
                                        (_, c) => seed.WrittenByLayerwise ? (c.Written + 1, c.Foreign) : (c.Written, c.Foreign + 1));
-        if (!Outcomes.IsDefect(outcome) && index >= 0) return false;
+        if (!Outcomes.IsDefect(outcome) && index != -1) return false;
         var extra = outcome == Outcome.Memory && r.PeakKb > 0 ? $"peak +{(r.PeakKb - r.BaselineKb) / 1024} MB; " : "";
         var shape = outcome switch
         {
-            Outcome.SilentWrong => seed.WrittenByLayerwise ? "written by Layerwise" : "foreign file",
+            Outcome.SilentWrong => index == HandMade ? "hand-made hostile file loaded with other weights" : seed.WrittenByLayerwise ? "written by Layerwise" : "foreign file",
             Outcome.Abort or Outcome.Hang => Outcomes.Normalize(r.Message.Split("; stderr:")[0] + " " + r.Message.Split("; stderr:").Last()),
             // One unexpected type thrown from one place is one defect, whatever the message says (the key, the number).
             Outcome.Unexpected when r.Message.Contains(" | at ", StringComparison.Ordinal) =>
@@ -203,7 +254,9 @@ internal sealed class Campaign(Options options)
         var key = $"{reader.Name}|{outcome}|{r.Type}|{shape}";
         var finding = findings.GetOrAdd(key, _ => new Finding(reader.Name, outcome, r.Type, shape)
         {
-            AllowedBy = index < 0 ? null : allow.Match(reader.Name, outcome, r.Type, r.Message + " " + shape),
+            AllowedBy = outcome == Outcome.SilentWrong && !seed.WrittenByLayerwise && !reader.ForeignFilesChecked
+                ? "(not gated: a foreign file in a format without checksums over what was changed; docs/security.md)"
+                : index == -1 ? null : allow.Match(reader.Name, outcome, r.Type, r.Message + " " + shape),
         });
         lock (finding)
         {

@@ -11,7 +11,7 @@ if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine("""
         bench/Fuzz [options]
-          --per-reader N     mutants per reader (default 200; --ci: 120)
+          --per-reader N     mutants per reader (default 200; --ci: 100)
           --readers a,b      readers to run (default all): {READERS}
           --seed S           run seed; the same seed makes the same mutants (default 1)
           --jobs J           child processes in parallel (default 1)
@@ -22,7 +22,7 @@ if (args.Contains("--help") || args.Contains("-h"))
           --allow FILE       allow-list (default known-defects.txt beside the program)
           --report FILE      where the markdown report goes (default WORK/report.md)
           --keep             keep every mutant (default: only those with findings)
-          --ci               the CI gate: --per-reader 120 unless given; exit 1 on a finding outside the allow-list
+          --ci               the CI gate: --per-reader 100 unless given; exit 1 on a finding outside the allow-list
           --reproduce R:I    make mutant I of reader R (same --seed), run it once, print the outcome
         """.Replace("{READERS}", string.Join(", ", Readers.All.Select(r => r.Name))));
     return 0;
@@ -30,7 +30,7 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 bool ci = args.Contains("--ci");
 var options = new Options(
-    PerReader: IntValue("--per-reader", ci ? 120 : 200),
+    PerReader: IntValue("--per-reader", ci ? 100 : 200),
     Readers: Value("--readers")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [.. Readers.All.Select(r => r.Name)],
     Seed: IntValue("--seed", 1),
     Jobs: IntValue("--jobs", 1),
