@@ -256,7 +256,7 @@ internal sealed class Campaign(Options options)
         {
             AllowedBy = outcome == Outcome.SilentWrong && !seed.WrittenByLayerwise && !reader.ForeignFilesChecked
                 ? "(not gated: a foreign file in a format without checksums over what was changed; docs/security.md)"
-                : index == -1 ? null : allow.Match(reader.Name, outcome, r.Type, r.Message + " " + shape),
+                : index == -1 ? null : allow.Match(reader.Name, outcome, r.Type, $"{r.Message} {shape} {mutation}"),
         });
         lock (finding)
         {

@@ -27,13 +27,14 @@ internal sealed class ChildRunner(int timeoutMs, long hardCapKb) : IDisposable
     Process? process;
     BlockingCollection<string>? lines;
     readonly StringBuilder stderrTail = new();
+    readonly StringBuilder stderrHead = new();   // "Stack overflow." comes first, then thousands of frames
 
     /// <summary>Runs one input; never throws for what the child does.</summary>
     public ChildResult Run(string reader, string path, string? target)
     {
         EnsureStarted();
         var p = process!;
-        lock (stderrTail) stderrTail.Clear();
+        lock (stderrTail) { stderrTail.Clear(); stderrHead.Clear(); }
         try
         {
             p.StandardInput.WriteLine($"{reader}\t{path}\t{target}");
@@ -68,7 +69,7 @@ internal sealed class ChildRunner(int timeoutMs, long hardCapKb) : IDisposable
         string exit = p.HasExited ? $"exit code {p.ExitCode}" + (p.ExitCode > 128 ? $" (signal {p.ExitCode - 128})" : "") : "no exit";
         Thread.Sleep(50);   // let the stderr reader catch the last lines
         string tail;
-        lock (stderrTail) tail = stderrTail.ToString();
+        lock (stderrTail) tail = stderrHead + stderrTail.ToString();
         Stop();
         return new ChildResult(status, "", "", 0, 0, 0, 0, $"{exit}; stderr: {LastLines(tail)}");
     }
@@ -128,6 +129,7 @@ internal sealed class ChildRunner(int timeoutMs, long hardCapKb) : IDisposable
                 for (string? l; (l = p.StandardError.ReadLine()) is not null;)
                     lock (stderrTail)
                     {
+                        if (stderrHead.Length < 2048) stderrHead.AppendLine(l);
                         stderrTail.AppendLine(l);
                         if (stderrTail.Length > 8192) stderrTail.Remove(0, stderrTail.Length - 4096);
                     }

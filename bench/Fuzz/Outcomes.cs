@@ -82,7 +82,7 @@ internal static class Outcomes
 
 /// <summary>
 /// The allow-list (bench/Fuzz/known-defects.txt): open defect classes the gate tolerates until the
-/// reader fixes are merged. One entry a line: <c>reader-pattern outcome type-or-message-substring</c>,
+/// reader fixes are merged. One entry a line: <c>reader-pattern outcome substring</c> (of the exception type, the message or the mutation),
 /// where the reader pattern may end with <c>*</c> and the last field may be <c>*</c>; <c>#</c> starts a comment.
 /// </summary>
 internal sealed class AllowList(IReadOnlyList<(string Reader, string Outcome, string Match, string Line)> entries)
