@@ -19,13 +19,22 @@ namespace Layerwise.Formats;
 /// </summary>
 internal static class KerasModelConfig
 {
-    /// <summary>Parses JSON text from a file; a <see cref="ModelFileException"/> when it is not JSON.</summary>
+    /// <summary>Largest config text parsed (<c>Model.FromJson</c> included): a config of thousands of layers is a few MB.</summary>
+    public const int MaxJsonChars = 64 << 20;
+
+    /// <summary>
+    /// Parses JSON text from a file; a <see cref="ModelFileException"/> when it is not JSON, is larger than
+    /// <see cref="MaxJsonChars"/>, or repeats a key in one object (Python's json keeps the last value, .NET's
+    /// JsonObject threw an untyped ArgumentException on first access; a repeated key is refused, naming it).
+    /// </summary>
     public static JsonObject Parse(string json, string filePath, string objectPath)
     {
+        if (json.Length > MaxJsonChars)
+            throw new ModelFileException(filePath, objectPath, $"the config is {json.Length} characters long; a config larger than {MaxJsonChars} is refused.");
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

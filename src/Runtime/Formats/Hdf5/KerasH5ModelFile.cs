@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Layerwise.Layers;
 using Layerwise.Models;
 using Layerwise.Serialization;
 using PureHDF;
@@ -65,8 +66,12 @@ internal static class KerasH5ModelFile
         }
         var configText = input.ReadString(root, "model_config");
         var modelConfig = KerasModelConfig.Parse(configText, path, "/@model_config");
-        var model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config", weightsFollow: true);
-        ModelBuilding.Build(model, modelConfig, path, "/@model_config");
+        Model model;
+        using (ParameterBudget.ForFile(path, "/@model_config", input.Length))
+        {
+            model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config", weightsFollow: true);
+            ModelBuilding.Build(model, modelConfig, path, "/@model_config");
+        }
 
         using var staged = StagedWeights.ForNewModel(model);
         var weightsGroup = input.HasLink(root, "model_weights") ? input.Group(root, "model_weights") : root;

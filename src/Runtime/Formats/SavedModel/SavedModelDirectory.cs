@@ -57,8 +57,13 @@ internal static class SavedModelDirectory
         var checkpointGraph = ReadCheckpointGraph(directory, prefix);
         SavedModelNodes.CheckShared(metadata, savedGraph, checkpointGraph, directory);
 
-        var model = KerasModelConfig.CreateModel(modelConfig, directory, RootObject, weightsFollow: true);
-        ModelBuilding.Build(model, modelConfig, directory, RootObject);
+        Model model;
+        long stored = Directory.EnumerateFiles(Path.GetDirectoryName(prefix)!, Path.GetFileName(prefix) + ".data-*").Sum(FileLength.Of);
+        using (Layers.ParameterBudget.ForFile(directory, RootObject, stored))
+        {
+            model = KerasModelConfig.CreateModel(modelConfig, directory, RootObject, weightsFollow: true);
+            ModelBuilding.Build(model, modelConfig, directory, RootObject);
+        }
         SavedModelNodes.CheckLayers(model, metadata, checkpointGraph, directory);
         if (compile && rootJson["training_config"] is JsonObject trainingNode)
         {
