@@ -185,13 +185,13 @@ internal static class KerasModelConfig
     static void FoldCreatedInputLayer(JsonObject config)
     {
         if (config["layers"] is not JsonArray { Count: >= 2 } layers
-            || layers[0] is not JsonObject { } input || input["class_name"]?.GetValue<string>() != "InputLayer"
+            || layers[0] is not JsonObject { } input || StringOrNull(input["class_name"]) != "InputLayer"
             || input["config"] is not JsonObject inputConfig
             || inputConfig["name"] is not JsonValue nameValue || !nameValue.TryGetValue<string>(out var name)
             || !System.Text.RegularExpressions.Regex.IsMatch(name, "^input_layer(_[0-9]+)?$")
             || (inputConfig["batch_shape"] ?? inputConfig["batch_input_shape"]) is not JsonArray shape
             || layers[1] is not JsonObject { } first || first["config"] is not JsonObject firstConfig
-            || first["class_name"]?.GetValue<string>() is "Sequential" or "Functional" or "Model"
+            || StringOrNull(first["class_name"]) is "Sequential" or "Functional" or "Model"
             || firstConfig.ContainsKey("batch_input_shape") || firstConfig.ContainsKey("batch_shape") || firstConfig.ContainsKey("input_shape"))
             return;
         firstConfig["batch_input_shape"] = shape.DeepClone();

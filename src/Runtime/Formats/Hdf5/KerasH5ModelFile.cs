@@ -86,12 +86,12 @@ internal static class KerasH5ModelFile
             try
             {
                 compileConfig = CompileConfig.Read(trainingConfig, "training_config");
+                compileConfig.CompileInto(model);
             }
             catch (ConfigException e)
             {
                 throw new ModelFileException(path, "/@training_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            compileConfig.CompileInto(model);
             if (input.HasLink(root, "optimizer_weights"))
                 optimizerProblem = KerasH5OptimizerWeights.Read(input, input.Group(root, "optimizer_weights"), model, compileConfig.Optimizer, staged);
         }

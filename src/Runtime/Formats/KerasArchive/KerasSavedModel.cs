@@ -69,12 +69,12 @@ internal static class KerasSavedModel
             try
             {
                 compileConfig = CompileConfig.Read(compileNode, "compile_config");
+                compileConfig.CompileInto(model);
             }
             catch (ConfigException e)
             {
                 throw new ModelFileException(displayPath, configPath + ".compile_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            compileConfig.CompileInto(model);
             optimizerProblem = KerasWeightsStore.ReadOptimizer(input, model, compileConfig.Optimizer, staged);
         }
         staged.Apply(optimizerProblem is null ? model.Optimizer : null);

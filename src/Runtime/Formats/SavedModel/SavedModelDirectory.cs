@@ -71,12 +71,12 @@ internal static class SavedModelDirectory
             try
             {
                 compileConfig = CompileConfig.Read((JsonObject)SavedModelConfig.Decode(trainingNode)!, "training_config");
+                compileConfig.CompileInto(model);
             }
             catch (ConfigException e)
             {
                 throw new ModelFileException(directory, RootObject + " training_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            compileConfig.CompileInto(model);
         }
         try
         {
