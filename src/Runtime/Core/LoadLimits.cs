@@ -32,6 +32,22 @@ public static class LoadLimits
         set => maxParameters = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxParameters must be positive.");
     }
 
+    /// <summary>The default of <see cref="MaxLayers"/>.</summary>
+    public const int DefaultMaxLayers = 20_000;
+
+    static int maxLayers = DefaultMaxLayers;
+
+    /// <summary>
+    /// The most layers a model config may describe, nested models and wrapped layers included (default
+    /// <see cref="DefaultMaxLayers"/>; large Keras applications have about a thousand). Each layer costs a few KB
+    /// before any weight exists: a 10 MB config repeating a layer 170,000 times took 560 MB.
+    /// </summary>
+    public static int MaxLayers
+    {
+        get => maxLayers;
+        set => maxLayers = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxLayers must be positive.");
+    }
+
     /// <summary>
     /// Whether a model loaded with its weights must be backed by the file: at most one parameter per two
     /// bytes of weight data (default true). When false, <see cref="MaxParameters"/> applies instead.

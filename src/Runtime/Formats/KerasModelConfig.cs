@@ -55,6 +55,10 @@ internal static class KerasModelConfig
         Upgrade(modelConfig);
         RefuseUnsupportedLayers(modelConfig, filePath, objectPath);
         RefuseLambdas(modelConfig, filePath, objectPath);
+        int layers = CountLayers(modelConfig);
+        if (layers > LoadLimits.MaxLayers)
+            throw new ModelFileException(filePath, objectPath,
+                $"the config describes {layers} layers, more than LoadLimits.MaxLayers = {LoadLimits.MaxLayers}; raise it to load a larger model.");
         Layer created;
         try
         {
@@ -120,6 +124,27 @@ internal static class KerasModelConfig
             foreach (var cell in cells.OfType<JsonObject>()) CollectUnsupported(cell, found);
         foreach (var key in NestedLayerKeys)
             if (config[key] is JsonObject nested && nested.ContainsKey("class_name")) CollectUnsupported(nested, found);
+    }
+
+    /// <summary>The layers of every <c>layers</c> list in the config, nested models' included (no recursion: an explicit stack).</summary>
+    static int CountLayers(JsonObject modelConfig)
+    {
+        int count = 0;
+        var pending = new Stack<JsonObject>();
+        pending.Push(modelConfig);
+        while (pending.Count > 0)
+        {
+            var config = pending.Pop()["config"] as JsonObject;
+            if (config is null) continue;
+            if (config["layers"] is JsonArray layers)
+            {
+                count += layers.Count;
+                foreach (var layer in layers.OfType<JsonObject>()) pending.Push(layer);
+            }
+            foreach (var key in NestedLayerKeys)
+                if (config[key] is JsonObject nested) { count++; pending.Push(nested); }
+        }
+        return count;
     }
 
     static string? StringOrNull(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

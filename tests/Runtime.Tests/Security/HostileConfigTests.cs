@@ -84,4 +84,28 @@ public class LoadLimitsTests
             LoadLimits.MaxParameters = LoadLimits.DefaultMaxParameters;
         }
     }
+
+    [Fact]
+    public void MaxLayers_caps_the_layers_a_config_may_describe_before_any_is_created()
+    {
+        const string json = """
+            {"class_name": "Sequential", "config": {"name": "s", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "input"}},
+              {"class_name": "Dense", "config": {"name": "d1", "units": 2}},
+              {"class_name": "Dense", "config": {"name": "d2", "units": 2}}]}}
+            """;
+        Assert.Equal(LoadLimits.DefaultMaxLayers, LoadLimits.MaxLayers);
+        try
+        {
+            LoadLimits.MaxLayers = 2;
+            var error = Assert.Throws<ModelFileException>(() => Model.FromJson(json));
+            Assert.Contains("LoadLimits.MaxLayers", error.Message);
+            LoadLimits.MaxLayers = 3;
+            Assert.Equal(2, Model.FromJson(json).Layers.Count);
+        }
+        finally
+        {
+            LoadLimits.MaxLayers = LoadLimits.DefaultMaxLayers;
+        }
+    }
 }
