@@ -16,6 +16,16 @@ internal static class ContentHash
     /// <summary>The attribute holding the lowercase hex SHA-256 of the dataset's float32 little-endian values.</summary>
     public const string AttributeName = "layerwise_sha256";
 
+    /// <summary>
+    /// The root attribute of a whole-model .h5 holding the SHA-256 of its <c>model_config</c> and
+    /// <c>training_config</c> texts (HDF5 keeps such strings in its global heap, which has no checksum).
+    /// </summary>
+    public const string ConfigAttributeName = "layerwise_config_sha256";
+
+    /// <summary>The hash of a file's config texts, as stored in <see cref="ConfigAttributeName"/>.</summary>
+    public static string OfConfig(string modelConfig, string? trainingConfig) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(modelConfig + "\n" + (trainingConfig ?? ""))));
+
     /// <summary>The hash of <paramref name="values"/>, as stored.</summary>
     public static string Of(ReadOnlySpan<float> values) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values)));

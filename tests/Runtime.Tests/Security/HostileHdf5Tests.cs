@@ -89,6 +89,18 @@ public class HostileHdf5Tests : IDisposable
         Refused(path, () => Model.Load(path), "checksum");
     }
 
+    [H5PyFact]
+    public void A_config_changed_after_writing_fails_the_config_hash()
+    {
+        var path = dir.Combine("model.h5");
+        TutorialModel.Create(hidden: 4).Save(path);
+        // The config texts live in HDF5's global heap, which has no checksum: a changed activation loaded silently.
+        H5Py.Run("import h5py, sys\nwith h5py.File(sys.argv[1], 'r+') as f:\n" +
+                 "    c = f.attrs['model_config']\n    c = c.decode() if isinstance(c, bytes) else c\n" +
+                 "    d = c.replace('relu', 'tanh', 1)\n    assert d != c\n    f.attrs['model_config'] = d", [path]);
+        Refused(path, () => Model.Load(path), "SHA-256");
+    }
+
     [Fact]
     public void A_flipped_bit_inside_a_weight_fails_the_content_hash()
     {
@@ -133,7 +145,7 @@ public class HostileHdf5Tests : IDisposable
         H5Py.Run("import h5py, sys, re\nwith h5py.File(sys.argv[1], 'r+') as f:\n" +
                  "    c = f.attrs['model_config']\n    c = c.decode() if isinstance(c, bytes) else c\n" +
                  "    d = re.sub(r'\"units\":\\s*4\\b', '\"units\": 100000', c, count=1)\n    assert d != c\n" +
-                 "    f.attrs['model_config'] = d", [path]);
+                 "    f.attrs['model_config'] = d\n    del f.attrs['layerwise_config_sha256']", [path]);
         Refused(path, () => Model.Load(path), "too large");
     }
 
