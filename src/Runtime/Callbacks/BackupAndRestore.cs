@@ -10,6 +10,12 @@ namespace Layerwise.Callbacks;
 /// killed and the same <c>Fit</c> is started again with this callback, training continues from the
 /// last completed epoch exactly as if it had not stopped (seeded runs give bit-identical weights).
 /// The backup is removed when training finishes (unless <paramref name="deleteCheckpoint"/> is false).
+/// A damaged backup (a state file or checkpoint that fails its checksum or does not parse, a missing
+/// checkpoint, a generator state libtorch would reject) is never half-applied: everything is checked
+/// before the model changes, the backup's files are moved into a <c>corrupt-&lt;time&gt;</c> folder
+/// beside it (kept for inspection), a warning names that folder, and training starts from epoch 0, so
+/// the program can always start again. A backup that is sound but belongs to another architecture is
+/// a <see cref="CheckpointMismatchException"/>, as in Keras.
 /// </summary>
 /// <param name="backupDir">Folder for the backup; use one per training run.</param>
 /// <param name="deleteCheckpoint">Remove the backup when <c>Fit</c> completes.</param>
@@ -35,14 +41,37 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
     {
         var model = Model!;
         if (!File.Exists(StatePath)) return;
-        var state = TrainingState.Read(StatePath);
-        model.LoadWeights(Path.Combine(BackupDir, state.Checkpoint));
+        TrainingState state;
+        try
+        {
+            // Read validates the generator state too, and LoadWeights checks every file before it
+            // assigns anything: a bad backup throws here with the model untouched.
+            state = TrainingState.Read(StatePath);
+            model.LoadWeights(Path.Combine(BackupDir, state.Checkpoint));
+        }
+        catch (CheckpointException e) when (e is CorruptCheckpointException or CheckpointNotFoundException)
+        {
+            var quarantine = Quarantine();
+            Output.Writer.WriteLine($"WARNING: the backup in \"{BackupDir}\" cannot be resumed from ({e.Message}). " +
+                                    $"Its files were moved to \"{quarantine}\"; training starts from the first epoch.");
+            return;
+        }
         RandomState.Restore(state.RandomState);
         if (model.FitHistory is { } history)
             for (int i = 0; i < state.HistoryEpochs.Count; i++)
                 history.OnEpochEnd(state.HistoryEpochs[i], new Logs(state.HistoryValues.Select(kv => new KeyValuePair<string, double>(kv.Key, kv.Value[i]))));
         model.ResumeAtEpoch = state.CompletedEpochs;
         current = state.Checkpoint;
+    }
+
+    /// <summary>Moves the state file and every checkpoint file of this callback into a new <c>corrupt-*</c> folder.</summary>
+    string Quarantine()
+    {
+        var target = Path.Combine(BackupDir, $"corrupt-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..31]);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(BackupDir, "chkpt-*").Append(StatePath).ToList())
+            if (File.Exists(file)) File.Move(file, Path.Combine(target, Path.GetFileName(file)));
+        return target;
     }
 
     /// <inheritdoc/>

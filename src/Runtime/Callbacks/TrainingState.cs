@@ -11,12 +11,18 @@ namespace Layerwise.Callbacks;
 /// What <see cref="BackupAndRestore"/> keeps beside the weights to continue an interrupted
 /// <c>Fit</c> exactly: how many epochs completed, which checkpoint holds the weights and optimizer
 /// state, torch's generator state, and the History so far. Stored with MessagePack, written by hand
-/// (no reflection) and read with <see cref="MessagePackSecurity.UntrustedData"/>.
+/// (no reflection) and read with <see cref="MessagePackSecurity.UntrustedData"/>. Since format 2 the
+/// last element is the CRC-32C of every byte before it, so a damaged state is refused rather than
+/// resumed from; the generator state is checked before anything of it is used (libtorch stops the
+/// process on one it cannot take).
 /// </summary>
 internal sealed record TrainingState(int CompletedEpochs, string Checkpoint, byte[] RandomState,
                                      IReadOnlyList<int> HistoryEpochs, IReadOnlyList<KeyValuePair<string, double[]>> HistoryValues)
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>Format 1 (Layerwise before the checksum) is still read, without one.</summary>
+    const int UncheckedFormatVersion = 1;
     const int MaxBytes = 64 << 20;
 
     static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
@@ -29,17 +35,24 @@ internal sealed record TrainingState(int CompletedEpochs, string Checkpoint, byt
     public static TrainingState Read(string path)
     {
         var info = FileLength.Resolve(path);
+        if (RegularFile.Problem(path) is { } problem)
+            throw new CorruptCheckpointException($"Training state \"{path}\" cannot be read: {problem}.", path);
         if (info.Length > MaxBytes)
             throw new CorruptCheckpointException($"Training state \"{path}\" is {info.Length} bytes long, more than the {MaxBytes} a state file can need.", path);
         var bytes = File.ReadAllBytes(path);
+        TrainingState state;
         try
         {
-            return MessagePackSerializer.Deserialize<TrainingState>(bytes, Options);
+            state = MessagePackSerializer.Deserialize<TrainingState>(bytes, Options, out int consumed);
+            if (consumed != bytes.Length) throw new MessagePackSerializationException($"{bytes.Length - consumed} bytes follow the state");
         }
         catch (MessagePackSerializationException e)
         {
             throw new CorruptCheckpointException($"Training state \"{path}\" is corrupt: {e.InnerException?.Message ?? e.Message}", path, null, e);
         }
+        if (RandomStateProblem(state.RandomState) is { } randomProblem)
+            throw new CorruptCheckpointException($"Training state \"{path}\" is corrupt: its random-generator state cannot be restored ({randomProblem}).", path);
+        return state;
     }
 
     /// <summary>Writes the state beside <paramref name="path"/>, flushes it to disk, and renames it into place.</summary>
@@ -61,12 +74,24 @@ internal sealed record TrainingState(int CompletedEpochs, string Checkpoint, byt
         }
     }
 
-    /// <summary>[version, completedEpochs, checkpoint, randomState, [epochs...], {key: [values...]}]</summary>
+    static string? RandomStateProblem(byte[] state) => Layerwise.RandomState.Problem(state);
+
+    /// <summary>[version, completedEpochs, checkpoint, randomState, [epochs...], {key: [values...]}, crc32c]: the CRC-32C covers every byte before it.</summary>
     sealed class Formatter : IMessagePackFormatter<TrainingState>
     {
         public void Serialize(ref MessagePackWriter writer, TrainingState value, MessagePackSerializerOptions options)
         {
-            writer.WriteArrayHeader(6);
+            var body = new ArrayBufferWriter<byte>();
+            var bodyWriter = writer.Clone(body);
+            WriteBody(ref bodyWriter, value);
+            bodyWriter.Flush();
+            writer.WriteRaw(body.WrittenSpan);
+            writer.Write(Crc32C.Compute(body.WrittenSpan));
+        }
+
+        static void WriteBody(ref MessagePackWriter writer, TrainingState value)
+        {
+            writer.WriteArrayHeader(7);
             writer.Write(FormatVersion);
             writer.Write(value.CompletedEpochs);
             writer.Write(value.Checkpoint);
@@ -87,9 +112,12 @@ internal sealed record TrainingState(int CompletedEpochs, string Checkpoint, byt
             options.Security.DepthStep(ref reader);
             try
             {
-                if (reader.ReadArrayHeader() != 6) throw new MessagePackSerializationException("expected a 6-element array");
+                int elements = reader.ReadArrayHeader();
                 int version = reader.ReadInt32();
-                if (version != FormatVersion) throw new MessagePackSerializationException($"format version {version}; this reader knows {FormatVersion}");
+                if (version is not (FormatVersion or UncheckedFormatVersion))
+                    throw new MessagePackSerializationException($"format version {version}; this reader knows {UncheckedFormatVersion} and {FormatVersion}");
+                int expectedElements = version == FormatVersion ? 7 : 6;
+                if (elements != expectedElements) throw new MessagePackSerializationException($"expected a {expectedElements}-element array for format {version}, found {elements}");
                 int completed = reader.ReadInt32();
                 if (completed < 0) throw new MessagePackSerializationException($"{completed} completed epochs");
                 var checkpoint = reader.ReadString() ?? throw new MessagePackSerializationException("no checkpoint name");
@@ -109,6 +137,13 @@ internal sealed record TrainingState(int CompletedEpochs, string Checkpoint, byt
                     var series = new double[n];
                     for (int i = 0; i < n; i++) series[i] = reader.ReadDouble();
                     values.Add(new(key, series));
+                }
+                if (version == FormatVersion)
+                {
+                    uint actual = Crc32C.Compute(reader.Sequence.Slice(0, reader.Consumed).ToArray());
+                    uint recorded = reader.ReadUInt32();
+                    if (recorded != actual)
+                        throw new MessagePackSerializationException($"checksum mismatch (recorded CRC-32C {recorded:x8}, the bytes give {actual:x8}): the file was damaged after it was written");
                 }
                 return new TrainingState(completed, checkpoint, random, epochs, values);
             }

@@ -19,13 +19,22 @@ namespace Layerwise.Formats;
 /// </summary>
 internal static class KerasModelConfig
 {
-    /// <summary>Parses JSON text from a file; a <see cref="ModelFileException"/> when it is not JSON.</summary>
+    /// <summary>Largest config text parsed (<c>Model.FromJson</c> included): a config of thousands of layers is a few MB.</summary>
+    public const int MaxJsonChars = 64 << 20;
+
+    /// <summary>
+    /// Parses JSON text from a file; a <see cref="ModelFileException"/> when it is not JSON, is larger than
+    /// <see cref="MaxJsonChars"/>, or repeats a key in one object (Python's json keeps the last value, .NET's
+    /// JsonObject threw an untyped ArgumentException on first access; a repeated key is refused, naming it).
+    /// </summary>
     public static JsonObject Parse(string json, string filePath, string objectPath)
     {
+        if (json.Length > MaxJsonChars)
+            throw new ModelFileException(filePath, objectPath, $"the config is {json.Length} characters long; a config larger than {MaxJsonChars} is refused.");
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -46,6 +55,10 @@ internal static class KerasModelConfig
         Upgrade(modelConfig);
         RefuseUnsupportedLayers(modelConfig, filePath, objectPath);
         RefuseLambdas(modelConfig, filePath, objectPath);
+        int layers = CountLayers(modelConfig);
+        if (layers > LoadLimits.MaxLayers)
+            throw new ModelFileException(filePath, objectPath,
+                $"the config describes {layers} layers, more than LoadLimits.MaxLayers = {LoadLimits.MaxLayers}; raise it to load a larger model.");
         Layer created;
         try
         {
@@ -113,6 +126,27 @@ internal static class KerasModelConfig
             if (config[key] is JsonObject nested && nested.ContainsKey("class_name")) CollectUnsupported(nested, found);
     }
 
+    /// <summary>The layers of every <c>layers</c> list in the config, nested models' included (no recursion: an explicit stack).</summary>
+    static int CountLayers(JsonObject modelConfig)
+    {
+        int count = 0;
+        var pending = new Stack<JsonObject>();
+        pending.Push(modelConfig);
+        while (pending.Count > 0)
+        {
+            var config = pending.Pop()["config"] as JsonObject;
+            if (config is null) continue;
+            if (config["layers"] is JsonArray layers)
+            {
+                count += layers.Count;
+                foreach (var layer in layers.OfType<JsonObject>()) pending.Push(layer);
+            }
+            foreach (var key in NestedLayerKeys)
+                if (config[key] is JsonObject nested) { count++; pending.Push(nested); }
+        }
+        return count;
+    }
+
     static string? StringOrNull(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     static void RefuseLambdas(JsonNode? node, string filePath, string objectPath)
@@ -176,13 +210,13 @@ internal static class KerasModelConfig
     static void FoldCreatedInputLayer(JsonObject config)
     {
         if (config["layers"] is not JsonArray { Count: >= 2 } layers
-            || layers[0] is not JsonObject { } input || input["class_name"]?.GetValue<string>() != "InputLayer"
+            || layers[0] is not JsonObject { } input || StringOrNull(input["class_name"]) != "InputLayer"
             || input["config"] is not JsonObject inputConfig
             || inputConfig["name"] is not JsonValue nameValue || !nameValue.TryGetValue<string>(out var name)
             || !System.Text.RegularExpressions.Regex.IsMatch(name, "^input_layer(_[0-9]+)?$")
             || (inputConfig["batch_shape"] ?? inputConfig["batch_input_shape"]) is not JsonArray shape
             || layers[1] is not JsonObject { } first || first["config"] is not JsonObject firstConfig
-            || first["class_name"]?.GetValue<string>() is "Sequential" or "Functional" or "Model"
+            || StringOrNull(first["class_name"]) is "Sequential" or "Functional" or "Model"
             || firstConfig.ContainsKey("batch_input_shape") || firstConfig.ContainsKey("batch_shape") || firstConfig.ContainsKey("input_shape"))
             return;
         firstConfig["batch_input_shape"] = shape.DeepClone();

@@ -19,6 +19,8 @@ internal static class ModelBuilding
     public static void Build(Model model, JsonObject modelConfig, string filePath, string objectPath)
     {
         using var _ = WeightInitialization.Skip();
+        if (model is Sequential { Layers.Count: 0 })
+            throw new ModelFileException(filePath, objectPath, $"Sequential model \"{model.Name}\" has no layers: there are no weights to read into it.");
         if (!BuildIfShapeKnown(model, modelConfig, filePath, objectPath))
             throw new ModelFileException(filePath, objectPath,
                 $"the file does not give the input shape of model \"{model.Name}\" (no input layer, no build_config), so its weights cannot be created.");
@@ -28,6 +30,7 @@ internal static class ModelBuilding
     public static bool BuildIfShapeKnown(Model model, JsonObject modelConfig, string filePath, string objectPath)
     {
         if (model.Built) return true;   // a functional model is built with its graph
+        if (model is Sequential { Layers.Count: 0 }) return false;   // nothing to build (Keras' model_from_json gives it back empty too)
         var shape = (model as Sequential)?.InputShape
                     ?? ShapeAt(modelConfig["build_config"]?["input_shape"], filePath, objectPath + ".build_config.input_shape")
                     ?? ShapeAt(modelConfig["config"]?["build_input_shape"], filePath, objectPath + ".config.build_input_shape");

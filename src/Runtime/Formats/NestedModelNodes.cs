@@ -26,7 +26,7 @@ internal static class NestedModelNodes
         foreach (var layer in layers.OfType<JsonObject>())
         {
             Shift(layer, hasOwnFirstNode);
-            if (hasOwnFirstNode(layer) && (layer["name"] ?? layer["config"]?["name"])?.GetValue<string>() is { } name) nested.Add(name);
+            if (hasOwnFirstNode(layer) && (layer["name"] ?? layer["config"]?["name"]) is JsonValue nameValue && nameValue.TryGetValue<string>(out var name)) nested.Add(name);
         }
         if (nested.Count == 0 || ClassOf(entry) == "Sequential") return entry;   // a Sequential's config has no node references
         foreach (var layer in layers.OfType<JsonObject>())

@@ -214,6 +214,7 @@ public abstract partial class Layer
     {
         if (ownWeights.Any(w => w.Name == name))
             throw new InvalidOperationException($"Layer \"{Name}\" already has a weight named \"{name}\".");
+        ParameterBudget.Charge(Name, name, shape);
         using var _ = no_grad();
         var variable = new Variable(this, name, WeightInitialization.Create(initializer, shape, Device), trainable);
         ownWeights.Add(variable);

@@ -3,6 +3,7 @@ using Layerwise.Formats.Hdf5;
 using Layerwise.Formats.KerasArchive;
 using Layerwise.Formats.ModelDirectory;
 using Layerwise.Formats.SavedModel;
+using Layerwise.Layers;
 
 namespace Layerwise.Models;
 
@@ -44,13 +45,13 @@ public abstract partial class Model
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
-            return SavedModelDirectory.IsSavedModel(path) ? SavedModelDirectory.Load(path, compile) : ModelDirectoryFile.Load(path, compile);
-        return FormatOf(path) switch
+            return ReaderBoundary.Run(path, () => SavedModelDirectory.IsSavedModel(path) ? SavedModelDirectory.Load(path, compile) : ModelDirectoryFile.Load(path, compile));
+        return ReaderBoundary.Run(path, () => FormatOf(path) switch
         {
             ModelFileFormat.Hdf5 => KerasH5ModelFile.Load(path, compile),
             ModelFileFormat.KerasArchive => KerasArchiveFile.Load(path, compile),
             _ => File.Exists(path) ? LoadBySignature(path, compile) : throw new FileNotFoundException($"No model file or directory at \"{path}\".", path),
-        };
+        });
     }
 
     /// <summary>
@@ -62,16 +63,21 @@ public abstract partial class Model
     public static Model FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var config = KerasModelConfig.Parse(json, "(JSON text)", "");
-        var model = KerasModelConfig.CreateModel(config, "(JSON text)", "");
-        ModelBuilding.BuildIfShapeKnown(model, config, "(JSON text)", "");
-        return model;
+        return ReaderBoundary.Run("(JSON text)", () =>
+        {
+            var config = KerasModelConfig.Parse(json, "(JSON text)", "");
+            using var budget = ParameterBudget.ForConfig("(JSON text)", "");
+            var model = KerasModelConfig.CreateModel(config, "(JSON text)", "");
+            ModelBuilding.BuildIfShapeKnown(model, config, "(JSON text)", "");
+            return model;
+        });
     }
 
     /// <summary>A file without a known extension: a zip is a .keras archive, anything else is tried as HDF5.</summary>
     static Model LoadBySignature(string path, bool compile)
     {
         Span<byte> head = stackalloc byte[4];
+        if (RegularFile.Problem(path) is { } problem) throw new ModelFileException(path, "", problem + ".");
         using (var stream = File.OpenRead(path))
             if (stream.Read(head) < 4) head.Clear();
         return head.SequenceEqual("PK\u0003\u0004"u8) ? KerasArchiveFile.Load(path, compile) : KerasH5ModelFile.Load(path, compile);
@@ -101,8 +107,11 @@ public abstract partial class Model
                 $"Model \"{Name}\" has not created its weights yet, so HDF5 weights cannot be loaded into it (as in Keras): " +
                 "call it once (Predict or Fit), or call EnsureBuilt(inputShape), then load the weights.");
         EnsureBuiltForSaving();
-        if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path);
-        else KerasH5ModelFile.LoadWeights(this, path);
+        ReaderBoundary.Run(path, () =>
+        {
+            if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path);
+            else KerasH5ModelFile.LoadWeights(this, path);
+        });
     }
 
     /// <summary>Whether a path names an HDF5 weights file (for <c>SaveWeights</c>/<c>LoadWeights</c> to dispatch on).</summary>

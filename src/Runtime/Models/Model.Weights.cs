@@ -1,3 +1,4 @@
+using Layerwise.Formats;
 using Layerwise.Formats.Checkpoint;
 using Layerwise.Formats.SavedModel;
 
@@ -77,13 +78,17 @@ public abstract partial class Model
             }
             else
             {
-                using (var reader = BundleReader.Open(filepath))
-                    reader.VerifyAll(reader.Entries.Keys);
+                ReaderBoundary.RunCheckpoint(filepath, () =>
+                {
+                    using (var reader = BundleReader.Open(filepath))
+                        reader.VerifyAll(reader.Entries.Keys);
+                    return 0;
+                });
                 deferredRestore = filepath;
                 return;
             }
         }
-        KerasCheckpointReader.Restore(this, filepath);
+        ReaderBoundary.RunCheckpoint(filepath, () => { KerasCheckpointReader.Restore(this, filepath); return 0; });
     }
 
     private protected override void OnBuilt()

@@ -35,7 +35,20 @@ public sealed record CompileConfig(Optimizer Optimizer, Loss Loss, IReadOnlyList
     /// every metric, as before multi-output support (files from Keras 2.0-2.3 key even a single output's loss
     /// and metrics by its name); a model with several outputs gets the per-output forms back.
     /// </summary>
+    /// <exception cref="ConfigException">What was read cannot compile this model (a metric named twice, a loss for an output it lacks).</exception>
     internal void CompileInto(Models.Model model)
+    {
+        try
+        {
+            CompileIntoUnchecked(model);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException("compile_config", $"the model cannot be compiled with it: {e.Message}");
+        }
+    }
+
+    void CompileIntoUnchecked(Models.Model model)
     {
         if (model.OutputNames.Count == 1 || (LossList is null && LossByOutput is null && LossWeightList is null && LossWeightsByOutput is null && MetricsByOutput is null))
         {

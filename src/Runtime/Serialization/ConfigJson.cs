@@ -22,7 +22,8 @@ public static class ConfigJson
     {
         try
         {
-            return JsonNode.Parse(text) ?? throw new ConfigException(source, "expected a JSON object; received null.");
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })
+                   ?? throw new ConfigException(source, "expected a JSON object; received null.");
         }
         catch (JsonException e)
         {

@@ -178,6 +178,8 @@ public static class LayerRegistry
     /// <summary>Up to five registered names and class names within edit distance max(2, length/3) of <paramref name="requested"/>, nearest first.</summary>
     internal static List<string> NearMatches(string requested)
     {
+        // Edit distance is quadratic: a 1 MB class name from a hostile file took minutes. No registered name is that long.
+        if (requested.Length > MaxNameLengthForSuggestions) return [];
         List<string> names;
         lock (gate) names = [.. byRegisteredName.Keys, .. byClassName.Keys];
         var probe = requested.Contains('>') ? requested[(requested.IndexOf('>') + 1)..] : requested;
@@ -187,6 +189,8 @@ public static class LayerRegistry
             .OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal)
             .Select(x => x.Name).Take(5).ToList();
     }
+
+    const int MaxNameLengthForSuggestions = 256;
 
     static UnknownLayerException Unknown(string? registeredName, string? className)
     {

@@ -65,18 +65,38 @@ public class BackupAndRestoreTests : IDisposable
     }
 
     [Fact]
-    public void A_damaged_training_state_is_a_typed_error_naming_the_file()
+    public void A_damaged_training_state_is_set_aside_with_a_warning_naming_it_and_training_starts_over()
     {
         var backup = dir.Combine("bad");
         Directory.CreateDirectory(backup);
         var path = Path.Combine(backup, BackupAndRestore.StateFileName);
         var (x, y) = TutorialModel.Data(32);
         var model = TutorialModel.Create(hidden: 8);
+        var output = new StringWriter();
+        Output.Writer = output;
         // Deeply nested arrays (the input that overflows MessagePack's stack without UntrustedData), then plain garbage.
+        var damaged = new[] { Enumerable.Repeat((byte)0x91, 200_000).ToArray(), [0x96, 0x01, 0xff, 0xc1], [] };
+        foreach (var bytes in damaged)
+        {
+            File.WriteAllBytes(path, bytes);
+            var history = model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(backup, deleteCheckpoint: false)]);
+            Assert.Equal([0], history.Epochs);
+            Assert.Contains(path, output.ToString());
+            File.Delete(path);
+        }
+        var quarantined = Directory.GetDirectories(backup, "corrupt-*");
+        Assert.Equal(damaged.Length, quarantined.Length);
+        Assert.All(quarantined, q => Assert.True(File.Exists(Path.Combine(q, BackupAndRestore.StateFileName))));
+    }
+
+    [Fact]
+    public void A_damaged_training_state_is_a_typed_error_naming_the_file()
+    {
+        var path = dir.Combine(BackupAndRestore.StateFileName);
         foreach (var bytes in new[] { Enumerable.Repeat((byte)0x91, 200_000).ToArray(), [0x96, 0x01, 0xff, 0xc1], [] })
         {
             File.WriteAllBytes(path, bytes);
-            var e = Assert.Throws<CorruptCheckpointException>(() => model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(backup)]));
+            var e = Assert.Throws<CorruptCheckpointException>(() => TrainingState.Read(path));
             Assert.Equal(path, e.FilePath);
         }
     }

@@ -23,3 +23,12 @@ public sealed class H5PyFactAttribute : FactAttribute
             Skip = $"Independent check skipped: {why}.";
     }
 }
+
+/// <summary>A theory that needs python3 with h5py, skipped with the reason when it is missing.</summary>
+public sealed class H5PyTheoryAttribute : TheoryAttribute
+{
+    public H5PyTheoryAttribute()
+    {
+        if (H5Py.Missing is { } why) Skip = $"Independent check skipped: {why}.";
+    }
+}

@@ -97,6 +97,8 @@ public sealed class BundleReader : IDisposable
                 "Pass the prefix the checkpoint was saved with (without .index), e.g. from Checkpoint.Latest(dir).",
                 BundleFiles.IndexPath(prefix));
         var indexPath = resolved.IndexPath;
+        if (RegularFile.Problem(indexPath) is { } problem)
+            throw new CorruptCheckpointException($"Checkpoint index \"{indexPath}\" cannot be read: {problem}.", indexPath);
         byte[] bytes;
         using (var handle = File.OpenHandle(indexPath, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
@@ -176,6 +178,8 @@ public sealed class BundleReader : IDisposable
         var info = FileLength.Resolve(path);
         if (!info.Exists)
             throw new CheckpointNotFoundException($"Checkpoint data file \"{path}\" (named by \"{indexPath}\" for tensor \"{key}\") does not exist.", path, key);
+        if (RegularFile.Problem(path) is { } problem)
+            throw new CorruptCheckpointException($"Checkpoint data file \"{path}\" (for tensor \"{key}\") cannot be read: {problem}.", path, key);
         return info.Length;
     }
 

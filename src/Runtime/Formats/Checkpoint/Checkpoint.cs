@@ -1,3 +1,4 @@
+using Layerwise.Formats;
 using Layerwise.Formats.Checkpoint;
 using Layerwise.Formats.SavedModel;
 
@@ -19,7 +20,7 @@ public static class Checkpoint
     public static string? Latest(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var state = CheckpointState.Read(directory);
+        var state = ReaderBoundary.RunCheckpoint(Path.Combine(directory, CheckpointState.FileName), () => CheckpointState.Read(directory));
         if (state is null) return null;
         var prefix = Path.IsPathRooted(state.ModelCheckpointPath)
             ? state.ModelCheckpointPath
@@ -65,7 +66,7 @@ public static class Checkpoint
         {
             prefix = checkpoint[..^".index".Length];
         }
-        var index = BundleReader.ReadIndex(prefix);
+        var index = ReaderBoundary.RunCheckpoint(prefix, () => BundleReader.ReadIndex(prefix));
         return [.. index.Entries.Select(e => new CheckpointVariable(e.Key, e.Entry.DType, e.Entry.Shape))];
     }
 

@@ -21,6 +21,8 @@ public sealed record CheckpointState(string ModelCheckpointPath, IReadOnlyList<s
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return null;
         var info = FileLength.Resolve(path);
+        if (RegularFile.Problem(path) is { } problem)
+            throw new CorruptCheckpointException($"Checkpoint state file \"{path}\" cannot be read: {problem}.", path);
         if (info.Length > 16 << 20)
             throw new CorruptCheckpointException($"Checkpoint state file \"{path}\" is {info.Length} bytes long; a state file names a few paths.", path);
         string? latest = null;

@@ -74,19 +74,23 @@ internal static class KerasCheckpointReader
         if (reader.Contains(iterKey))
         {
             CheckScalar(reader, iterKey, TensorDataType.Int64, "the optimizer's iteration counter");
-            plan.Add(new(iterKey, null, k => { using var value = reader.ReadTensor(k); optimizer.Iterations = value.item<long>(); }));
+            // Read and checked while planning: an impossible value must refuse the file before anything is assigned.
+            long iterations;
+            using (var value = reader.ReadTensor(iterKey)) iterations = value.item<long>();
+            if (iterations < 0)
+                throw new CorruptCheckpointException($"Checkpoint \"{reader.Prefix}\": the optimizer's iteration counter ({iterKey}) is {iterations}; it cannot be negative.", reader.IndexPath, iterKey);
+            plan.Add(new(iterKey, null, _ => optimizer.Iterations = iterations));
         }
         var rateKey = Resolve(graph, ["optimizer", "learning_rate"]) ?? Resolve(graph, ["optimizer", "_learning_rate"]) ?? "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE";
         if (reader.Contains(rateKey))
         {
             CheckScalar(reader, rateKey, TensorDataType.Float, "the optimizer's learning rate");
+            float stored;
+            using (var value = reader.ReadTensor(rateKey)) stored = value.item<float>();
+            if (!(stored > 0) || float.IsInfinity(stored))
+                throw new CorruptCheckpointException($"Checkpoint \"{reader.Prefix}\": the optimizer's learning rate ({rateKey}) is {stored}; a learning rate must be a positive finite number.", reader.IndexPath, rateKey);
             // Stored as float32: keep the exact double when it rounds to the stored value.
-            plan.Add(new(rateKey, null, k =>
-            {
-                using var value = reader.ReadTensor(k);
-                float stored = value.item<float>();
-                if ((float)optimizer.LearningRate != stored) optimizer.LearningRate = stored;
-            }));
+            plan.Add(new(rateKey, null, _ => { if ((float)optimizer.LearningRate != stored) optimizer.LearningRate = stored; }));
         }
         int? optimizerNode = graph?.Find("optimizer");
         var trainable = layout.Weights.Where(w => w.Variable.Trainable).ToList();

@@ -34,41 +34,52 @@ internal sealed class Hdf5Input : IDisposable
 
     public IH5Group Root => file;
 
-    /// <summary>Opens <paramref name="path"/>, checking that it exists and is an HDF5 file.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/>, checking that it is a regular HDF5 file whose metadata checksums
+    /// hold and whose links are all hard links (<see cref="Hdf5Metadata"/>) before PureHDF parses it.
+    /// </summary>
     public static Hdf5Input Open(string path, string displayPath)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"No file at \"{displayPath}\".", displayPath);
-        long length = FileLength.Of(path);
-        if (!HasSignature(path, length))
-            throw new ModelFileException(displayPath, "", $"expected an HDF5 file (signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...); " +
-                $"the file ({length} bytes) does not have one. It is not HDF5, or it is truncated or corrupt.");
+        var stream = RegularFile.OpenRead(path, displayPath);
         try
         {
-            return new Hdf5Input(displayPath, H5File.OpenRead(path), length);
+            long length = stream.Length;
+            long signature = SignatureOffset(stream, length);
+            if (signature < 0)
+                throw new ModelFileException(displayPath, "", $"expected an HDF5 file (signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...); " +
+                    $"the file ({length} bytes) does not have one. It is not HDF5, or it is truncated or corrupt.");
+            Hdf5Metadata.Verify(stream, length, displayPath, signature);
+            stream.Position = 0;
+            return new Hdf5Input(displayPath, H5File.Open(new StackGuardStream(stream)), length);
         }
         catch (Exception e) when (IsParserFailure(e))
         {
+            stream.Dispose();
             throw new ModelFileException(displayPath, "/", $"the HDF5 structure cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 
-    static bool HasSignature(string path, long length)
+    /// <summary>Where the HDF5 signature is (offset 0, 512, 1024, ...), or -1.</summary>
+    static long SignatureOffset(Stream stream, long length)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         Span<byte> buffer = stackalloc byte[8];
         for (long offset = 0; offset + 8 <= length; offset = offset == 0 ? 512 : offset * 2)
         {
             stream.Position = offset;
             stream.ReadExactly(buffer);
-            if (buffer.SequenceEqual(Signature)) return true;
+            if (buffer.SequenceEqual(Signature)) return offset;
             if (offset >= 1 << 20) break;
         }
-        return false;
+        return -1;
     }
 
     /// <summary>Exceptions PureHDF (or the stream under it) throws on bad input; not our own errors.</summary>
-    public static bool IsParserFailure(Exception e) => e is not (LayerwiseException or OutOfMemoryException or StackOverflowException);
+    public static bool IsParserFailure(Exception e) => e is not (LayerwiseException or StackOverflowException);
 
     /// <summary>Runs a read, turning parser failures into <see cref="ModelFileException"/>s about <paramref name="objectPath"/>.</summary>
     public T Guard<T>(string objectPath, string expected, Func<T> read)
@@ -247,6 +258,7 @@ internal sealed class Hdf5Input : IDisposable
             else if (dataset.Type.Size == 4)
             {
                 native.Read(values);
+                ContentHash.Verify(dataset, values, FilePath, path);
             }
             else if (dataset.Type.Size == 8)
             {

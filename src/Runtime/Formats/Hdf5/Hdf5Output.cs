@@ -64,7 +64,10 @@ internal static class Hdf5Output
         }
     }
 
-    /// <summary>A float32 dataset holding a copy of <paramref name="value"/> (any device), of its shape.</summary>
+    /// <summary>
+    /// A float32 dataset holding a copy of <paramref name="value"/> (any device), of its shape, with the
+    /// SHA-256 of its values attached (<see cref="ContentHash"/>).
+    /// </summary>
     public static H5Dataset Dataset(Tensor value)
     {
         using var detached = value.detach();
@@ -72,7 +75,9 @@ internal static class Hdf5Output
         // One memcpy from the tensor's memory (TensorAccessor.ToArray copies element by element: ~10x slower).
         var data = new float[cpu.numel()];
         MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(data);
-        return new H5Dataset(data, fileDims: [.. cpu.shape.Select(d => (ulong)d)]);
+        var dataset = new H5Dataset(data, fileDims: [.. cpu.shape.Select(d => (ulong)d)]);
+        ContentHash.Attach(dataset, data);
+        return dataset;
     }
 
     public static H5Dataset Dataset(Variable variable) => Dataset(variable.Value);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Layerwise.Layers;
 using Layerwise.Models;
 using Layerwise.Serialization;
 using PureHDF;
@@ -20,9 +21,12 @@ internal static class KerasH5ModelFile
         file.Attributes["keras_version"] = KerasH5Weights.KerasVersion;
         file.Attributes["backend"] = "tensorflow";
         file.Attributes["layerwise_version"] = LayerwiseVersion;
-        file.Attributes["model_config"] = ModelConfigJson(model, FunctionalConfigForm.Keras2).ToJsonString();
-        if (model.IsCompiled)
-            file.Attributes["training_config"] = CompileConfig.WriteTrainingConfig(model).ToJsonString();
+        var modelConfig = ModelConfigJson(model, FunctionalConfigForm.Keras2).ToJsonString();
+        file.Attributes["model_config"] = modelConfig;
+        string? trainingConfig = model.IsCompiled ? CompileConfig.WriteTrainingConfig(model).ToJsonString() : null;
+        if (trainingConfig is not null)
+            file.Attributes["training_config"] = trainingConfig;
+        file.Attributes[ContentHash.ConfigAttributeName] = ContentHash.OfConfig(modelConfig, trainingConfig);
         var weights = new H5Group();
         KerasH5Weights.Write(model, weights);
         file["model_weights"] = weights;
@@ -64,9 +68,17 @@ internal static class KerasH5ModelFile
             throw input.Error("/@model_config", "expected a Keras model file with a \"model_config\" attribute; the file has none.");
         }
         var configText = input.ReadString(root, "model_config");
+        if (input.ReadOptionalString(root, ContentHash.ConfigAttributeName) is { } recorded
+            && recorded != ContentHash.OfConfig(configText, input.ReadOptionalString(root, "training_config")))
+            throw input.Error("/@model_config", $"the model_config and training_config texts do not match the SHA-256 recorded beside them when the file was written " +
+                                                "(/@" + ContentHash.ConfigAttributeName + "): the file was damaged after it was written.");
         var modelConfig = KerasModelConfig.Parse(configText, path, "/@model_config");
-        var model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config", weightsFollow: true);
-        ModelBuilding.Build(model, modelConfig, path, "/@model_config");
+        Model model;
+        using (ParameterBudget.ForFile(path, "/@model_config", input.Length))
+        {
+            model = KerasModelConfig.CreateModel(modelConfig, path, "/@model_config", weightsFollow: true);
+            ModelBuilding.Build(model, modelConfig, path, "/@model_config");
+        }
 
         using var staged = StagedWeights.ForNewModel(model);
         var weightsGroup = input.HasLink(root, "model_weights") ? input.Group(root, "model_weights") : root;
@@ -81,12 +93,12 @@ internal static class KerasH5ModelFile
             try
             {
                 compileConfig = CompileConfig.Read(trainingConfig, "training_config");
+                compileConfig.CompileInto(model);
             }
             catch (ConfigException e)
             {
                 throw new ModelFileException(path, "/@training_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            compileConfig.CompileInto(model);
             if (input.HasLink(root, "optimizer_weights"))
                 optimizerProblem = KerasH5OptimizerWeights.Read(input, input.Group(root, "optimizer_weights"), model, compileConfig.Optimizer, staged);
         }

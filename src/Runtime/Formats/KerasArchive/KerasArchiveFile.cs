@@ -16,8 +16,15 @@ internal static class KerasArchiveFile
     /// <summary>Most members an archive may list.</summary>
     const int MaxEntries = 10_000;
 
-    /// <summary>Deflate cannot expand data by more than about 1032 times; a larger declared ratio is a lie (or a bomb).</summary>
-    const long MaxCompressionRatio = 1100;
+    /// <summary>
+    /// Most a member may inflate. Deflate can expand data about 1032 times, but Keras stores members
+    /// uncompressed and weights hardly compress (trained float32 values, 1.1x): a member declaring more
+    /// than 100 times its compressed size is refused (a 3 MB archive inflated a 3 GiB temporary file).
+    /// </summary>
+    const long MaxCompressionRatio = 100;
+
+    /// <summary>Members smaller than this may inflate further (a config of repeated text compresses well).</summary>
+    const long SmallMemberBytes = 1 << 20;
 
     public static void Save(Model model, string path)
     {
@@ -50,10 +57,9 @@ internal static class KerasArchiveFile
 
     public static Model Load(string path, bool compile)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No file at \"{path}\".", path);
-        long archiveLength = FileLength.Of(path);
+        var stream = RegularFile.OpenRead(path, path);
+        long archiveLength = stream.Length;
         ZipArchive zip;
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
             zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
@@ -104,8 +110,9 @@ internal static class KerasArchiveFile
                                                          "backslashes, drive letters or a leading \"/\" (a path that could escape the archive is refused).");
             if (entry.CompressedLength > archiveLength)
                 throw new ModelFileException(path, name, $"the member declares {entry.CompressedLength} compressed bytes but the archive is only {archiveLength} bytes long: it is truncated or corrupt.");
-            if (entry.Length > Math.Max(entry.CompressedLength, 1) * MaxCompressionRatio)
-                throw new ModelFileException(path, name, $"the member declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than deflate can produce: the archive is corrupt or hostile.");
+            if (entry.Length > SmallMemberBytes && entry.Length / MaxCompressionRatio > entry.CompressedLength)
+                throw new ModelFileException(path, name, $"the member declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than {MaxCompressionRatio} times: " +
+                                                         "Keras stores members uncompressed and weights hardly compress, so the archive is corrupt or hostile (a zip bomb).");
             if (!result.TryAdd(name, entry))
                 throw new ModelFileException(path, name, "the archive lists this member twice.");
         }
@@ -130,6 +137,7 @@ internal static class KerasArchiveFile
             stream.ReadExactly(buffer);
             if (stream.ReadByte() != -1)
                 throw new ModelFileException(path, name, $"the member holds more than the {entry.Length} bytes it declares: the archive is corrupt or hostile.");
+            RequireCrc(entry, ZipCrc32.Extend(0, buffer), path);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
@@ -145,7 +153,14 @@ internal static class KerasArchiveFile
         }
     }
 
-    /// <summary>Copies a member to <paramref name="target"/>, never more than the size it declares.</summary>
+    /// <summary>Refuses a member whose bytes do not give the CRC-32 the archive records for it (as Python's zipfile does).</summary>
+    static void RequireCrc(ZipArchiveEntry entry, uint actual, string path)
+    {
+        if (actual != entry.Crc32)
+            throw new ModelFileException(path, entry.FullName, $"the member's CRC-32 does not match (recorded {entry.Crc32:x8}, its bytes give {actual:x8}): the archive was damaged after it was written.");
+    }
+
+    /// <summary>Copies a member to <paramref name="target"/>, never more than the size it declares, checking its CRC-32.</summary>
     static void Extract(ZipArchiveEntry entry, string target, string path)
     {
         var available = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(target)) ?? "/").AvailableFreeSpace;
@@ -157,16 +172,19 @@ internal static class KerasArchiveFile
             using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
             var buffer = new byte[1 << 20];
             long total = 0;
+            uint crc = 0;
             int read;
             while ((read = source.Read(buffer)) > 0)
             {
                 total += read;
+                crc = ZipCrc32.Extend(crc, buffer.AsSpan(0, read));
                 if (total > entry.Length)
                     throw new ModelFileException(path, entry.FullName, $"the member holds more than the {entry.Length} bytes it declares: the archive is corrupt or hostile.");
                 output.Write(buffer, 0, read);
             }
             if (total != entry.Length)
                 throw new ModelFileException(path, entry.FullName, $"the member holds {total} bytes but declares {entry.Length}: the archive is truncated or corrupt.");
+            RequireCrc(entry, crc, path);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {

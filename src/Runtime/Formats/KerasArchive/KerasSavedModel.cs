@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Layerwise.Formats.Hdf5;
+using Layerwise.Layers;
 using Layerwise.Models;
 using Layerwise.Serialization;
 using PureHDF;
@@ -51,8 +52,12 @@ internal static class KerasSavedModel
     {
         var configPath = ConfigEntry;
         var config = KerasModelConfig.Parse(configJson, displayPath, configPath);
-        var model = KerasModelConfig.CreateModel(config, displayPath, configPath, weightsFollow: true);
-        ModelBuilding.Build(model, config, displayPath, configPath);
+        Model model;
+        using (ParameterBudget.ForFile(displayPath, configPath, FileLength.Of(weightsPath)))
+        {
+            model = KerasModelConfig.CreateModel(config, displayPath, configPath, weightsFollow: true);
+            ModelBuilding.Build(model, config, displayPath, configPath);
+        }
 
         using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
         using var staged = StagedWeights.ForNewModel(model);
@@ -64,12 +69,12 @@ internal static class KerasSavedModel
             try
             {
                 compileConfig = CompileConfig.Read(compileNode, "compile_config");
+                compileConfig.CompileInto(model);
             }
             catch (ConfigException e)
             {
                 throw new ModelFileException(displayPath, configPath + ".compile_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            compileConfig.CompileInto(model);
             optimizerProblem = KerasWeightsStore.ReadOptimizer(input, model, compileConfig.Optimizer, staged);
         }
         staged.Apply(optimizerProblem is null ? model.Optimizer : null);

@@ -57,8 +57,13 @@ internal static class SavedModelDirectory
         var checkpointGraph = ReadCheckpointGraph(directory, prefix);
         SavedModelNodes.CheckShared(metadata, savedGraph, checkpointGraph, directory);
 
-        var model = KerasModelConfig.CreateModel(modelConfig, directory, RootObject, weightsFollow: true);
-        ModelBuilding.Build(model, modelConfig, directory, RootObject);
+        Model model;
+        long stored = Directory.EnumerateFiles(Path.GetDirectoryName(prefix)!, Path.GetFileName(prefix) + ".data-*").Sum(FileLength.Of);
+        using (Layers.ParameterBudget.ForFile(directory, RootObject, stored))
+        {
+            model = KerasModelConfig.CreateModel(modelConfig, directory, RootObject, weightsFollow: true);
+            ModelBuilding.Build(model, modelConfig, directory, RootObject);
+        }
         SavedModelNodes.CheckLayers(model, metadata, checkpointGraph, directory);
         if (compile && rootJson["training_config"] is JsonObject trainingNode)
         {
@@ -66,12 +71,12 @@ internal static class SavedModelDirectory
             try
             {
                 compileConfig = CompileConfig.Read((JsonObject)SavedModelConfig.Decode(trainingNode)!, "training_config");
+                compileConfig.CompileInto(model);
             }
             catch (ConfigException e)
             {
                 throw new ModelFileException(directory, RootObject + " training_config", e.Message + " (Model.Load(path, compile: false) loads the model without it.)", e);
             }
-            compileConfig.CompileInto(model);
         }
         try
         {

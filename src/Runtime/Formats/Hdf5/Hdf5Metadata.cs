@@ -1,0 +1,308 @@
+using System.Buffers.Binary;
+
+namespace Layerwise.Formats.Hdf5;
+
+/// <summary>
+/// Walks an HDF5 file's metadata before PureHDF parses it, for two things PureHDF does not do:
+/// <list type="bullet">
+/// <item>verify the Jenkins lookup3 checksums the format stores (superblock version 2 and 3, version 2
+/// object headers and their continuation chunks): h5py refuses a file whose checksum fails, so a damaged
+/// file must not load here with wrong weights either;</item>
+/// <item>refuse soft, external and user-defined links: PureHDF follows a soft link by resolving its path
+/// with no depth limit (one pointing at itself overflowed the stack and stopped the process), and an
+/// external link makes it open another file. Keras, tf.keras and h5py's Keras writers never create them.</item>
+/// </list>
+/// The walk follows hard links from the root: link messages of compact groups, and symbol-table groups
+/// (B-tree version 1 and symbol nodes, what h5py writes by default). Groups kept in dense storage (a
+/// fractal heap) are not entered; their lookups re-read the file, where <see cref="StackGuardStream"/>
+/// stops a link cycle. The walk uses an explicit stack and a visited set, never recursion, and reads only
+/// inside the file.
+/// </summary>
+internal sealed class Hdf5Metadata
+{
+    const ushort LinkInfoMessage = 0x02, LinkMessage = 0x06, ContinuationMessage = 0x10, SymbolTableMessage = 0x11;
+    const int MaxObjectHeaders = 1_000_000;
+
+    readonly Stream stream;
+    readonly long length;
+    readonly string path;
+    readonly long signatureOffset;
+    int offsetSize = 8, lengthSize = 8;
+    long baseAddress;
+    readonly HashSet<long> visited = [];
+    readonly Stack<long> pending = new();
+
+    Hdf5Metadata(Stream stream, long length, string path, long signatureOffset)
+    {
+        this.stream = stream;
+        this.length = length;
+        this.path = path;
+        this.signatureOffset = signatureOffset;
+    }
+
+    /// <summary>Checks the file whose HDF5 signature is at <paramref name="signatureOffset"/>; a bad file throws <see cref="ModelFileException"/>.</summary>
+    public static void Verify(Stream stream, long length, string path, long signatureOffset)
+    {
+        var walk = new Hdf5Metadata(stream, length, path, signatureOffset);
+        walk.ReadSuperblock();
+        while (walk.pending.Count > 0) walk.VisitObjectHeader(walk.pending.Pop());
+    }
+
+    ModelFileException Error(string where, string message) => new(path, where, message);
+
+    void ReadSuperblock()
+    {
+        var head = Read(signatureOffset, 16, "the superblock");
+        int version = head[8];
+        if (version is 0 or 1)
+        {
+            offsetSize = head[13];
+            lengthSize = head[14];
+            RequireSizes();
+            int fixedPart = version == 0 ? 24 : 28;
+            long addresses = signatureOffset + fixedPart;
+            baseAddress = (long)ReadOffset(Read(addresses, offsetSize, "the superblock"), 0);
+            // base, free-space, end-of-file and driver-info addresses, then the root group's symbol table entry
+            var rootEntry = Read(addresses + 4L * offsetSize, 2L * offsetSize + 24, "the superblock's root group entry");
+            Schedule(ReadOffset(rootEntry, offsetSize), "the superblock's root group entry");
+        }
+        else if (version is 2 or 3)
+        {
+            offsetSize = head[9];
+            lengthSize = head[10];
+            RequireSizes();
+            int size = 12 + 4 * offsetSize;
+            var block = Read(signatureOffset, size + 4, "the superblock");
+            VerifyChecksum(block, size, "the superblock");
+            baseAddress = (long)ReadOffset(block, 12);
+            ulong extension = ReadOffset(block, 12 + offsetSize);
+            if (!IsUndefined(extension)) Schedule(extension, "the superblock extension");
+            Schedule(ReadOffset(block, 12 + 3 * offsetSize), "the superblock's root group");
+        }
+        else
+        {
+            throw Error("superblock", $"expected superblock version 0 to 3; the file declares {version}.");
+        }
+    }
+
+    void RequireSizes()
+    {
+        if (offsetSize is not (2 or 4 or 8) || lengthSize is not (2 or 4 or 8))
+            throw Error("superblock", $"expected offsets and lengths of 2, 4 or 8 bytes; the file declares {offsetSize} and {lengthSize}.");
+    }
+
+    void Schedule(ulong address, string from)
+    {
+        if (IsUndefined(address)) return;
+        long absolute = Absolute(address, from);
+        if (!visited.Add(absolute)) return;
+        if (visited.Count > MaxObjectHeaders)
+            throw Error(from, $"the file links more than {MaxObjectHeaders} objects.");
+        pending.Push(absolute);
+    }
+
+    long Absolute(ulong address, string from)
+    {
+        if (address >= (ulong)length || (long)address + baseAddress >= length || (long)address + baseAddress < 0)
+            throw Error(from, $"an address ({address}) points past the end of the file ({length} bytes): it is truncated or corrupt.");
+        return (long)address + baseAddress;
+    }
+
+    void VisitObjectHeader(long address)
+    {
+        var where = $"object header at {address - baseAddress}";
+        var first = Read(address, 4, where);
+        if (first.AsSpan().SequenceEqual("OHDR"u8)) VisitVersion2Header(address, where);
+        else if (first[0] == 1) VisitVersion1Header(address, where);
+        else throw Error(where, "expected an object header (version 1, or the signature OHDR); the bytes there are neither.");
+    }
+
+    void VisitVersion1Header(long address, string where)
+    {
+        var prefix = Read(address, 16, where);
+        int messages = BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(2));
+        long size = BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8));
+        var blocks = new Queue<(long Start, long Size)>();
+        blocks.Enqueue((address + 16, size));
+        int seen = 0;
+        while (blocks.Count > 0 && seen < messages)
+        {
+            var (start, blockSize) = blocks.Dequeue();
+            var block = Read(start, blockSize, where);
+            for (int at = 0; at + 8 <= block.Length && seen < messages; seen++)
+            {
+                ushort type = BinaryPrimitives.ReadUInt16LittleEndian(block.AsSpan(at));
+                int dataSize = BinaryPrimitives.ReadUInt16LittleEndian(block.AsSpan(at + 2));
+                byte flags = block[at + 4];
+                if (at + 8 + dataSize > block.Length) throw Error(where, "a header message runs past its block: the file is corrupt.");
+                var data = block.AsSpan(at + 8, dataSize);
+                if (type == ContinuationMessage) blocks.Enqueue(Continuation(data, where));
+                else Message(type, flags, data, where);
+                at += 8 + dataSize;
+            }
+        }
+    }
+
+    void VisitVersion2Header(long address, string where)
+    {
+        var prefix = Read(address, 6, where);
+        if (prefix[4] != 2) throw Error(where, $"expected object header version 2 after OHDR; found {prefix[4]}.");
+        byte flags = prefix[5];
+        int fixedPart = 6 + ((flags & 0x20) != 0 ? 16 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
+        int sizeField = 1 << (flags & 0x03);
+        var sizeBytes = Read(address + fixedPart, sizeField, where);
+        ulong chunk0 = ReadUnsigned(sizeBytes, 0, sizeField);
+        if (chunk0 > (ulong)length) throw Error(where, $"the header declares {chunk0} bytes, more than the file holds.");
+        long messagesStart = fixedPart + sizeField;
+        var block = Read(address, messagesStart + (long)chunk0 + 4, where);
+        VerifyChecksum(block, block.Length - 4, where);
+        bool creationOrder = (flags & 0x04) != 0;
+        var chunks = new Queue<(long Start, long Size)>();
+        Messages(block.AsSpan((int)messagesStart, (int)chunk0), creationOrder, chunks, where);
+        while (chunks.Count > 0)
+        {
+            var (start, size) = chunks.Dequeue();
+            var chunk = Read(start, size, where);
+            if (size < 8 || !chunk.AsSpan(0, 4).SequenceEqual("OCHK"u8))
+                throw Error(where, "expected a header continuation chunk (signature OCHK); the file is corrupt.");
+            VerifyChecksum(chunk, chunk.Length - 4, where + " (continuation chunk)");
+            Messages(chunk.AsSpan(4, chunk.Length - 8), creationOrder, chunks, where);
+        }
+    }
+
+    void Messages(ReadOnlySpan<byte> block, bool creationOrder, Queue<(long, long)> continuations, string where)
+    {
+        int headerSize = creationOrder ? 6 : 4;
+        for (int at = 0; at + headerSize <= block.Length;)
+        {
+            byte type = block[at];
+            int dataSize = BinaryPrimitives.ReadUInt16LittleEndian(block[(at + 1)..]);
+            byte flags = block[at + 3];
+            if (at + headerSize + dataSize > block.Length) throw Error(where, "a header message runs past its chunk: the file is corrupt.");
+            var data = block.Slice(at + headerSize, dataSize);
+            if (type == ContinuationMessage) continuations.Enqueue(Continuation(data, where));
+            else Message(type, flags, data, where);
+            at += headerSize + dataSize;
+        }
+    }
+
+    (long, long) Continuation(ReadOnlySpan<byte> data, string where)
+    {
+        if (data.Length < offsetSize + lengthSize) throw Error(where, "a continuation message is too short.");
+        long start = Absolute(ReadOffset(data, 0), where);
+        ulong size = ReadUnsigned(data, offsetSize, lengthSize);
+        if (size > (ulong)(length - start)) throw Error(where, "a continuation block runs past the end of the file.");
+        if (!visited.Add(-start - 1)) throw Error(where, "two continuation messages name the same block: the header loops.");
+        return (start, (long)size);
+    }
+
+    void Message(int type, byte messageFlags, ReadOnlySpan<byte> data, string where)
+    {
+        if ((messageFlags & 0x02) != 0) return;   // shared: the data is a reference to a message elsewhere
+        switch (type)
+        {
+            case LinkMessage: Link(data, where); break;
+            case SymbolTableMessage:
+                if (data.Length < 2 * offsetSize) throw Error(where, "a symbol table message is too short.");
+                SymbolTree(ReadOffset(data, 0), where);
+                break;
+            case LinkInfoMessage: break;   // dense link storage: see the class summary
+        }
+    }
+
+    void Link(ReadOnlySpan<byte> data, string where)
+    {
+        if (data.Length < 2) throw Error(where, "a link message is too short.");
+        byte flags = data[1];
+        int at = 2;
+        int linkType = 0;
+        if ((flags & 0x08) != 0) linkType = data[at++];
+        if ((flags & 0x04) != 0) at += 8;
+        if ((flags & 0x10) != 0) at += 1;
+        int nameSizeField = 1 << (flags & 0x03);
+        if (at + nameSizeField > data.Length) throw Error(where, "a link message is too short.");
+        ulong nameLength = ReadUnsigned(data, at, nameSizeField);
+        at += nameSizeField;
+        if (nameLength > (ulong)(data.Length - at)) throw Error(where, "a link name runs past its message.");
+        var name = System.Text.Encoding.UTF8.GetString(data.Slice(at, (int)nameLength));
+        at += (int)nameLength;
+        if (linkType != 0) throw RefusedLink(where, name, linkType);
+        if (at + offsetSize > data.Length) throw Error(where, $"link \"{name}\" is too short for its address.");
+        Schedule(ReadOffset(data, at), where + $" (link \"{name}\")");
+    }
+
+    ModelFileException RefusedLink(string where, string name, int linkType) =>
+        Error(where, $"link \"{name}\" is a{(linkType switch { 1 => " soft", 64 => "n external", _ => $" user-defined (type {linkType})" })} link. " +
+                     "Keras model files hold only hard links; soft and external links are refused (a soft link can loop, an external one names another file).");
+
+    void SymbolTree(ulong treeAddress, string where)
+    {
+        var nodes = new Stack<long>();
+        nodes.Push(Absolute(treeAddress, where));
+        int keySize = lengthSize;
+        while (nodes.Count > 0)
+        {
+            long node = nodes.Pop();
+            if (!visited.Add(-node - 1)) throw Error(where, "the group's B-tree loops.");
+            var head = Read(node, 8 + 2L * offsetSize, where + " (B-tree)");
+            if (!head.AsSpan(0, 4).SequenceEqual("TREE"u8)) throw Error(where, "expected a group B-tree node (signature TREE); the file is corrupt.");
+            if (head[4] != 0) throw Error(where, $"expected a group B-tree node (type 0); found type {head[4]}.");
+            int level = head[5];
+            int entries = BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(6));
+            var body = Read(node + head.Length, (long)entries * (keySize + offsetSize) + keySize, where + " (B-tree)");
+            for (int i = 0; i < entries; i++)
+            {
+                long child = Absolute(ReadOffset(body, keySize + i * (keySize + offsetSize)), where + " (B-tree)");
+                if (level > 0) nodes.Push(child);
+                else SymbolNode(child, where);
+            }
+        }
+    }
+
+    void SymbolNode(long address, string where)
+    {
+        if (!visited.Add(-address - 1)) throw Error(where, "two B-tree entries name the same symbol node: the group loops.");
+        var head = Read(address, 8, where + " (symbol node)");
+        if (!head.AsSpan(0, 4).SequenceEqual("SNOD"u8)) throw Error(where, "expected a symbol table node (signature SNOD); the file is corrupt.");
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(6));
+        int entrySize = 2 * offsetSize + 24;
+        var entries = Read(address + 8, (long)count * entrySize, where + " (symbol node)");
+        for (int i = 0; i < count; i++)
+        {
+            int at = i * entrySize;
+            int cacheType = BinaryPrimitives.ReadInt32LittleEndian(entries.AsSpan(at + 2 * offsetSize));
+            if (cacheType == 2) throw RefusedLink(where + " (symbol node)", $"entry {i}", 1);
+            Schedule(ReadOffset(entries, at + offsetSize), where + " (symbol node)");
+        }
+    }
+
+    void VerifyChecksum(byte[] block, int covered, string where)
+    {
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(covered));
+        uint actual = JenkinsLookup3.Hash(block.AsSpan(0, covered));
+        if (stored != actual)
+            throw Error(where, $"the metadata checksum does not match (stored {stored:x8}, computed {actual:x8}): the file was damaged after it was written.");
+    }
+
+    byte[] Read(long offset, long count, string where)
+    {
+        if (offset < 0 || count < 0 || offset > length || count > length - offset)
+            throw Error(where, $"{count} bytes at offset {offset} lie past the end of the file ({length} bytes): it is truncated or corrupt.");
+        var buffer = new byte[count];
+        stream.Position = offset;
+        stream.ReadExactly(buffer);
+        return buffer;
+    }
+
+    ulong ReadOffset(ReadOnlySpan<byte> data, int at) => ReadUnsigned(data, at, offsetSize);
+
+    static ulong ReadUnsigned(ReadOnlySpan<byte> data, int at, int size) => size switch
+    {
+        1 => data[at],
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(data[at..]),
+        4 => BinaryPrimitives.ReadUInt32LittleEndian(data[at..]),
+        _ => BinaryPrimitives.ReadUInt64LittleEndian(data[at..]),
+    };
+
+    bool IsUndefined(ulong address) => offsetSize == 8 ? address == ulong.MaxValue : address == (1UL << (8 * offsetSize)) - 1;
+}
