@@ -90,10 +90,11 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         ["-FromConfig"] = t => Strip(t, "FromConfig(global"),
         ["-both"] = t => Strip(Strip(t, "GetConfig()"), "FromConfig(global"),
         ["-both-docs"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"(?m)^\s*///.*$"),
-        ["-both-enums"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static global::System.Text.Json.Nodes.JsonNode\? LayerwiseWrite_[\s\S]*?\}\);|static global::\S+\? LayerwiseParse_[\s\S]*?\};"),
+        ["-both-enums"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static global::System.Text.Json.Nodes.JsonNode\? LayerwiseWrite_[\s\S]*?\}\);|static global::\S+\? LayerwiseParse_[\s\S]*?\};|static readonly global::Layerwise.Serialization.ConfigEnum<[\s\S]*?\}\);"),
         ["-both-registration"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static readonly global::Layerwise.Serialization.LayerRegistration[\s\S]*?public override global::Layerwise.Serialization.LayerRegistration\? Registration => \w+;"),
         ["-both-tracking"] = t => Strip(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), "CollectTrackedFields("),
-        ["empty partial"] = t => t[..(t.IndexOf("partial class", StringComparison.Ordinal))] + t[t.IndexOf("partial class", StringComparison.Ordinal)..].Split('\n')[0] + "{}}",
+        ["empty partial"] = t => !t.Contains("partial class", StringComparison.Ordinal) ? t
+            : t[..(t.IndexOf("partial class", StringComparison.Ordinal))] + t[t.IndexOf("partial class", StringComparison.Ordinal)..].Split('\n')[0] + "{}}",
     };
     for (int r = 0; r < rounds; r++)
     {
