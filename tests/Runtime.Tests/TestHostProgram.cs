@@ -1,12 +1,13 @@
 using Layerwise.Tests.Callbacks;
 using Layerwise.Tests.Formats.Checkpoint;
+using Layerwise.Tests.Formats.Writers;
 
 namespace Layerwise.Tests;
 
 /// <summary>
 /// Entry point of the test assembly (the test SDK's generated one is turned off), so that tests
 /// can run parts of it as a child process: <c>dotnet exec Layerwise.Tests.dll save-loop DIR MODE START</c>,
-/// <c>... backup-train DIR</c>.
+/// <c>... backup-train DIR</c>, <c>... writer-loop DIR WRITER START</c>, <c>... fit-writer DIR NAME</c>.
 /// Test runners do not call it.
 /// </summary>
 public static class TestHostProgram
@@ -15,6 +16,8 @@ public static class TestHostProgram
     {
         ["save-loop", var dir, var mode, var start] => CheckpointCrashTests.SaveLoop(dir, mode, long.Parse(start, System.Globalization.CultureInfo.InvariantCulture)),
         ["backup-train", var dir] => BackupAndRestoreProcessTests.Train(dir),
+        ["writer-loop", var dir, var writer, var start] => WriterKillTests.WriterLoop(dir, writer, long.Parse(start, System.Globalization.CultureInfo.InvariantCulture)),
+        ["fit-writer", var dir, var name] => ConcurrentWriterTests.FitWriter(dir, name),
         _ => 0,
     };
 }
