@@ -16,7 +16,8 @@ namespace Layerwise.Tests.Formats.Writers;
 /// left at its path loads, holds one save, and is at least as new as the last save reported complete.
 /// After the kills one more save runs in this process, and then no temporary file may remain in the
 /// folder. (The TF checkpoint writer alone has its own harness: CheckpointCrashTests.)
-/// Kills per writer: <c>LAYERWISE_WRITER_KILLS</c> (default 10; the documented local run uses 500).
+/// Kills per writer: <c>LAYERWISE_WRITER_KILLS</c> (default 10); long local runs go through
+/// <see cref="RunKills"/> outside the test runner (docs/writers.md).
 /// </summary>
 public class WriterKillTests
 {
@@ -30,12 +31,23 @@ public class WriterKillTests
     {
         int kills = int.TryParse(Environment.GetEnvironmentVariable("LAYERWISE_WRITER_KILLS"), out var n) ? n : 10;
         using var dir = new TempDirectory();
+        await RunKills(writer, kills, dir.Path, _ => { });
+    }
+
+    /// <summary>
+    /// The harness: <paramref name="kills"/> kills of a child saving with <paramref name="writer"/> into
+    /// <paramref name="dir"/>, each followed by the checks, then one more save and the temporary-file check.
+    /// Also run outside the test runner for long runs, with a line of progress per kill:
+    /// <c>dotnet exec Layerwise.Tests.dll writer-kills WRITER KILLS DIR</c>.
+    /// </summary>
+    internal static async Task RunKills(string writer, int kills, string dir, Action<string> progress)
+    {
         var random = new Random(writer.GetHashCode(StringComparison.Ordinal));
         long lastReported = 0;
         for (int kill = 0; kill < kills; kill++)
         {
             int savesBeforeKill = random.Next(1, 4);
-            using var child = ChildProcess.Start("writer-loop", dir.Path, writer, lastReported.ToString(CultureInfo.InvariantCulture));
+            using var child = ChildProcess.Start("writer-loop", dir, writer, lastReported.ToString(CultureInfo.InvariantCulture));
             for (int seen = 0; seen < savesBeforeKill; seen++)
             {
                 var line = await ChildProcess.ReadLineStartingWith(child, "saved ", TimeSpan.FromSeconds(120))
@@ -47,19 +59,21 @@ public class WriterKillTests
             child.Kill(entireProcessTree: true);
             await child.WaitForExitAsync();
 
-            var value = LoadedSave(writer, dir.Path, $"kill {kill} ({writer})");
+            var value = LoadedSave(writer, dir, $"kill {kill} ({writer})");
             Assert.True(value >= lastReported, $"kill {kill} ({writer}): loaded save {value}, but save {lastReported} had completed");
             lastReported = value;
+            progress($"{writer}: kill {kill + 1} of {kills}: save {value} loads");
         }
 
-        SaveOnceMore(writer, dir.Path);
+        SaveOnceMore(writer, dir);
         DeferredDeletion.WaitForPending();
-        var temps = Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories).Where(TempFiles.IsTemporaryName).ToList();
+        var temps = Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Where(TempFiles.IsTemporaryName).ToList();
         Assert.True(temps.Count == 0, $"{writer}: temporary files remain after the next save: {string.Join(", ", temps.Select(Path.GetFileName))}");
         if (writer == "fit-checkpoint")
-            Assert.Equal(3, Directory.GetFiles(dir.Path, "cp-*.ckpt.index").Length);   // maxToKeep: 3 across every restart
+            Assert.Equal(3, Directory.GetFiles(dir, "cp-*.ckpt.index").Length);   // maxToKeep: 3 across every restart
         if (writer == "backup")
-            Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "backup"), "chkpt-*.index"));
+            Assert.Single(Directory.GetFiles(Path.Combine(dir, "backup"), "chkpt-*.index"));
+        progress($"{writer}: {kills} kills, every latest save loaded; 0 temporary files after the next save");
     }
 
     /// <summary>The save counter held by what the writer left (every weight must hold that one value).</summary>
