@@ -24,8 +24,6 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
     /// <summary>The state file, written last: the backup's commit point.</summary>
     public const string StateFileName = "training_state.msgpack";
 
-    string? current;
-
     /// <summary>The folder the backup is written to (Keras' <c>backup_dir</c>).</summary>
     public string BackupDir { get; } = string.IsNullOrEmpty(backupDir)
         ? throw new ArgumentException("BackupAndRestore needs a backup directory.", nameof(backupDir))
@@ -61,7 +59,6 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
             for (int i = 0; i < state.HistoryEpochs.Count; i++)
                 history.OnEpochEnd(state.HistoryEpochs[i], new Logs(state.HistoryValues.Select(kv => new KeyValuePair<string, double>(kv.Key, kv.Value[i]))));
         model.ResumeAtEpoch = state.CompletedEpochs;
-        current = state.Checkpoint;
     }
 
     /// <summary>Moves the state file and every checkpoint file of this callback into a new <c>corrupt-*</c> folder.</summary>
@@ -91,8 +88,20 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
                         .Select(kv => new KeyValuePair<string, double[]>(kv.Key, [.. Enumerable.Repeat(double.NaN, epochs.Count - 1), kv.Value])))
             .ToList();
         new TrainingState(epoch + 1, name, RandomState.Capture(), epochs, values).Write(StatePath);
-        if (current is not null && current != name) BundleFiles.Delete(Path.Combine(BackupDir, current));
-        current = name;
+        // Every other prefix goes, including one a run killed before this line left behind.
+        foreach (var prefix in EarlierPrefixes(name)) BundleFiles.Delete(Path.Combine(BackupDir, prefix));
+    }
+
+    /// <summary>The <c>chkpt-*</c> prefixes in the backup folder other than <paramref name="keep"/> (temporary files aside).</summary>
+    IEnumerable<string> EarlierPrefixes(string keep)
+    {
+        const string index = ".index";
+        return Directory.EnumerateFiles(BackupDir, "chkpt-*" + index + "*")
+            .Where(f => !Formats.TempFiles.IsTemporaryName(f))
+            .Select(f => Path.GetFileName(f)[..Path.GetFileName(f).LastIndexOf(index, StringComparison.Ordinal)])
+            .Where(p => p != keep)
+            .Distinct()
+            .ToList();
     }
 
     /// <inheritdoc/>
@@ -100,7 +109,6 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
     {
         if (!DeleteCheckpoint) return;
         if (File.Exists(StatePath)) File.Delete(StatePath);   // the commit point goes first
-        current = null;
         if (!Directory.Exists(BackupDir)) return;
         // Everything this callback writes, including what a process killed mid-save left behind
         // (an older prefix not yet deleted, temporary files); other files in the folder are kept.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Layerwise.Training;
 
 namespace Layerwise.Callbacks;
@@ -37,6 +38,26 @@ internal static class FilepathTemplate
             i = end;
         }
         return result.ToString();
+    }
+
+    /// <summary>
+    /// A pattern matching every string <see cref="Format"/> can make of <paramref name="template"/>:
+    /// literal text as is, each field as one or more characters (to find the files an earlier run wrote).
+    /// </summary>
+    public static Regex Pattern(string template)
+    {
+        var pattern = new StringBuilder("^");
+        for (int i = 0; i < template.Length; i++)
+        {
+            char c = template[i];
+            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c) { pattern.Append(Regex.Escape(c.ToString())); i++; continue; }
+            if (c != '{') { pattern.Append(Regex.Escape(c.ToString())); continue; }
+            int end = template.IndexOf('}', i + 1);
+            if (end < 0) throw Bad(template, "unmatched '{'");
+            pattern.Append("(.+)");
+            i = end;
+        }
+        return new Regex(pattern.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
     }
 
     /// <summary>Python's format-spec mini-language, the subset <c>[0][width][.precision][d|f|e|g|%]</c>.</summary>

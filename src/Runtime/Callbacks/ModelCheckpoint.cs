@@ -1,4 +1,5 @@
 using System.Globalization;
+using Layerwise.Formats;
 using Layerwise.Formats.Checkpoint;
 using Layerwise.Training;
 
@@ -9,9 +10,9 @@ namespace Layerwise.Callbacks;
 /// every epoch or every <c>saveFreq</c> batches, to the file path template filled with the
 /// epoch and the logs (<c>"training_2/cp-{epoch:04d}.ckpt"</c>, <c>"{val_loss:.2f}"</c>), optionally
 /// only when a monitored log value improves. Weights go to TensorFlow checkpoints
-/// (<see cref="Models.Model.SaveWeights"/>), and the directory's <c>checkpoint</c> file names the latest;
+/// (<see cref="Models.Model.SaveWeights(string)"/>), and the directory's <c>checkpoint</c> file names the latest;
 /// with <c>saveWeightsOnly: false</c> (Keras' default) the whole model is saved with
-/// <see cref="Models.Model.Save"/>, its format chosen by the path's extension.
+/// <see cref="Models.Model.Save(string)"/>, its format chosen by the path's extension.
 /// </summary>
 public sealed class ModelCheckpoint : Callback
 {
@@ -20,18 +21,20 @@ public sealed class ModelCheckpoint : Callback
     int currentEpoch;
     int batchesSinceSave;
     int lastBatchSeen = -1;
+    bool keptFound;
 
     /// <param name="filepath">Checkpoint prefix template (no extension), e.g. <c>training_1/cp.ckpt</c>.</param>
     /// <param name="monitor">Log key compared for <paramref name="saveBestOnly"/> (default <c>val_loss</c>).</param>
     /// <param name="verbose">1 prints <c>Epoch 1: saving model to ...</c> and the improvement lines.</param>
     /// <param name="saveBestOnly">Save only when <paramref name="monitor"/> improves on the best value so far.</param>
     /// <param name="saveWeightsOnly">Save weights only (a TensorFlow checkpoint, or HDF5 weights for <c>.h5</c>);
-    /// otherwise the whole model with <see cref="Models.Model.Save"/> (<c>.h5</c>, <c>.keras</c> or a directory).</param>
+    /// otherwise the whole model with <see cref="Models.Model.Save(string)"/> (<c>.h5</c>, <c>.keras</c> or a directory).</param>
     /// <param name="mode"><c>auto</c>, <c>min</c> or <c>max</c>: which direction improves; auto picks max for accuracies.</param>
     /// <param name="saveFreq"><c>"epoch"</c> (default) or a number of batches.</param>
     /// <param name="initialValueThreshold">The best value to beat at first, instead of ±infinity.</param>
     /// <param name="maxToKeep">Keep only this many most recent checkpoints, deleting older files
-    /// (TensorFlow's CheckpointManager; Keras has no such option). Null keeps everything.</param>
+    /// (TensorFlow's CheckpointManager; Keras has no such option). Null keeps everything. A restarted run
+    /// counts what an earlier run left: the checkpoints in the folder whose names the template can produce.</param>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", int verbose = 0, bool saveBestOnly = false,
                            bool saveWeightsOnly = false, string mode = "auto", SaveFrequency? saveFreq = null,
                            double? initialValueThreshold = null, int? maxToKeep = null)
@@ -139,10 +142,12 @@ public sealed class ModelCheckpoint : Callback
     {
         var model = Model ?? throw new InvalidOperationException("ModelCheckpoint is not attached to a model.");
         bool bundle = SaveWeightsOnly && !Models.Model.IsHdf5Path(path);
+        if (MaxToKeep is not null && !keptFound) FindEarlierCheckpoints(path, bundle);
+        keptFound = true;
         if (!SaveWeightsOnly) model.Save(path);
         else if (!bundle) model.SaveWeights(path);
         else model.SaveWeightsWithoutState(path);
-        kept.Remove(path);
+        kept.RemoveAll(k => Path.GetFullPath(k) == Path.GetFullPath(path));
         kept.Add(path);
         if (MaxToKeep is { } max)
         {
@@ -153,6 +158,29 @@ public sealed class ModelCheckpoint : Callback
             }
         }
         if (bundle) Checkpoint.UpdateState(path, MaxToKeep is null ? [path] : kept);
+    }
+
+    /// <summary>
+    /// Before the first save, adds to <see cref="Saved"/> the checkpoints an earlier run left in the folder
+    /// (as tf.train.CheckpointManager reads them back from the <c>checkpoint</c> file, so that a restarted run
+    /// with maxToKeep 3 still ends with 3): every entry whose name <see cref="Filepath"/>'s file name can
+    /// produce, oldest first. Files of other templates (another writer in the folder) are not counted.
+    /// </summary>
+    void FindEarlierCheckpoints(string path, bool bundle)
+    {
+        var folder = Path.GetDirectoryName(path) ?? "";
+        var directory = folder.Length == 0 ? "." : folder;
+        if (!Directory.Exists(directory)) return;
+        var names = FilepathTemplate.Pattern(Path.GetFileName(Filepath));
+        const string index = ".index";
+        var found = bundle
+            ? Directory.EnumerateFiles(directory, "*" + index)
+                       .Select(f => (Name: Path.GetFileName(f)[..^index.Length], Written: File.GetLastWriteTimeUtc(f)))
+            : Directory.EnumerateFileSystemEntries(directory)
+                       .Where(e => !TempFiles.IsTemporaryName(e))
+                       .Select(e => (Name: Path.GetFileName(e), Written: Directory.Exists(e) ? Directory.GetLastWriteTimeUtc(e) : File.GetLastWriteTimeUtc(e)));
+        foreach (var (name, _) in found.Where(f => names.IsMatch(f.Name)).OrderBy(f => f.Written).ToList())
+            kept.Add(Path.Combine(folder, name));
     }
 
     static void DeleteSaved(string path, bool bundle)

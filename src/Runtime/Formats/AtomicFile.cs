@@ -4,7 +4,10 @@ namespace Layerwise.Formats;
 /// Saves that never leave a half-written file behind: the content is written to a temporary file
 /// beside the target (same directory, so the rename cannot cross file systems), flushed to disk,
 /// then renamed over the target. If anything fails the temporary file is deleted and the previous
-/// file, if any, is untouched. (PureHDF leaves a corrupt file when a write fails: see DESIGN.md.)
+/// file, if any, is untouched; an I/O failure (a full disk) surfaces as one <see cref="IOException"/>
+/// that names the target (<see cref="SaveFailure"/>). After a successful save, temporary files that
+/// killed processes left in the folder are swept (<see cref="TempFiles.SweepStale"/>).
+/// (PureHDF leaves a corrupt file when a write fails: see DESIGN.md.)
 /// </summary>
 internal static class AtomicFile
 {
@@ -14,7 +17,7 @@ internal static class AtomicFile
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var temporary = TempFiles.Hidden(full);
         try
         {
             write(temporary);
@@ -22,38 +25,80 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             TryDelete(temporary);
+            if (SaveFailure.For(full, e) is { } failure) throw failure;
             throw;
         }
+        TempFiles.SweepStale(directory);
     }
 
     /// <summary>
-    /// Replaces directory <paramref name="path"/> by one <paramref name="write"/> fills: the new
-    /// directory is written beside, then swapped in (the old one is moved aside first and deleted last).
+    /// Replaces directory <paramref name="path"/> by one <paramref name="write"/> fills. The new
+    /// directory is written beside, its files flushed, then swapped in with one atomic exchange
+    /// (<see cref="DirectoryExchange"/>): a reader sees the previous directory or the new one, never
+    /// neither, and the previous one (now under the temporary name) is deleted last. Where the file
+    /// system cannot exchange, the previous directory is moved aside, the new one moved in, then the
+    /// previous one deleted; a process killed between the two moves leaves the previous directory
+    /// aside, and the next save in the folder moves it back (<see cref="TempFiles.SweepStale"/>).
     /// </summary>
     public static void WriteDirectory(string path, Action<string> write)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var parent = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(parent);
-        var name = Path.GetFileName(full);
-        var temporary = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.tmp");
-        var previous = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.old");
+        var temporary = TempFiles.Hidden(full);
         Directory.CreateDirectory(temporary);
         try
         {
             write(temporary);
-            if (Directory.Exists(full)) Directory.Move(full, previous);
-            else if (File.Exists(full))
+            foreach (var file in Directory.EnumerateFiles(temporary, "*", SearchOption.AllDirectories))
+                using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                    stream.Flush(flushToDisk: true);
+            if (File.Exists(full))
                 throw new IOException($"Cannot save a model directory at \"{full}\": a file of that name exists.");
+            if (!MoveIntoEmptyPlace(temporary, full) && !DirectoryExchange.TryExchange(temporary, full))
+                MoveAsideThenIn(temporary, full);
+        }
+        catch (Exception e)
+        {
+            TryDeleteDirectory(temporary);
+            if (SaveFailure.For(full, e) is { } failure) throw failure;
+            throw;
+        }
+        // After an exchange the temporary name holds the previous directory.
+        TryDeleteDirectory(temporary);
+        TempFiles.SweepStale(parent);
+    }
+
+    /// <summary>Renames <paramref name="temporary"/> to <paramref name="full"/> when nothing is there; false when something is (or appeared meanwhile).</summary>
+    static bool MoveIntoEmptyPlace(string temporary, string full)
+    {
+        if (Directory.Exists(full)) return false;
+        try
+        {
+            Directory.Move(temporary, full);
+            return true;
+        }
+        catch (IOException) when (Directory.Exists(full))
+        {
+            return false;   // another writer's save landed first
+        }
+    }
+
+    /// <summary>The fallback without an atomic exchange: a reader can find nothing at the path between the two moves.</summary>
+    static void MoveAsideThenIn(string temporary, string full)
+    {
+        var previous = TempFiles.Aside(full);
+        Directory.Move(full, previous);
+        try
+        {
             Directory.Move(temporary, full);
         }
         catch
         {
-            if (Directory.Exists(previous) && !Directory.Exists(full)) Directory.Move(previous, full);
-            TryDeleteDirectory(temporary);
+            if (!Directory.Exists(full)) Directory.Move(previous, full);
             throw;
         }
         TryDeleteDirectory(previous);

@@ -11,7 +11,7 @@ public abstract partial class Model
 {
     /// <summary>
     /// Saves the whole model: architecture (config), weights, what was passed to
-    /// <see cref="O:Layerwise.Models.Model.Compile"/> and the optimizer's state, so that <see cref="Load"/> gives back a model
+    /// <see cref="O:Layerwise.Models.Model.Compile"/> and the optimizer's state, so that <see cref="Load(string, bool)"/> gives back a model
     /// that predicts the same and resumes training exactly. The format follows the path, as Keras':
     /// <c>.h5</c>/<c>.hdf5</c> -> Keras 2 HDF5 (tf.keras' <c>load_model</c> reads it);
     /// <c>.keras</c> -> Keras 3 zip archive (config.json, metadata.json, model.weights.h5);
@@ -25,14 +25,14 @@ public abstract partial class Model
         EnsureBuiltForSaving();
         switch (FormatOf(path))
         {
-            case ModelFileFormat.Hdf5: KerasH5ModelFile.Save(this, path); break;
-            case ModelFileFormat.KerasArchive: KerasArchiveFile.Save(this, path); break;
+            case PathFormat.Hdf5: KerasH5ModelFile.Save(this, path); break;
+            case PathFormat.KerasArchive: KerasArchiveFile.Save(this, path); break;
             default: ModelDirectoryFile.Save(this, path); break;
         }
     }
 
     /// <summary>
-    /// Keras' <c>keras.models.load_model</c>: loads a model saved by <see cref="Save"/> or by Keras (tf.keras 2.x and Keras 1.x/2.x .h5,
+    /// Keras' <c>keras.models.load_model</c>: loads a model saved by <see cref="Save(string)"/> or by Keras (tf.keras 2.x and Keras 1.x/2.x .h5,
     /// Keras 3 .keras archives, legacy .h5 and directories, and the TensorFlow SavedModel directories
     /// that tf.keras 2.5-2.15's <c>model.save(dir)</c> writes): the architecture is created from the
     /// config through the registry of <c>[Layer]</c>/<c>[ModelConfig]</c> types (nothing in a file
@@ -48,8 +48,8 @@ public abstract partial class Model
             return ReaderBoundary.Run(path, () => SavedModelDirectory.IsSavedModel(path) ? SavedModelDirectory.Load(path, compile) : ModelDirectoryFile.Load(path, compile));
         return ReaderBoundary.Run(path, () => FormatOf(path) switch
         {
-            ModelFileFormat.Hdf5 => KerasH5ModelFile.Load(path, compile),
-            ModelFileFormat.KerasArchive => KerasArchiveFile.Load(path, compile),
+            PathFormat.Hdf5 => KerasH5ModelFile.Load(path, compile),
+            PathFormat.KerasArchive => KerasArchiveFile.Load(path, compile),
             _ => File.Exists(path) ? LoadBySignature(path, compile) : throw new FileNotFoundException($"No model file or directory at \"{path}\".", path),
         });
     }
@@ -76,11 +76,8 @@ public abstract partial class Model
     /// <summary>A file without a known extension: a zip is a .keras archive, anything else is tried as HDF5.</summary>
     static Model LoadBySignature(string path, bool compile)
     {
-        Span<byte> head = stackalloc byte[4];
         if (RegularFile.Problem(path) is { } problem) throw new ModelFileException(path, "", problem + ".");
-        using (var stream = File.OpenRead(path))
-            if (stream.Read(head) < 4) head.Clear();
-        return head.SequenceEqual("PK\u0003\u0004"u8) ? KerasArchiveFile.Load(path, compile) : KerasH5ModelFile.Load(path, compile);
+        return StreamFiles.SignatureOf(path) == StreamFiles.Signature.Zip ? KerasArchiveFile.Load(path, compile) : KerasH5ModelFile.Load(path, compile);
     }
 
     /// <summary>
@@ -128,10 +125,10 @@ public abstract partial class Model
         EnsureBuilt(shape);
     }
 
-    enum ModelFileFormat { Hdf5, KerasArchive, Directory }
+    enum PathFormat { Hdf5, KerasArchive, Directory }
 
-    static ModelFileFormat FormatOf(string path) =>
-        IsHdf5Path(path) ? ModelFileFormat.Hdf5
-        : path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) ? ModelFileFormat.KerasArchive
-        : ModelFileFormat.Directory;
+    static PathFormat FormatOf(string path) =>
+        IsHdf5Path(path) ? PathFormat.Hdf5
+        : path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) ? PathFormat.KerasArchive
+        : PathFormat.Directory;
 }

@@ -49,7 +49,7 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// Loads weights saved by <see cref="SaveWeights"/> or by TensorFlow (<c>model.save_weights</c>,
+    /// Loads weights saved by <see cref="SaveWeights(string)"/> or by TensorFlow (<c>model.save_weights</c>,
     /// <c>ModelCheckpoint</c>): pass the prefix, e.g. <c>Checkpoint.Latest("training_1")</c>. When the
     /// model is compiled and the checkpoint holds optimizer state, that is restored too, so training
     /// resumes where it stopped. A TensorFlow SavedModel directory stands for its

@@ -27,7 +27,6 @@ namespace Layerwise.Formats.Checkpoint;
 internal static class BundleFiles
 {
     public const string OldSuffix = ".old";
-    const string TempMarker = ".tmp-";
 
     /// <summary>
     /// Files this large are deleted in the background; smaller ones at once (deleting one costs about
@@ -64,18 +63,15 @@ internal static class BundleFiles
         return string.IsNullOrEmpty(dir) ? "." : dir;
     }
 
-    /// <summary>A fresh temporary name beside <paramref name="finalPath"/>.</summary>
-    public static string TempPath(string finalPath) => $"{finalPath}{TempMarker}{Environment.ProcessId}-{Guid.NewGuid():N}";
+    /// <summary>A fresh temporary name beside <paramref name="finalPath"/> (<see cref="TempFiles.Beside"/>: it carries the writer's process id).</summary>
+    public static string TempPath(string finalPath) => TempFiles.Beside(finalPath);
 
-    /// <summary>Removes temporary files a crashed save left beside <paramref name="prefix"/>'s files.</summary>
-    public static void DeleteStaleTemps(string prefix)
-    {
-        var dir = DirectoryOf(prefix);
-        if (!Directory.Exists(dir)) return;
-        var name = Path.GetFileName(prefix);
-        foreach (var file in Directory.EnumerateFiles(dir, name + ".*" + TempMarker + "*"))
-            TryDelete(file);
-    }
+    /// <summary>
+    /// Removes temporary files that dead processes left in <paramref name="prefix"/>'s folder (any
+    /// prefix's: a killed save at <c>cp-0003.ckpt</c> is never retried under that name). Temporary files
+    /// of live processes stay, so two writers in one folder do not delete each other's (<see cref="TempFiles"/>).
+    /// </summary>
+    public static void DeleteStaleTemps(string prefix) => TempFiles.SweepStale(DirectoryOf(prefix));
 
     /// <summary>
     /// Moves the committed files in <paramref name="prefix"/> to <c>.old</c> names (steps 2 of the
@@ -88,7 +84,7 @@ internal static class BundleFiles
         var dir = DirectoryOf(prefix);
         var name = Path.GetFileName(prefix);
         List<string> Shards() => [.. Directory.EnumerateFiles(dir, name + ".data-*")
-            .Where(f => !f.Contains(TempMarker, StringComparison.Ordinal) && !f.EndsWith(OldSuffix, StringComparison.Ordinal))];
+            .Where(f => !TempFiles.IsTemporaryName(f) && !f.EndsWith(OldSuffix, StringComparison.Ordinal))];
 
         if (File.Exists(index))
         {

@@ -32,7 +32,6 @@ public sealed class BundleWriter : IDisposable
         this.prefix = prefix;
         var dir = BundleFiles.DirectoryOf(prefix);
         Directory.CreateDirectory(dir);
-        BundleFiles.DeleteStaleTemps(prefix);
         dataFinal = BundleFiles.DataPath(prefix, 0, 1);
         dataTemp = BundleFiles.TempPath(dataFinal);
         data = new FileStream(dataTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
@@ -93,8 +92,15 @@ public sealed class BundleWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (committed) throw new InvalidOperationException("The bundle was already committed.");
-        data.Flush(flushToDisk: true);
-        data.Dispose();
+        try
+        {
+            data.Flush(flushToDisk: true);
+            data.Dispose();
+        }
+        catch (Exception e) when (SaveFailure.For(prefix, e) is { } failure)
+        {
+            throw failure;   // Dispose (the caller's using) deletes the temporary data file
+        }
 
         var indexFinal = BundleFiles.IndexPath(prefix);
         var indexTemp = BundleFiles.TempPath(indexFinal);
@@ -113,6 +119,10 @@ public sealed class BundleWriter : IDisposable
             BundleFiles.Swap(prefix, [(dataTemp, dataFinal)], indexTemp);
             committed = true;
         }
+        catch (Exception e) when (SaveFailure.For(prefix, e) is { } failure)
+        {
+            throw failure;
+        }
         finally
         {
             if (!committed)
@@ -121,6 +131,8 @@ public sealed class BundleWriter : IDisposable
                 TryDelete(dataTemp);
             }
         }
+        // What killed saves left in the folder goes now that this one is complete.
+        BundleFiles.DeleteStaleTemps(prefix);
     }
 
     /// <summary>Closes the data file; an uncommitted bundle's temporary files are deleted.</summary>
@@ -128,8 +140,16 @@ public sealed class BundleWriter : IDisposable
     {
         if (disposed) return;
         disposed = true;
-        data.Dispose();
-        if (!committed) TryDelete(dataTemp);
+        try
+        {
+            // Flushes what is buffered: on a full disk that fails again, and the temporary file must still go.
+            data.Dispose();
+        }
+        catch (IOException) when (!committed) { }
+        finally
+        {
+            if (!committed) TryDelete(dataTemp);
+        }
     }
 
     void BeginEntry(string key)

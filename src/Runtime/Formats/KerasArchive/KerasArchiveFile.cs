@@ -30,7 +30,8 @@ internal static class KerasArchiveFile
     {
         AtomicFile.Write(path, temporary =>
         {
-            var weights = temporary + ".weights";
+            // Named like every temporary file, so that a sweep removes it when the process is killed here.
+            var weights = TempFiles.Beside(temporary);
             try
             {
                 KerasSavedModel.WriteWeights(model, weights);
@@ -42,7 +43,8 @@ internal static class KerasArchiveFile
             }
             finally
             {
-                File.Delete(weights);
+                try { File.Delete(weights); }
+                catch (IOException) { }
             }
         });
     }
