@@ -72,6 +72,10 @@ internal static class ChildHost
                     var (x, y) = BackupData(model);
                     var history = model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(path, deleteCheckpoint: false)]);
                     using (var draw = randn(4)) digest = Hash(Digest(model) + string.Join(",", draw.data<float>().ToArray()) + history.Epochs.Count);
+                    // A damaged backup is refused by design without an exception: BackupAndRestore moves it into
+                    // corrupt-*, prints a WARNING and trains from the first epoch (docs/security-readers.md).
+                    if (Directory.EnumerateDirectories(path, "corrupt-*").Any())
+                        (type, message) = ("BackupAndRestore.Quarantined", "the damaged backup was moved aside; training started from the first epoch");
                     break;
                 case var r when r.StartsWith("weights-", StringComparison.Ordinal):
                     model = Model.Load(target!);
@@ -85,7 +89,7 @@ internal static class ChildHost
                     break;
             }
             if (model is not null) modelBytes = model.Weights.Sum(w => w.NumElements * w.Value.ElementSize);
-            status = "OK";
+            status = type.Length > 0 ? "TYPED" : "OK";
         }
         catch (Exception e)
         {

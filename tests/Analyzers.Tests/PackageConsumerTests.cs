@@ -56,19 +56,23 @@ public class PackageConsumerTests
     [Fact]
     public void Packed_package_gives_a_consumer_the_generated_code_and_the_diagnostics()
     {
-        var version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("layerwise-package-");
-        var cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "layerwise", version);
+        var packages = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "layerwise");
+        string? cached = null;
         try
         {
             var feed = Path.Combine(work.FullName, "feed");
-            // PackageVersion (not Version) leaves assembly versions alone, so the Debug build is reused.
+            // The version comes from git (MinVer), as a user's pack would get it; the Debug build is reused.
             var (packExit, packOutput) = RepositoryBuild.Dotnet(RepositoryBuild.Root, "pack", "src/Runtime/Layerwise.csproj",
-                "-c", "Debug", "-o", feed, "-p:PackageVersion=" + version, "-nologo");
+                "-c", "Debug", "-o", feed, "-nologo");
             Assert.True(packExit == 0, "dotnet pack failed:\n" + packOutput);
 
-            var package = Path.Combine(feed, $"Layerwise.{version}.nupkg");
+            var package = Directory.GetFiles(feed, "Layerwise.*.nupkg").Single();
+            var version = Path.GetFileNameWithoutExtension(package)["Layerwise.".Length..];
+            // An earlier pack of the same commit may sit in the NuGet cache with other contents: restore from this one.
+            cached = Path.Combine(packages, version);
+            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
             using (var zip = ZipFile.OpenRead(package))
             {
                 var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
@@ -97,9 +101,8 @@ public class PackageConsumerTests
         finally
         {
             work.Delete(recursive: true);
-            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
-            var parent = Path.GetDirectoryName(cached)!;
-            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
+            if (cached is not null && Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+            if (Directory.Exists(packages) && !Directory.EnumerateFileSystemEntries(packages).Any()) Directory.Delete(packages);
         }
     }
 }
