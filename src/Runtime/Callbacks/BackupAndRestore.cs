@@ -42,10 +42,11 @@ public sealed class BackupAndRestore(string backupDir, bool deleteCheckpoint = t
         TrainingState state;
         try
         {
-            // Read validates the generator state too, and LoadWeights checks every file before it
-            // assigns anything: a bad backup throws here with the model untouched.
+            // Read validates the generator state too, and LoadWeights with verifyFirst checks every file and
+            // every CRC before it assigns anything: a bad backup throws here with the model untouched, and
+            // training starts afresh from the model's own weights.
             state = TrainingState.Read(StatePath);
-            model.LoadWeights(Path.Combine(BackupDir, state.Checkpoint));
+            model.LoadWeights(Path.Combine(BackupDir, state.Checkpoint), verifyFirst: true);
         }
         catch (CheckpointException e) when (e is CorruptCheckpointException or CheckpointNotFoundException)
         {

@@ -1,20 +1,28 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using PureHDF;
 
 namespace Layerwise.Formats;
 
 /// <summary>
-/// A SHA-256 of each weight's bytes, kept beside it in the HDF5 files Layerwise writes (.h5, .weights.h5,
-/// the weights of .keras archives and model directories) as the dataset attribute
-/// <see cref="AttributeName"/>, which Keras and h5py ignore. HDF5 checksums only its metadata: a byte
-/// flipped inside a contiguous dataset's values is invisible to HDF5 itself, and would load as a wrong
-/// weight. On load, a dataset that carries the attribute must hash to it (files without it, such as
-/// those Keras writes, load as before).
+/// A hash of each weight's bytes, kept beside it in the HDF5 files Layerwise writes (.h5, .weights.h5,
+/// the weights of .keras archives and model directories) as a dataset attribute that Keras and h5py
+/// ignore. HDF5 checksums only its metadata: a byte flipped inside a contiguous dataset's values is
+/// invisible to HDF5 itself, and would load as a wrong weight. On load, a dataset that carries the
+/// attribute must hash to it (files without it, such as those Keras writes, load as before).
+/// The hash detects damage (a bad disk, a truncated copy, a flipped bit), not tampering: whoever can
+/// rewrite a weight can rewrite its hash too. So it is XXH128 (<see cref="AttributeName"/>, ~20 GB/s),
+/// not a cryptographic hash; files written before carry a SHA-256 (<see cref="LegacyAttributeName"/>),
+/// still verified.
 /// </summary>
 internal static class ContentHash
 {
-    /// <summary>The attribute holding the lowercase hex SHA-256 of the dataset's float32 little-endian values.</summary>
-    public const string AttributeName = "layerwise_sha256";
+    /// <summary>The attribute holding the lowercase hex XXH128 (canonical big-endian form) of the dataset's float32 little-endian bytes.</summary>
+    public const string AttributeName = "layerwise_xxh128";
+
+    /// <summary>The attribute earlier versions wrote instead: the lowercase hex SHA-256 of the same bytes.</summary>
+    public const string LegacyAttributeName = "layerwise_sha256";
 
     /// <summary>
     /// The root attribute of a whole-model .h5 holding the SHA-256 of its <c>model_config</c> and
@@ -26,33 +34,81 @@ internal static class ContentHash
     public static string OfConfig(string modelConfig, string? trainingConfig) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(modelConfig + "\n" + (trainingConfig ?? ""))));
 
-    /// <summary>The hash of <paramref name="values"/>, as stored.</summary>
-    public static string Of(ReadOnlySpan<float> values) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values)));
+    /// <summary>The hash of <paramref name="bytes"/>, as stored in <see cref="AttributeName"/>.</summary>
+    public static string Of(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(XxHash128.Hash(bytes));
 
     /// <summary>Adds the hash of <paramref name="values"/> to <paramref name="dataset"/>.</summary>
-    public static void Attach(H5Dataset dataset, float[] values) => dataset.Attributes[AttributeName] = Of(values);
+    public static void Attach(H5Dataset dataset, ReadOnlySpan<float> values) => dataset.Attributes[AttributeName] = Of(MemoryMarshal.AsBytes(values));
 
     /// <summary>
     /// The hash <paramref name="dataset"/> records, or null when it records none (a file Layerwise did not write,
     /// or a dataset not read as stored float32 values).
     /// </summary>
-    public static string? Recorded(IH5Dataset dataset)
+    public static Recorded? RecordedBy(IH5Dataset dataset)
     {
-        if (dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size != 4 || !dataset.AttributeExists(AttributeName)) return null;
-        var attribute = dataset.Attribute(AttributeName);
+        if (dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size != 4) return null;
+        if (ReadAttribute(dataset, AttributeName) is { } xxh) return new(AttributeName, "XXH128", xxh);
+        if (ReadAttribute(dataset, LegacyAttributeName) is { } sha) return new(LegacyAttributeName, "SHA-256", sha);
+        return null;
+    }
+
+    static string? ReadAttribute(IH5Dataset dataset, string name)
+    {
+        if (!dataset.AttributeExists(name)) return null;
+        var attribute = dataset.Attribute(name);
         if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength)) return null;
         return attribute.Space.Type == H5DataspaceType.Scalar ? attribute.Read<string>()?.TrimEnd('\0') : null;
     }
 
-    /// <summary>Throws when <paramref name="values"/>, just read from <paramref name="dataset"/>, do not hash to what it records.</summary>
+    /// <summary>A hash a dataset records: the attribute it is in, the algorithm's name, the lowercase hex digest.</summary>
+    public sealed record Recorded(string Attribute, string Algorithm, string Hex)
+    {
+        /// <summary>A hasher for the algorithm this hash was made with, fed piece by piece as bytes are read.</summary>
+        public Hasher NewHasher() => new(Attribute == LegacyAttributeName);
+
+        /// <summary>
+        /// Throws when <paramref name="actualHex"/>, the hash of the values just read from <paramref name="objectPath"/>,
+        /// differs from this one: the file was damaged after it was written.
+        /// </summary>
+        public void Check(string actualHex, string filePath, string objectPath)
+        {
+            if (string.Equals(Hex, actualHex, StringComparison.Ordinal)) return;
+            throw new ModelFileException(filePath, objectPath,
+                $"the weight's values do not match the {Algorithm} recorded beside them when the file was written ({Hex[..Math.Min(16, Hex.Length)]}..., " +
+                $"the values give {actualHex[..16]}...): the file was damaged after it was written.");
+        }
+    }
+
+    /// <summary>An incremental XXH128 (or, for older files, SHA-256) of a dataset's bytes.</summary>
+    public sealed class Hasher
+    {
+        readonly XxHash128? xxh;
+        readonly IncrementalHash? sha;
+
+        /// <summary>An XXH128 hasher, or a SHA-256 one when <paramref name="legacy"/>.</summary>
+        public Hasher(bool legacy = false)
+        {
+            if (legacy) sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            else xxh = new XxHash128();
+        }
+
+        /// <summary>Adds the next bytes.</summary>
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (xxh is not null) xxh.Append(bytes);
+            else sha!.AppendData(bytes);
+        }
+
+        /// <summary>The lowercase hex digest of everything appended.</summary>
+        public string Hex() => Convert.ToHexStringLower(xxh is not null ? xxh.GetCurrentHash() : sha!.GetHashAndReset());
+    }
+
+    /// <summary>Throws when <paramref name="values"/>, just read whole from <paramref name="dataset"/>, do not hash to what it records.</summary>
     public static void Verify(IH5Dataset dataset, ReadOnlySpan<float> values, string filePath, string objectPath)
     {
-        if (Recorded(dataset) is not { } recorded) return;
-        var actual = Of(values);
-        if (!string.Equals(recorded, actual, StringComparison.Ordinal))
-            throw new ModelFileException(filePath, objectPath,
-                $"the weight's values do not match the SHA-256 recorded beside them when the file was written ({recorded[..Math.Min(16, recorded.Length)]}..., " +
-                $"the values give {actual[..16]}...): the file was damaged after it was written.");
+        if (RecordedBy(dataset) is not { } recorded) return;
+        var hasher = recorded.NewHasher();
+        hasher.Append(MemoryMarshal.AsBytes(values));
+        recorded.Check(hasher.Hex(), filePath, objectPath);
     }
 }

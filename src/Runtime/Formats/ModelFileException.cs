@@ -4,7 +4,8 @@ namespace Layerwise.Formats;
 /// A model or weights file that cannot be read or written: corrupt, truncated, hostile (a zip member
 /// path that leaves the archive, a declared size larger than the file), or describing something else
 /// than the model expects (a missing weight, a wrong shape). The message names the file, the object
-/// inside it and what was expected; nothing of the model has changed when it is thrown.
+/// inside it and what was expected; nothing of the model has changed when it is thrown, except for its
+/// subclass <see cref="WeightsPartlyLoadedException"/>.
 /// </summary>
 public class ModelFileException : LayerwiseException
 {

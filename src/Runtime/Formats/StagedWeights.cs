@@ -1,3 +1,4 @@
+using Layerwise.Formats.Hdf5;
 using Layerwise.Layers;
 using Layerwise.Models;
 using static TorchSharp.torch;
@@ -5,21 +6,37 @@ using static TorchSharp.torch;
 namespace Layerwise.Formats;
 
 /// <summary>
-/// Values read from a file, held until every one of them has been read and checked; only then are
-/// they copied into the model (<see cref="Apply"/>), so a bad file never leaves a half-loaded model.
-/// A model that a loader has just created (<see cref="ForNewModel"/>) is not staged: nobody else
-/// holds it, and a failed load throws it away, so its weights and optimizer slots are read straight
-/// into their own memory, without a second full-size copy of them in memory or a copy afterwards.
+/// What a loader reads from a file for a model, and when it writes it. The loader first checks every name,
+/// shape, type and extent, registering each weight's values here; nothing of an existing model changes until
+/// <see cref="Apply"/>. Values that sit contiguously in the file (<see cref="Hdf5ContiguousValues"/>, what
+/// Layerwise, h5py and Keras write) are then read straight into the weights' own memory, without a second
+/// full-size copy; a failure while doing so (an I/O error, a content hash mismatch) throws
+/// <see cref="WeightsPartlyLoadedException"/>. With <see cref="VerifyFirst"/>, every such value is read and
+/// hashed through a small buffer before the first weight is written, so a damaged file leaves the model as
+/// it was. Values that need PureHDF (other types, compact or chunked storage, Keras 1 conversions) are read
+/// into a staging copy while checking, as before. A model that a loader has just created
+/// (<see cref="ForNewModel"/>) is read in place at once: nobody else holds it, and a failed load throws it away.
 /// </summary>
 internal sealed class StagedWeights : IDisposable
 {
     readonly List<(Variable Variable, Tensor Value)> weights = [];
     readonly List<(Variable Variable, string Slot, Tensor Value)> slots = [];
+    readonly List<(Variable Variable, Hdf5ContiguousValues Values)> deferred = [];
+    readonly List<(Variable Variable, string Slot, Hdf5ContiguousValues Values)> deferredSlots = [];
     readonly IReadOnlyList<Variable>? newModelWeights;
     readonly HashSet<Variable> writtenInPlace = new(ReferenceEqualityComparer.Instance);
     Training.Optimizers.Optimizer? slotsCreatedIn;
 
-    public StagedWeights() { }
+    /// <summary>For a model that exists: its weights change only in <see cref="Apply"/>.</summary>
+    /// <param name="verifyFirst">Read and check every value before writing any (see <see cref="VerifyFirst"/>).</param>
+    public StagedWeights(bool verifyFirst = false) => VerifyFirst = verifyFirst;
+
+    /// <summary>
+    /// Whether <see cref="Apply"/> first reads every in-place value through a bounded buffer and checks its hash,
+    /// so that a damaged file is refused before any weight changes (and a file that changes between the two
+    /// reads is reported as <see cref="WeightsPartlyLoadedException"/>).
+    /// </summary>
+    public bool VerifyFirst { get; }
 
     StagedWeights(Model newModel) => newModelWeights = newModel.Weights;
 
@@ -32,9 +49,49 @@ internal sealed class StagedWeights : IDisposable
 
     public long? Iterations { get; set; }
 
-    public int Count => weights.Count + writtenInPlace.Count;
+    public int Count => weights.Count + writtenInPlace.Count + deferred.Count;
 
-    public void Add(Variable variable, Tensor value) => weights.Add((variable, value));
+    /// <summary>
+    /// Registers <paramref name="values"/> (checked to be in the file) for <paramref name="variable"/>: read into its
+    /// memory now for a new model, in <see cref="Apply"/> for an existing one.
+    /// </summary>
+    public void Read(Variable variable, Hdf5ContiguousValues values)
+    {
+        if (newModelWeights is null)
+        {
+            deferred.Add((variable, values));
+            return;
+        }
+        using (var memory = variable.Value.detach()) values.ReadInto(memory);
+        writtenInPlace.Add(variable);
+    }
+
+    /// <summary>As <see cref="Read(Variable, Hdf5ContiguousValues)"/>, for the optimizer slot <paramref name="slot"/> of <paramref name="variable"/>.</summary>
+    public void ReadSlot(Training.Optimizers.Optimizer optimizer, Variable variable, string slot, Hdf5ContiguousValues values)
+    {
+        if (newModelWeights is null)
+        {
+            deferredSlots.Add((variable, slot, values));
+            return;
+        }
+        slotsCreatedIn = optimizer;
+        using var memory = optimizer.GetSlot(variable, slot).detach();
+        values.ReadInto(memory);
+    }
+
+    public void Add(Variable variable, Tensor value)
+    {
+        stagedBytes += value.NumberOfElements * value.ElementSize;
+        weights.Add((variable, value));
+    }
+
+    [ThreadStatic] static long stagedBytes;
+
+    /// <summary>
+    /// Bytes of staging copies (values read before the model is written) the loads on this thread have made so
+    /// far: what a test reads around a load to see that the weights were not staged.
+    /// </summary>
+    internal static long StagedBytesOnThisThread => stagedBytes;
 
     /// <summary>
     /// Reads the value of <paramref name="variable"/> with <paramref name="read"/>, which fills a
@@ -73,7 +130,7 @@ internal sealed class StagedWeights : IDisposable
 
     /// <summary>
     /// Reads the optimizer slot <paramref name="slot"/> of <paramref name="variable"/> with
-    /// <paramref name="read"/>, as <see cref="Read"/> does: for a new model straight into the slot
+    /// <paramref name="read"/>, as <see cref="Read(Variable, Action{Tensor})"/> does: for a new model straight into the slot
     /// <paramref name="optimizer"/> creates for it (dropped again by <c>Apply(null)</c> when the
     /// loader finds the optimizer state unusable), else into a staging tensor.
     /// </summary>
@@ -89,7 +146,9 @@ internal sealed class StagedWeights : IDisposable
                 return;
             }
         }
-        slots.Add((variable, slot, ReadNew(variable, read)));
+        var value = ReadNew(variable, read);
+        stagedBytes += value.NumberOfElements * value.ElementSize;
+        slots.Add((variable, slot, value));
     }
 
     /// <summary>
@@ -99,6 +158,30 @@ internal sealed class StagedWeights : IDisposable
     public void Apply(Training.Optimizers.Optimizer? optimizer)
     {
         using var _ = no_grad();
+        string[]? hashes = VerifyFirst ? HashDeferred(optimizer is not null) : null;
+        int next = 0;
+        string weight = "";
+        Hdf5ContiguousValues? current = null;
+        try
+        {
+            foreach (var (variable, values) in deferred)
+            {
+                (weight, current) = ($"weight \"{variable.Path}\"", values);
+                using var memory = variable.Value.detach();
+                CheckUnchanged(values, values.ReadInto(memory), hashes, next++);
+            }
+            if (optimizer is not null)
+                foreach (var (variable, slot, values) in deferredSlots)
+                {
+                    (weight, current) = ($"optimizer slot \"{slot}\" of weight \"{variable.Path}\"", values);
+                    using var memory = optimizer.GetSlot(variable, slot).detach();
+                    CheckUnchanged(values, values.ReadInto(memory), hashes, next++);
+                }
+        }
+        catch (Exception e) when (e is not WeightsPartlyLoadedException)
+        {
+            throw new WeightsPartlyLoadedException(current!.FilePath, current.ObjectPath, weight, e);
+        }
         foreach (var (variable, value) in weights) variable.Assign(value);
         if (newModelWeights is not null)
         {
@@ -118,6 +201,29 @@ internal sealed class StagedWeights : IDisposable
             target.copy_(moved);
         }
         if (Iterations is { } iterations) optimizer.Iterations = iterations;
+    }
+
+    /// <summary>Reads every in-place value through one bounded buffer, checking the hashes the file records; nothing is written.</summary>
+    string[] HashDeferred(bool withSlots)
+    {
+        var all = deferred.Select(d => d.Values).Concat(withSlots ? deferredSlots.Select(d => d.Values) : []).ToList();
+        var hashes = new string[all.Count];
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Hdf5ContiguousValues.PieceBytes);
+        try
+        {
+            for (int i = 0; i < all.Count; i++) hashes[i] = all[i].Hash(buffer);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return hashes;
+    }
+
+    static void CheckUnchanged(Hdf5ContiguousValues values, string hash, string[]? hashes, int index)
+    {
+        if (hashes is not null && hashes[index] != hash)
+            throw new LayerwiseException($"the values at {values.ObjectPath} changed between the check and the read (the file was rewritten in place meanwhile).");
     }
 
     public void Dispose()

@@ -95,9 +95,10 @@ public abstract partial class Model
     /// <summary>
     /// Loads HDF5 weights of any Keras layout (Keras 3 <c>.weights.h5</c>, Keras 2 <c>save_weights</c>, the
     /// <c>model_weights</c> of a whole-model .h5, Keras 1 files) into this model, built first when its
-    /// input shape is known. All weights are read and checked before any is assigned.
+    /// input shape is known. Every name, shape, type and extent is checked before any weight is written
+    /// (<see cref="LoadWeights(string, bool)"/> says what follows).
     /// </summary>
-    internal void LoadWeightsHdf5(string path)
+    internal void LoadWeightsHdf5(string path, bool verifyFirst = false)
     {
         if (!Built && DeclaredInputShapeOrFirstLayer() is null)
             throw new InvalidOperationException(
@@ -106,8 +107,8 @@ public abstract partial class Model
         EnsureBuiltForSaving();
         ReaderBoundary.Run(path, () =>
         {
-            if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path);
-            else KerasH5ModelFile.LoadWeights(this, path);
+            if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path, verifyFirst);
+            else KerasH5ModelFile.LoadWeights(this, path, verifyFirst);
         });
     }
 

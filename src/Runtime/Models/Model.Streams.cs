@@ -63,7 +63,7 @@ public abstract partial class Model
 
     /// <summary>
     /// Loads HDF5 weights from <paramref name="stream"/> (any Keras layout, as
-    /// <see cref="LoadWeights(string)"/> loads a <c>.h5</c> path): all are read and checked before any is assigned.
+    /// <see cref="LoadWeights(string)"/> loads a <c>.h5</c> path, with the same checks before any weight changes).
     /// </summary>
     /// <param name="stream">The file's bytes, from the current position to the end.</param>
     /// <exception cref="ModelFileException">The bytes are not HDF5, or the weights do not fit this model.</exception>

@@ -6,7 +6,7 @@ namespace Layerwise.Models;
 
 public abstract partial class Model
 {
-    string? deferredRestore;
+    (string Prefix, bool VerifyFirst)? deferredRestore;
 
     /// <summary>The History of the <see cref="O:Layerwise.Models.Model.Fit"/> in progress (for callbacks that restore one).</summary>
     internal Callbacks.History? FitHistory { get; private set; }
@@ -50,21 +50,45 @@ public abstract partial class Model
 
     /// <summary>
     /// Loads weights saved by <see cref="SaveWeights(string)"/> or by TensorFlow (<c>model.save_weights</c>,
-    /// <c>ModelCheckpoint</c>): pass the prefix, e.g. <c>Checkpoint.Latest("training_1")</c>. When the
-    /// model is compiled and the checkpoint holds optimizer state, that is restored too, so training
+    /// <c>ModelCheckpoint</c>): pass the prefix, e.g. <c>Checkpoint.Latest("training_1")</c>; or HDF5 weights
+    /// (<c>.weights.h5</c>, <c>.h5</c>: Keras 3, Keras 2 <c>save_weights</c>, a whole-model .h5, Keras 1). When the
+    /// model is compiled and the file holds optimizer state, that is restored too, so training
     /// resumes where it stopped. A TensorFlow SavedModel directory stands for its
-    /// <c>variables/variables</c> bundle. The files are validated before anything changes: a corrupt file or a
-    /// different architecture throws a <see cref="CheckpointException"/> and leaves the model as it was.
+    /// <c>variables/variables</c> bundle. Keras' <c>model.load_weights(filepath)</c>.
+    /// <para>
+    /// Every name, shape, type and place in the file of every weight is checked before the model changes: a
+    /// different architecture or a malformed file throws (<see cref="CheckpointException"/>,
+    /// <see cref="ModelFileException"/>) and leaves the model as it was. The values are then read straight into
+    /// the weights' memory (no second copy of the weights), each checked against its CRC-32C (checkpoints) or
+    /// content hash (HDF5 files Layerwise wrote) as it is read. Should that read fail (an I/O error, damaged
+    /// values), <see cref="WeightsPartlyLoadedException"/> says which weight failed: the model then holds
+    /// partly the file's weights, as Keras and TensorFlow leave it. <see cref="LoadWeights(string, bool)"/>
+    /// with <c>verifyFirst: true</c> checks every value first.
+    /// </para>
     /// An unbuilt model whose input shape is known is built first; one whose shape is not known yet is
     /// restored when it is built (the files are checked now, and read again then), as Keras defers it.
     /// </summary>
-    public void LoadWeights(string filepath)
+    /// <exception cref="WeightsPartlyLoadedException">Reading values failed after the first weight was written.</exception>
+    public void LoadWeights(string filepath) => LoadWeights(filepath, verifyFirst: false);
+
+    /// <summary>
+    /// <see cref="LoadWeights(string)"/>, all or nothing when <paramref name="verifyFirst"/>: every value is read
+    /// through a small buffer and checked against its CRC-32C or content hash before any weight is written (the
+    /// file is read twice; no copy of the weights is made), so a damaged file throws
+    /// <see cref="CheckpointException"/> or <see cref="ModelFileException"/> and leaves the model as it was. Only a
+    /// failure between the two reads (the disk failing, the file rewritten in place meanwhile) still throws
+    /// <see cref="WeightsPartlyLoadedException"/>. Use it where a half-loaded model must never be seen, e.g. when
+    /// loading into a model that is serving.
+    /// </summary>
+    /// <param name="filepath">A checkpoint prefix, a SavedModel directory, or an HDF5 weights file.</param>
+    /// <param name="verifyFirst">Check every value before writing any weight (one more read of the file).</param>
+    public void LoadWeights(string filepath, bool verifyFirst)
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrEmpty(filepath);
         if (IsHdf5Path(filepath))
         {
-            LoadWeightsHdf5(filepath);   // Keras 3 .weights.h5, Keras 2 save_weights, a whole-model .h5, Keras 1
+            LoadWeightsHdf5(filepath, verifyFirst);   // Keras 3 .weights.h5, Keras 2 save_weights, a whole-model .h5, Keras 1
             return;
         }
         RejectOtherWeightFormats(filepath);
@@ -84,20 +108,20 @@ public abstract partial class Model
                         reader.VerifyAll(reader.Entries.Keys);
                     return 0;
                 });
-                deferredRestore = filepath;
+                deferredRestore = (filepath, verifyFirst);
                 return;
             }
         }
-        ReaderBoundary.RunCheckpoint(filepath, () => { KerasCheckpointReader.Restore(this, filepath); return 0; });
+        ReaderBoundary.RunCheckpoint(filepath, () => { KerasCheckpointReader.Restore(this, filepath, verifyFirst); return 0; });
     }
 
     private protected override void OnBuilt()
     {
         base.OnBuilt();
-        if (deferredRestore is { } prefix)
+        if (deferredRestore is { } restore)
         {
             deferredRestore = null;
-            KerasCheckpointReader.Restore(this, prefix);
+            KerasCheckpointReader.Restore(this, restore.Prefix, restore.VerifyFirst);
         }
     }
 

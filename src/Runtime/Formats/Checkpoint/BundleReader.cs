@@ -309,30 +309,17 @@ public sealed class BundleReader : IDisposable
 
     /// <summary>
     /// Reads a numeric tensor straight into <paramref name="destination"/> (same element count and type;
-    /// any device), through bounded chunks. The CRC is not checked here: call <see cref="VerifyAll"/>
-    /// first. The bytes read are those verified as long as nobody rewrites the files in place (the
-    /// handles stay open, and bundles are only ever replaced by renaming new files over them).
+    /// any device), through bounded chunks, and checks its CRC-32C on the bytes just read.
     /// </summary>
-    public void ReadInto(string key, Tensor destination)
-    {
-        var entry = Entry(key);
-        var type = TensorBytes.ScalarTypeOf(entry.DType);
-        if (destination.dtype != type || destination.numel() != entry.ElementCount)
-            throw new ArgumentException($"Tensor \"{key}\" is {TensorDataTypes.Name(entry.DType)} {ShapeText.Format(entry.Shape)}; " +
-                                        $"the destination is {destination.dtype} {ShapeText.Format(destination.shape)}.", nameof(destination));
-        var handle = Shard(entry.ShardId, key);
-        long offset = entry.Offset;
-        TensorBytes.Fill(destination, ChunkBytes, chunk =>
-        {
-            ReadExactly(handle, chunk, offset, key);
-            offset += chunk.Length;
-        });
-    }
+    public void ReadInto(string key, Tensor destination) => ReadAllInto([(key, destination)]);
 
     /// <summary>
-    /// <see cref="ReadInto"/> for several tensors, on as many threads as there are cores. Contiguous
-    /// CPU destinations are filled piece by piece (<see cref="PieceBytes"/>, each piece by one thread),
-    /// others whole. Call <see cref="VerifyAll"/> first.
+    /// Reads several numeric tensors straight into their destinations (same element count and type; any device),
+    /// in one pass, on as many threads as there are cores. Contiguous CPU destinations are filled piece by piece
+    /// (<see cref="PieceBytes"/>, each piece by one thread), others whole. Each chunk's CRC-32C is computed on the
+    /// bytes just read, while they are still in the cache (<see cref="CrcChunkBytes"/>), so memory is touched
+    /// once; the pieces' CRCs are joined and every tensor's checked once all are read
+    /// (<see cref="CheckpointChecksumException"/> for the first, in the given order, that does not match).
     /// </summary>
     public void ReadAllInto(IReadOnlyList<(string Key, Tensor Destination)> targets)
     {
@@ -352,27 +339,48 @@ public sealed class BundleReader : IDisposable
             for (long start = 0; start < count; start += perPiece)
                 work.Add((key, destination, start, Math.Min(perPiece, count - start)));
         }
+        var crcs = new uint[work.Count];
+        var lengths = new long[work.Count];
         RunParallel(work.Count, i =>
         {
             var (key, destination, start, count) = work[i];
             var entry = entries[key];
-            if (start == 0 && count == destination.numel())
-            {
-                ReadInto(key, destination);
-                return;
-            }
-            using var _ = no_grad();
-            using var flat = destination.detach().view(-1);
-            using var piece = flat.narrow(0, start, count);
             var handle = Shard(entry.ShardId, key);
             long offset = entry.Offset + start * destination.ElementSize;
-            TensorBytes.Fill(piece, ChunkBytes, chunk =>
+            uint crc = 0;
+            void Read(Span<byte> chunk)
             {
                 ReadExactly(handle, chunk, offset, key);
+                crc = Crc32C.Extend(crc, chunk);
                 offset += chunk.Length;
-            });
+            }
+            if (start == 0 && count == destination.numel()) TensorBytes.Fill(destination, CrcChunkBytes, Read);
+            else
+            {
+                using var _ = no_grad();
+                using var flat = destination.detach().view(-1);
+                using var piece = flat.narrow(0, start, count);
+                TensorBytes.Fill(piece, CrcChunkBytes, Read);
+            }
+            crcs[i] = crc;
+            lengths[i] = count * destination.ElementSize;
         });
+        // Work items are in target order, each tensor's pieces in file order: join them, then check.
+        for (int i = 0; i < work.Count;)
+        {
+            var key = work[i].Key;
+            var destination = work[i].Destination;
+            uint crc = 0;
+            for (; i < work.Count && work[i].Key == key && ReferenceEquals(work[i].Destination, destination); i++) crc = Crc32C.Combine(crc, crcs[i], lengths[i]);
+            CheckCrc(entries[key], key, crc);
+        }
     }
+
+    /// <summary>
+    /// Bytes read and then CRC'd at a time while loading: small enough to still be in a core's L2 cache when
+    /// the CRC reads them (a larger chunk made the CRC read them back from memory: a second pass).
+    /// </summary>
+    const int CrcChunkBytes = 256 << 10;
 
     /// <summary>Reads a string tensor's elements, after checking the length checksum and the CRC-32C.</summary>
     public byte[][] ReadStrings(string key)

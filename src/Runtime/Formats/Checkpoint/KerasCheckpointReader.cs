@@ -5,20 +5,64 @@ using static TorchSharp.torch;
 namespace Layerwise.Formats.Checkpoint;
 
 /// <summary>
-/// Restores a built model from a TF2 bundle in three phases, so that a bad file or a different
-/// architecture leaves the model untouched: plan (match every weight of the model to a checkpoint
-/// tensor through the object graph, checking types and shapes), verify (every tensor's CRC-32C,
-/// streamed through small buffers on all cores), apply (read each tensor straight into its weight
-/// or optimizer slot). No full-size staging copy is made: the load's extra memory is a few chunks.
+/// Restores a built model from a TF2 bundle: first a plan, so that a different architecture or a malformed
+/// file leaves the model untouched (match every weight of the model to a checkpoint tensor through the object
+/// graph, checking types, shapes and that every tensor lies inside its data file; the few scalars and int64
+/// counters are read and checked here too), then one pass that reads each tensor straight into its weight or
+/// optimizer slot on all cores, computing its CRC-32C on the bytes just read. No full-size staging copy is
+/// made: the load's extra memory is a few chunks. A failure during that pass (an I/O error, a CRC mismatch)
+/// throws <see cref="WeightsPartlyLoadedException"/>; with <c>verifyFirst</c>, every CRC is checked through
+/// small buffers before the pass, so a damaged file leaves the model as it was.
 /// </summary>
 internal static class KerasCheckpointReader
 {
-    public static void Restore(Model model, string prefix)
+    /// <param name="model">The built model to restore.</param>
+    /// <param name="prefix">The checkpoint's prefix.</param>
+    /// <param name="verifyFirst">Check every tensor's CRC-32C before writing any weight.</param>
+    /// <param name="newModel">The model was just created by a loader that throws it away on failure: errors keep their own types.</param>
+    public static void Restore(Model model, string prefix, bool verifyFirst, bool newModel = false)
     {
         using var reader = BundleReader.Open(prefix);
+        var plan = new List<PlanItem>();
+        var counters = new List<Tensor>();
+        try
+        {
+            Plan(model, prefix, reader, plan, counters);
+            if (verifyFirst) reader.VerifyAll(plan.Where(p => p.Destination is not null).Select(p => p.Key));
+            Apply(reader, plan, newModel);
+        }
+        finally
+        {
+            foreach (var counter in counters) counter.Dispose();
+        }
+    }
+
+    /// <summary>Writes the plan into the model: the scalars, then every tensor in one checked pass.</summary>
+    static void Apply(BundleReader reader, List<PlanItem> plan, bool newModel)
+    {
+        using var _ = no_grad();
+        var targets = new List<(string Key, Tensor Destination)>();
+        foreach (var item in plan)
+        {
+            if (item.Apply is { } apply) apply(item.Key);
+            else targets.Add((item.Key, item.Destination!()));
+        }
+        try
+        {
+            reader.ReadAllInto(targets);
+        }
+        catch (Exception e) when (!newModel && e is not WeightsPartlyLoadedException)
+        {
+            var key = (e as CheckpointException)?.Key ?? targets.FirstOrDefault().Key ?? "";
+            var what = plan.FirstOrDefault(p => p.Key == key)?.What ?? $"tensor \"{key}\"";
+            throw new WeightsPartlyLoadedException(reader.Contains(key) ? reader.DataPathOf(key) : reader.Prefix, key, what, e);
+        }
+    }
+
+    static void Plan(Model model, string prefix, BundleReader reader, List<PlanItem> plan, List<Tensor> counters)
+    {
         var graph = ReadGraph(reader);
         var layout = KerasCheckpointLayout.For(model, includeOptimizerState: model.Optimizer is not null);
-        var plan = new List<PlanItem>();
 
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var weight in layout.Weights)
@@ -35,11 +79,14 @@ internal static class KerasCheckpointReader
             if (!variable.Trainable && reader.Entry(key).DType == TensorDataType.Int64)
             {
                 CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name, TensorDataType.Int64);
-                plan.Add(new(key, null, k => { using var value = reader.ReadTensor(k); variable.Value.copy_(value); }));
+                // Read (and its CRC checked) while planning: a small counter, so nothing can fail once writing begins.
+                var counter = reader.ReadTensor(key);
+                counters.Add(counter);
+                plan.Add(new(key, null, _ => variable.Value.copy_(counter)));
                 continue;
             }
             CheckTensor(reader, key, variable.Shape, $"weight \"{variable.Path}\" of layer \"{variable.Owner.Name}\"", variable.Owner.Name, variable.Name);
-            plan.Add(new(key, () => variable.Value, null));
+            plan.Add(new(key, () => variable.Value, null, $"weight \"{variable.Path}\""));
         }
         var extra = reader.Entries.Keys
             .Where(k => (k.StartsWith("layer_with_weights-", StringComparison.Ordinal) || k.StartsWith("layer-", StringComparison.Ordinal))
@@ -54,16 +101,6 @@ internal static class KerasCheckpointReader
 
         if (model.Optimizer is { } optimizer)
             PlanOptimizer(reader, graph, layout, optimizer, plan);
-
-        reader.VerifyAll(plan.Select(p => p.Key));
-        using var _ = no_grad();
-        var targets = new List<(string Key, Tensor Destination)>();
-        foreach (var item in plan)
-        {
-            if (item.Apply is { } apply) apply(item.Key);
-            else targets.Add((item.Key, item.Destination!()));
-        }
-        reader.ReadAllInto(targets);
     }
 
     static void PlanOptimizer(BundleReader reader, TrackableObjectGraph? graph, KerasCheckpointLayout layout,
@@ -107,13 +144,16 @@ internal static class KerasCheckpointReader
                 if (!reader.Contains(key)) continue;
                 CheckTensor(reader, key, variable.Shape, $"optimizer slot \"{tfName}\" of weight \"{variable.Path}\"", variable.Owner.Name, variable.Name);
                 int slot = index;
-                plan.Add(new(key, () => optimizer.EnsureSlots(variable)[slot], null));
+                plan.Add(new(key, () => optimizer.EnsureSlots(variable)[slot], null, $"optimizer slot \"{tfName}\" of weight \"{variable.Path}\""));
             }
         }
     }
 
-    /// <summary>A checkpoint tensor to restore: read into <see cref="Destination"/>'s memory, or handed to <see cref="Apply"/> (scalars).</summary>
-    sealed record PlanItem(string Key, Func<Tensor>? Destination, Action<string>? Apply);
+    /// <summary>
+    /// A checkpoint tensor to restore: read into <see cref="Destination"/>'s memory, or handed to <see cref="Apply"/>
+    /// (scalars and counters, read while planning); <see cref="What"/> names it in messages.
+    /// </summary>
+    sealed record PlanItem(string Key, Func<Tensor>? Destination, Action<string>? Apply, string? What = null);
 
     static TrackableObjectGraph? ReadGraph(BundleReader reader)
     {

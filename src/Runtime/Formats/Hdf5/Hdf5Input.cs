@@ -19,12 +19,18 @@ internal sealed class Hdf5Input : IDisposable
     static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
 
     readonly NativeFile file;
+    readonly FileStream stream;
 
-    Hdf5Input(string path, NativeFile file, long length)
+    /// <summary>Where HDF5's address 0 is in the file: values are read directly only when it is the file's first byte.</summary>
+    readonly long baseAddress;
+
+    Hdf5Input(string path, NativeFile file, FileStream stream, long length, long baseAddress)
     {
         FilePath = path;
         this.file = file;
+        this.stream = stream;
         Length = length;
+        this.baseAddress = baseAddress;
     }
 
     public string FilePath { get; }
@@ -48,9 +54,9 @@ internal sealed class Hdf5Input : IDisposable
             if (signature < 0)
                 throw new ModelFileException(displayPath, "", $"expected an HDF5 file (signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...); " +
                     $"the file ({length} bytes) does not have one. It is not HDF5, or it is truncated or corrupt.");
-            Hdf5Metadata.Verify(stream, length, displayPath, signature);
+            long baseAddress = Hdf5Metadata.Verify(stream, length, displayPath, signature);
             stream.Position = 0;
-            return new Hdf5Input(displayPath, H5File.Open(new StackGuardStream(stream)), length);
+            return new Hdf5Input(displayPath, H5File.Open(new StackGuardStream(stream)), stream, length, signature == 0 ? baseAddress : -1);
         }
         catch (Exception e) when (IsParserFailure(e))
         {
@@ -209,8 +215,41 @@ internal sealed class Hdf5Input : IDisposable
             catch (OverflowException) { throw Error(path, "the dataset declares more elements than can exist."); }
             if (bytes > (ulong)Length && dataset.Layout.Class != H5DataLayoutClass.Chunked)
                 throw Error(path, $"the dataset declares {bytes} bytes of data but the file is only {Length} bytes long: it is truncated or corrupt.");
+            CheckExtent(dataset, bytes, path);
             return (dataset, shape);
         });
+    }
+
+    /// <summary>
+    /// Checks that the values of a contiguous dataset are bytes of this file (its storage holds every element and
+    /// ends inside the file), and refuses values kept in external files (which PureHDF would open; Keras never
+    /// writes them). Chunked and compact datasets are checked when they are read, before any weight changes.
+    /// </summary>
+    void CheckExtent(IH5Dataset dataset, ulong bytes, string path)
+    {
+        if (Hdf5DatasetStorage.Of(dataset) is not { } storage) return;
+        if (storage.External)
+            throw Error(path, "the dataset's values are kept in external files (an HDF5 external file list); Keras never writes those, and they are not read.");
+        if (storage.Layout != H5DataLayoutClass.Contiguous || storage.Address is not { } address) return;
+        if (storage.Size is { } size && size < bytes)
+            throw Error(path, $"the dataset's storage holds {size} bytes but its shape and type need {bytes}: the file is corrupt.");
+        long start = baseAddress < 0 ? 0 : baseAddress;
+        if (address > (ulong)Length || (ulong)start + address + bytes > (ulong)Length)
+            throw Error(path, $"the dataset's {bytes} bytes of values are declared at address {address}, past the end of the file ({Length} bytes): it is truncated or corrupt.");
+    }
+
+    /// <summary>
+    /// The values of <paramref name="dataset"/> (checked by <see cref="FloatDataset"/>) as a place in the file that can be
+    /// read straight into a weight, or null when they must go through PureHDF (another type or byte order, compact,
+    /// chunked or unallocated storage, a file with a user block).
+    /// </summary>
+    public Hdf5ContiguousValues? DirectValues(IH5Dataset dataset, string path)
+    {
+        if (baseAddress != 0 || dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size != 4) return null;
+        if (Hdf5DatasetStorage.Of(dataset) is not { Layout: H5DataLayoutClass.Contiguous, Address: { } address, External: false, LittleEndian: true }) return null;
+        long bytes = checked((long)TotalElements(dataset.Space) * 4);
+        return new Hdf5ContiguousValues(stream.SafeFileHandle, FilePath, path, checked((long)address), bytes,
+                                        Guard(path, "a content hash", () => ContentHash.RecordedBy(dataset)));
     }
 
     /// <summary>
@@ -274,6 +313,24 @@ internal sealed class Hdf5Input : IDisposable
             }
             return 0;
         });
+    }
+
+    /// <summary>
+    /// Registers the values of <paramref name="dataset"/> (checked by <see cref="FloatDataset"/> to have
+    /// <paramref name="target"/>'s shape) with <paramref name="staged"/>: straight from the file into the weight when
+    /// they are contiguous float32, else read now through PureHDF.
+    /// </summary>
+    public void ReadWeight(StagedWeights staged, Layers.Variable target, IH5Dataset dataset, string path)
+    {
+        if (DirectValues(dataset, path) is { } direct) staged.Read(target, direct);
+        else staged.Read(target, value => ReadFloats(dataset, value, path));
+    }
+
+    /// <summary>As <see cref="ReadWeight"/>, for the optimizer slot <paramref name="slot"/> of <paramref name="variable"/>.</summary>
+    public void ReadSlot(StagedWeights staged, Training.Optimizers.Optimizer optimizer, Layers.Variable variable, string slot, IH5Dataset dataset, string path)
+    {
+        if (DirectValues(dataset, path) is { } direct) staged.ReadSlot(optimizer, variable, slot, direct);
+        else staged.ReadSlot(optimizer, variable, slot, value => ReadFloats(dataset, value, path));
     }
 
     /// <summary>A scalar integer dataset (an optimizer's iteration count).</summary>

@@ -40,12 +40,16 @@ internal sealed class Hdf5Metadata
         this.signatureOffset = signatureOffset;
     }
 
-    /// <summary>Checks the file whose HDF5 signature is at <paramref name="signatureOffset"/>; a bad file throws <see cref="ModelFileException"/>.</summary>
-    public static void Verify(Stream stream, long length, string path, long signatureOffset)
+    /// <summary>
+    /// Checks the file whose HDF5 signature is at <paramref name="signatureOffset"/>; a bad file throws <see cref="ModelFileException"/>.
+    /// Returns the superblock's base address (file addresses are relative to it).
+    /// </summary>
+    public static long Verify(Stream stream, long length, string path, long signatureOffset)
     {
         var walk = new Hdf5Metadata(stream, length, path, signatureOffset);
         walk.ReadSuperblock();
         while (walk.pending.Count > 0) walk.VisitObjectHeader(walk.pending.Pop());
+        return walk.baseAddress;
     }
 
     ModelFileException Error(string where, string message) => new(path, where, message);

@@ -103,7 +103,7 @@ internal static class KerasH5OptimizerWeights
             problem = $"optimizer variable \"{name}\" has shape {ShapeText.Format(shape)} but weight \"{variable.Path}\" has shape {ShapeText.Format(variable.Shape)}";
             return false;
         }
-        staged.ReadSlot(optimizer, variable, slot, value => input.ReadFloats(dataset, value, Hdf5Input.Join(group, name)));
+        input.ReadSlot(staged, optimizer, variable, slot, dataset, Hdf5Input.Join(group, name));
         problem = null;
         return true;
     }

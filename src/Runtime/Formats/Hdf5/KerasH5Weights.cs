@@ -164,7 +164,7 @@ internal static class KerasH5Weights
         var want = target.Shape;
         if (shape.SequenceEqual(want))
         {
-            staged.Read(target, value => input.ReadFloats(dataset, value, path));
+            input.ReadWeight(staged, target, dataset, path);
             return;
         }
         staged.Add(target, ReadKeras1Kernel(input, dataset, shape, path, target, theano));

@@ -129,10 +129,10 @@ internal static class KerasWeightsStore
     /// Keras 3's <c>load_weights</c>: the model's variables and, when the model is compiled and the file has
     /// them, the optimizer's (a mismatch leaves the optimizer as it was, with a warning, as Keras skips them).
     /// </summary>
-    public static void LoadWeights(Model model, string path)
+    public static void LoadWeights(Model model, string path, bool verifyFirst)
     {
         using var input = Hdf5Input.Open(path, path);
-        using var staged = new StagedWeights();
+        using var staged = new StagedWeights(verifyFirst);
         Read(input, model, staged);
         string? optimizerProblem = null;
         if (model.Optimizer is { } optimizer)
@@ -165,7 +165,7 @@ internal static class KerasWeightsStore
                 var (dataset, shape) = input.FloatDataset(group, name);
                 if (!shape.SequenceEqual(own[i].Shape))
                     throw input.Error($"/{varsPath}/{name}", $"weight \"{own[i].Path}\" has shape {ShapeText.Format(own[i].Shape)} in the model, but this dataset has shape {ShapeText.Format(shape)}.");
-                staged.Read(own[i], value => input.ReadFloats(dataset, value, $"/{varsPath}/{name}"));
+                input.ReadWeight(staged, own[i], dataset, $"/{varsPath}/{name}");
             }
         }
     }
@@ -191,7 +191,7 @@ internal static class KerasWeightsStore
             var (dataset, shape) = input.FloatDataset(group, name);
             if (!shape.SequenceEqual(values[i].Variable.Shape))
                 return $"optimizer variable {name} has shape {ShapeText.Format(shape)} but weight \"{values[i].Variable.Path}\" has shape {ShapeText.Format(values[i].Variable.Shape)}";
-            staged.ReadSlot(optimizer, values[i].Variable, values[i].Slot, value => input.ReadFloats(dataset, value, "/optimizer/vars/" + name));
+            input.ReadSlot(staged, optimizer, values[i].Variable, values[i].Slot, dataset, "/optimizer/vars/" + name);
         }
         return null;
     }

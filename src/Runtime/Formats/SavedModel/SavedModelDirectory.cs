@@ -80,7 +80,7 @@ internal static class SavedModelDirectory
         }
         try
         {
-            KerasCheckpointReader.Restore(model, prefix);
+            KerasCheckpointReader.Restore(model, prefix, verifyFirst: false, newModel: true);
         }
         catch (CheckpointException e)
         {

@@ -22,11 +22,16 @@ public class CheckpointBadFileTests : IDisposable
 
     const string Kernel0 = "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE";
 
-    T LoadFails<T>() where T : CheckpointException
+    /// <summary>
+    /// Loads into a new model and expects <typeparamref name="T"/>, the model unchanged. Damaged values are found
+    /// before any weight changes only with <paramref name="verifyFirst"/> (else while reading in place, which
+    /// InPlaceWeightLoadingTests covers); structural damage is found before either way.
+    /// </summary>
+    T LoadFails<T>(bool verifyFirst = false) where T : CheckpointException
     {
         var model = TutorialModel.Create(hidden: 16);
         var before = TutorialModel.WeightValues(model);
-        var e = Assert.Throws<T>(() => model.LoadWeights(prefix));
+        var e = Assert.Throws<T>(() => model.LoadWeights(prefix, verifyFirst));
         Assert.Equal(before, TutorialModel.WeightValues(model));
         return e;
     }
@@ -64,7 +69,7 @@ public class CheckpointBadFileTests : IDisposable
             stream.Position = offset;
             stream.WriteByte((byte)(b ^ 1));
         }
-        var e = LoadFails<CheckpointChecksumException>();
+        var e = LoadFails<CheckpointChecksumException>(verifyFirst: true);
         Assert.Equal(dataPath, e.FilePath);
         Assert.Equal(Kernel0, e.Key);
         Assert.Contains(Kernel0, e.Message);
@@ -100,7 +105,7 @@ public class CheckpointBadFileTests : IDisposable
             }
             writer.Finish();
         }
-        var e = LoadFails<CheckpointChecksumException>();
+        var e = LoadFails<CheckpointChecksumException>(verifyFirst: true);
         Assert.Equal(Kernel0, e.Key);
     }
 
