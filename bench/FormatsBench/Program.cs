@@ -1,5 +1,7 @@
 // Whole-model .h5 save/load throughput against plain file I/O of the same bytes, in the same run.
 //   dotnet run -c Release --project bench/FormatsBench -- [megabytes=400] [rounds=5] [directory=temp]
+// LoadWeights(".h5") and Save(".h5") against h5py (H5PyComparison.cs, h5py_baseline.py):
+//   dotnet run -c Release --project bench/FormatsBench -- h5py [megabytes=400] [rounds=5] [directory=temp]
 // Baseline: every weight's bytes written to one file with FileStream (flushed to disk, as the save is),
 // then read back into the existing tensors. Layerwise: Model.Save("m.h5") (write beside, flush,
 // rename) and Model.Load("m.h5") (parse config, build the model, read and check every weight,
@@ -17,6 +19,16 @@ using Layerwise.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
+if (args.Length > 0 && args[0] == "h5py")
+{
+    H5PyComparison.Run(args[1..]);
+    return;
+}
+if (args.Length == 3 && args[0] == "--loadweights-once")
+{
+    H5PyComparison.LoadWeightsOnce(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
 if (args.Length == 2 && args[0] is "--load-once" or "--read-once")
 {
     OnceInThisProcess(args[0], args[1]);

@@ -14,8 +14,8 @@ namespace Layerwise.Formats;
 /// <see cref="WeightsPartlyLoadedException"/>. With <see cref="VerifyFirst"/>, every such value is read and
 /// hashed through a small buffer before the first weight is written, so a damaged file leaves the model as
 /// it was. Values that need PureHDF (other types, compact or chunked storage, Keras 1 conversions) are read
-/// into a staging copy while checking, as before. A model that a loader has just created
-/// (<see cref="ForNewModel"/>) is read in place at once: nobody else holds it, and a failed load throws it away.
+/// into a staging copy while checking (read in place at once for a model a loader has just created,
+/// <see cref="ForNewModel"/>: nobody else holds it, and a failed load throws it away).
 /// </summary>
 internal sealed class StagedWeights : IDisposable
 {
@@ -49,35 +49,20 @@ internal sealed class StagedWeights : IDisposable
 
     public long? Iterations { get; set; }
 
-    public int Count => weights.Count + writtenInPlace.Count + deferred.Count;
+    public int Count => weights.Count + writtenInPlace.Count + (newModelWeights is null ? deferred.Count : 0);
 
     /// <summary>
-    /// Registers <paramref name="values"/> (checked to be in the file) for <paramref name="variable"/>: read into its
-    /// memory now for a new model, in <see cref="Apply"/> for an existing one.
+    /// Registers <paramref name="values"/> (checked to be in the file) for <paramref name="variable"/>, read into its
+    /// memory in <see cref="Apply"/>, with the other such values, on all cores.
     /// </summary>
     public void Read(Variable variable, Hdf5ContiguousValues values)
     {
-        if (newModelWeights is null)
-        {
-            deferred.Add((variable, values));
-            return;
-        }
-        using (var memory = variable.Value.detach()) values.ReadInto(memory);
-        writtenInPlace.Add(variable);
+        deferred.Add((variable, values));
+        if (newModelWeights is not null) writtenInPlace.Add(variable);
     }
 
     /// <summary>As <see cref="Read(Variable, Hdf5ContiguousValues)"/>, for the optimizer slot <paramref name="slot"/> of <paramref name="variable"/>.</summary>
-    public void ReadSlot(Training.Optimizers.Optimizer optimizer, Variable variable, string slot, Hdf5ContiguousValues values)
-    {
-        if (newModelWeights is null)
-        {
-            deferredSlots.Add((variable, slot, values));
-            return;
-        }
-        slotsCreatedIn = optimizer;
-        using var memory = optimizer.GetSlot(variable, slot).detach();
-        values.ReadInto(memory);
-    }
+    public void ReadSlot(Variable variable, string slot, Hdf5ContiguousValues values) => deferredSlots.Add((variable, slot, values));
 
     public void Add(Variable variable, Tensor value)
     {
@@ -158,30 +143,25 @@ internal sealed class StagedWeights : IDisposable
     public void Apply(Training.Optimizers.Optimizer? optimizer)
     {
         using var _ = no_grad();
-        string[]? hashes = VerifyFirst ? HashDeferred(optimizer is not null) : null;
-        int next = 0;
-        string weight = "";
-        Hdf5ContiguousValues? current = null;
-        try
+        var reads = InPlaceReads(optimizer);
+        string[]? hashes = VerifyFirst ? HashAll(reads) : null;
+        // Each weight is read from its own place of the file into its own memory: all cores share the work.
+        ParallelWork.Run(reads.Count, i =>
         {
-            foreach (var (variable, values) in deferred)
+            var (what, target, values) = reads[i];
+            try
             {
-                (weight, current) = ($"weight \"{variable.Path}\"", values);
-                using var memory = variable.Value.detach();
-                CheckUnchanged(values, values.ReadInto(memory), hashes, next++);
+                using var memory = target().detach();
+                var hash = values.ReadInto(memory);
+                if (hashes is not null && hashes[i] != hash)
+                    throw new LayerwiseException($"the values at {values.ObjectPath} changed between the check and the read (the file was rewritten in place meanwhile).");
             }
-            if (optimizer is not null)
-                foreach (var (variable, slot, values) in deferredSlots)
-                {
-                    (weight, current) = ($"optimizer slot \"{slot}\" of weight \"{variable.Path}\"", values);
-                    using var memory = optimizer.GetSlot(variable, slot).detach();
-                    CheckUnchanged(values, values.ReadInto(memory), hashes, next++);
-                }
-        }
-        catch (Exception e) when (e is not WeightsPartlyLoadedException)
-        {
-            throw new WeightsPartlyLoadedException(current!.FilePath, current.ObjectPath, weight, e);
-        }
+            // A model the loader created is thrown away on failure: the error keeps its type.
+            catch (Exception e) when (newModelWeights is null)
+            {
+                throw new WeightsPartlyLoadedException(values.FilePath, values.ObjectPath, what, e);
+            }
+        });
         foreach (var (variable, value) in weights) variable.Assign(value);
         if (newModelWeights is not null)
         {
@@ -203,27 +183,37 @@ internal sealed class StagedWeights : IDisposable
         if (Iterations is { } iterations) optimizer.Iterations = iterations;
     }
 
-    /// <summary>Reads every in-place value through one bounded buffer, checking the hashes the file records; nothing is written.</summary>
-    string[] HashDeferred(bool withSlots)
+    /// <summary>The values to read in place in <see cref="Apply"/>: what each is (for messages), where it goes, where it is in the file.</summary>
+    List<(string What, Func<Tensor> Target, Hdf5ContiguousValues Values)> InPlaceReads(Training.Optimizers.Optimizer? optimizer)
     {
-        var all = deferred.Select(d => d.Values).Concat(withSlots ? deferredSlots.Select(d => d.Values) : []).ToList();
-        var hashes = new string[all.Count];
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Hdf5ContiguousValues.PieceBytes);
-        try
-        {
-            for (int i = 0; i < all.Count; i++) hashes[i] = all[i].Hash(buffer);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return hashes;
+        var reads = deferred.Select(d => ($"weight \"{d.Variable.Path}\"", (Func<Tensor>)(() => d.Variable.Value), d.Values)).ToList();
+        if (optimizer is not null)
+            foreach (var (variable, slot, values) in deferredSlots)
+            {
+                // Created here, on this thread, before the parallel reads.
+                var target = optimizer.GetSlot(variable, slot);
+                reads.Add(($"optimizer slot \"{slot}\" of weight \"{variable.Path}\"", () => target, values));
+            }
+        return reads;
     }
 
-    static void CheckUnchanged(Hdf5ContiguousValues values, string hash, string[]? hashes, int index)
+    /// <summary>Reads every in-place value through bounded buffers (one per thread), checking the hashes the file records; nothing is written.</summary>
+    static string[] HashAll(List<(string What, Func<Tensor> Target, Hdf5ContiguousValues Values)> reads)
     {
-        if (hashes is not null && hashes[index] != hash)
-            throw new LayerwiseException($"the values at {values.ObjectPath} changed between the check and the read (the file was rewritten in place meanwhile).");
+        var hashes = new string[reads.Count];
+        ParallelWork.Run(reads.Count, i =>
+        {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Hdf5ContiguousValues.PieceBytes);
+            try
+            {
+                hashes[i] = reads[i].Values.Hash(buffer);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        });
+        return hashes;
     }
 
     public void Dispose()

@@ -107,8 +107,9 @@ public abstract partial class Model
         EnsureBuiltForSaving();
         ReaderBoundary.Run(path, () =>
         {
-            if (KerasWeightsStore.IsKeras3WeightsFile(path)) KerasWeightsStore.LoadWeights(this, path, verifyFirst);
-            else KerasH5ModelFile.LoadWeights(this, path, verifyFirst);
+            using var input = Hdf5Input.Open(path, path);
+            if (KerasWeightsStore.IsKeras3WeightsFile(input)) KerasWeightsStore.LoadWeights(this, input, verifyFirst);
+            else KerasH5ModelFile.LoadWeights(this, input, verifyFirst);
         });
     }
 

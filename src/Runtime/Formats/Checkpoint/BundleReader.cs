@@ -244,7 +244,7 @@ public sealed class BundleReader : IDisposable
         var pieces = Pieces(numeric);
         foreach (var piece in pieces) _ = Shard(piece.Entry.ShardId, piece.Key);
         var crcs = new uint[pieces.Count];
-        RunParallel(pieces.Count, i =>
+        ParallelWork.Run(pieces.Count, i =>
         {
             var (key, entry, start, length) = pieces[i];
             var handle = Shard(entry.ShardId, key);
@@ -293,20 +293,6 @@ public sealed class BundleReader : IDisposable
         return pieces;
     }
 
-    /// <summary>Runs <paramref name="body"/> for 0..count-1 on as many threads as there are cores, taking one index at a time; rethrows the first failure as itself.</summary>
-    static void RunParallel(int count, Action<int> body)
-    {
-        try
-        {
-            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, body);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-    }
-
     /// <summary>
     /// Reads a numeric tensor straight into <paramref name="destination"/> (same element count and type;
     /// any device), through bounded chunks, and checks its CRC-32C on the bytes just read.
@@ -341,7 +327,7 @@ public sealed class BundleReader : IDisposable
         }
         var crcs = new uint[work.Count];
         var lengths = new long[work.Count];
-        RunParallel(work.Count, i =>
+        ParallelWork.Run(work.Count, i =>
         {
             var (key, destination, start, count) = work[i];
             var entry = entries[key];

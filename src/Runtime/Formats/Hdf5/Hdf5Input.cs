@@ -329,7 +329,7 @@ internal sealed class Hdf5Input : IDisposable
     /// <summary>As <see cref="ReadWeight"/>, for the optimizer slot <paramref name="slot"/> of <paramref name="variable"/>.</summary>
     public void ReadSlot(StagedWeights staged, Training.Optimizers.Optimizer optimizer, Layers.Variable variable, string slot, IH5Dataset dataset, string path)
     {
-        if (DirectValues(dataset, path) is { } direct) staged.ReadSlot(optimizer, variable, slot, direct);
+        if (DirectValues(dataset, path) is { } direct) staged.ReadSlot(variable, slot, direct);
         else staged.ReadSlot(optimizer, variable, slot, value => ReadFloats(dataset, value, path));
     }
 

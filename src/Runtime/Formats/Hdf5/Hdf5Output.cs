@@ -65,19 +65,47 @@ internal static class Hdf5Output
     }
 
     /// <summary>
-    /// A float32 dataset holding a copy of <paramref name="value"/> (any device), of its shape, with the
-    /// SHA-256 of its values attached (<see cref="ContentHash"/>).
+    /// A float32 dataset of <paramref name="value"/>'s shape and values (any device), with the hash of its values
+    /// attached (<see cref="ContentHash"/>). A contiguous float32 CPU tensor is not copied: PureHDF writes from the
+    /// tensor's own memory (<see cref="TensorMemory"/>) when the file is written, so the values must not change
+    /// until then (a save runs on the thread that trains). Other tensors are copied into an array first.
     /// </summary>
     public static H5Dataset Dataset(Tensor value)
     {
+        ulong[] dims = [.. value.shape.Select(d => (ulong)d)];
+        if (value.device_type == TorchSharp.DeviceType.CPU && value.dtype == ScalarType.Float32 && value.is_contiguous()
+            && value.NumberOfElements * 4 <= Array.MaxLength)
+        {
+            var memory = new TensorMemory(value.detach());
+            var direct = new H5Dataset(memory.Memory, fileDims: dims);
+            ContentHash.Attach(direct, memory.GetSpan());
+            return direct;
+        }
         using var detached = value.detach();
         using var cpu = detached.cpu().to_type(ScalarType.Float32).contiguous();
         // One memcpy from the tensor's memory (TensorAccessor.ToArray copies element by element: ~10x slower).
-        var data = new float[cpu.numel()];
+        var data = GC.AllocateUninitializedArray<float>((int)cpu.numel());
         MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(data);
-        var dataset = new H5Dataset(data, fileDims: [.. cpu.shape.Select(d => (ulong)d)]);
+        var dataset = new H5Dataset(data, fileDims: dims);
         ContentHash.Attach(dataset, data);
         return dataset;
+    }
+
+    /// <summary>
+    /// The memory of a contiguous float32 CPU tensor as a <see cref="Memory{T}"/>, for PureHDF to write from (it
+    /// takes the span). Holds an alias of the tensor (the same storage), so the values stay alive until the dataset is
+    /// gone; the alias is freed with it, by its finalizer.
+    /// </summary>
+    sealed class TensorMemory(Tensor alias) : System.Buffers.MemoryManager<float>
+    {
+        public override Span<float> GetSpan() => MemoryMarshal.Cast<byte, float>(alias.bytes);
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) =>
+            throw new NotSupportedException("A tensor's memory is written through its span; it is not pinned.");
+
+        public override void Unpin() { }
+
+        protected override void Dispose(bool disposing) => alias.Dispose();
     }
 
     public static H5Dataset Dataset(Variable variable) => Dataset(variable.Value);

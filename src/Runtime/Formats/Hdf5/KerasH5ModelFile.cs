@@ -109,9 +109,8 @@ internal static class KerasH5ModelFile
     }
 
     /// <summary>Loads weights saved by <see cref="SaveWeights"/>, Keras 2's <c>save_weights</c> or a whole-model .h5 into a model.</summary>
-    public static void LoadWeights(Model model, string path, bool verifyFirst)
+    public static void LoadWeights(Model model, Hdf5Input input, bool verifyFirst)
     {
-        using var input = Hdf5Input.Open(path, path);
         var root = input.Root;
         var group = input.HasLink(root, "model_weights") ? input.Group(root, "model_weights") : root;
         using var staged = new StagedWeights(verifyFirst);

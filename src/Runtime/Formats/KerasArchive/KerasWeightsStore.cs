@@ -116,10 +116,9 @@ internal static class KerasWeightsStore
         AtomicFile.Write(path, temporary => file.Write(temporary));
     }
 
-    /// <summary>Whether <paramref name="path"/> is an HDF5 file in Keras 3's layout (a <c>layers</c> or <c>vars</c> group, no <c>layer_names</c>).</summary>
-    public static bool IsKeras3WeightsFile(string path)
+    /// <summary>Whether <paramref name="input"/> is an HDF5 file in Keras 3's layout (a <c>layers</c> or <c>vars</c> group, no <c>layer_names</c>).</summary>
+    public static bool IsKeras3WeightsFile(Hdf5Input input)
     {
-        using var input = Hdf5Input.Open(path, path);
         var root = input.Root;
         return !input.HasAttribute(root, "layer_names") && !input.HasAttribute(root, "layer_names0") && !input.HasLink(root, "model_weights")
                && (input.HasLink(root, "layers") || input.HasLink(root, "vars"));
@@ -129,9 +128,9 @@ internal static class KerasWeightsStore
     /// Keras 3's <c>load_weights</c>: the model's variables and, when the model is compiled and the file has
     /// them, the optimizer's (a mismatch leaves the optimizer as it was, with a warning, as Keras skips them).
     /// </summary>
-    public static void LoadWeights(Model model, string path, bool verifyFirst)
+    public static void LoadWeights(Model model, Hdf5Input input, bool verifyFirst)
     {
-        using var input = Hdf5Input.Open(path, path);
+        var path = input.FilePath;
         using var staged = new StagedWeights(verifyFirst);
         Read(input, model, staged);
         string? optimizerProblem = null;
