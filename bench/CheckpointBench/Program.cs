@@ -67,7 +67,8 @@ try
             Save();
             times["plain write"].Add(Time(() => PlainWrite(model, plain)));
         }
-        times["plain read"].Add(Time(() => PlainRead(fresh, plain)));
+        // The reads alternate which goes first too, so that neither always follows the same operation.
+        if (round % 2 == 0) times["plain read"].Add(Time(() => PlainRead(fresh, plain)));
         GC.Collect();
         // Peak memory from the kernel's high-water mark (reset just before), not from a sampling
         // thread: a sampler running during LoadWeights only would take one of the two cores from
@@ -75,6 +76,7 @@ try
         long before = ResetPeakResidentBytes();
         times["LoadWeights"].Add(Time(() => fresh.LoadWeights(prefix)));
         peaks.Add((double)(PeakResidentBytes() - before) / bytes);
+        if (round % 2 == 1) times["plain read"].Add(Time(() => PlainRead(fresh, plain)));
         Console.WriteLine($"round {round + 1}: " + string.Join(", ", times.Select(kv => $"{kv.Key} {kv.Value[^1]:F0} ms")) +
                           $", background deletion {deletions[^1]:F0} ms, load peak +{peaks[^1]:F2}x weights");
     }

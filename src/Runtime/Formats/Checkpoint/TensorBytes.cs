@@ -75,23 +75,29 @@ internal static class TensorBytes
         long count = target.numel();
         var buffer = direct ? null : empty(Math.Min(perChunk, count), target.dtype, CPU);
         var targetFlat = direct ? null : target.contiguous().view(-1);
+        if (direct)
+        {
+            // Spans over the tensor's own memory: one narrow per block of up to 1 GiB (a span's length is an int),
+            // then plain slices, so that small chunks cost no tensor operation each.
+            long perBlock = Math.Max(perChunk, (1L << 30) / target.ElementSize / perChunk * perChunk);
+            for (long block = 0; block < count; block += perBlock)
+            {
+                using var piece = flat!.narrow(0, block, Math.Min(perBlock, count - block));
+                var bytes = piece.bytes;
+                int chunk = (int)(perChunk * target.ElementSize);
+                for (int at = 0; at < bytes.Length; at += chunk) write(bytes.Slice(at, Math.Min(chunk, bytes.Length - at)));
+            }
+            return;
+        }
         for (long start = 0; start < count; start += perChunk)
         {
             long n = Math.Min(perChunk, count - start);
-            if (direct)
-            {
-                using var piece = flat!.narrow(0, start, n);
-                write(piece.bytes);
-            }
-            else
-            {
-                using var piece = buffer!.narrow(0, 0, n);
-                write(piece.bytes);
-                using var slot = targetFlat!.narrow(0, start, n);
-                slot.copy_(piece);
-            }
+            using var piece = buffer!.narrow(0, 0, n);
+            write(piece.bytes);
+            using var slot = targetFlat!.narrow(0, start, n);
+            slot.copy_(piece);
         }
-        if (!direct && !target.is_contiguous()) target.copy_(targetFlat!.view(target.shape));
+        if (!target.is_contiguous()) target.copy_(targetFlat!.view(target.shape));
     }
 
     /// <summary>Calls <paramref name="write"/> with spans over a new CPU tensor's memory, in order, then returns the tensor.</summary>
