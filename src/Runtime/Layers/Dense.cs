@@ -79,7 +79,7 @@ public partial class Dense : Layer
     /// <inheritdoc/>
     protected override void CheckInputShape(long[] batchShape)
     {
-        long inputDim = Kernel.Shape[0];
+        long inputDim = BuildInputShape![^1];
         if (batchShape.Length < 2 || !Dimensions.Compatible(batchShape[^1], inputDim))
             throw new IncompatibleShapeException(Name, $"axis -1 of input shape to have value {inputDim}", batchShape);
     }
@@ -91,9 +91,9 @@ public partial class Dense : Layer
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var product = inputs.matmul(Kernel.Value);
-        if (bias is null) return activationFunction(product);
-        using var withBias = product.add(bias.Value);
-        return activationFunction(withBias);
+        // In place: the product is this call's own tensor (matmul's backward does not need it), one tensor less per call.
+        if (bias is not null) product.add_(bias.Value);
+        return activationFunction(product);
     }
 
     /// <inheritdoc/>
