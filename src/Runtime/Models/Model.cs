@@ -92,15 +92,15 @@ public abstract partial class Model : Layer
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x, argument);
         if (singleInput) CheckSingleInputAndOutput();
-        if (x.dim() < 1 || x.shape[0] == 0)
-            throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(x.shape)}.", argument);
-        if (y is not null && (y.dim() < 1 || y.shape[0] != x.shape[0]))
+        var shape = x.shape;   // read once: each read is a native call
+        if (shape.Length < 1 || shape[0] == 0)
+            throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(shape)}.", argument);
+        if (y is not null && (y.dim() < 1 || y.shape[0] != shape[0]))
             throw new ArgumentException(
-                $"{argument} has {x.shape[0]} samples but its targets have shape {ShapeText.Format(y.shape)}; both need the same first dimension.", argument);
+                $"{argument} has {shape[0]} samples but its targets have shape {ShapeText.Format(y.shape)}; both need the same first dimension.", argument);
         // Several inputs are checked against their Keras.Input shapes when the graph runs.
         if (singleInput)
         {
-            var shape = x.shape;
             if (!Built) EnsureBuilt(DeclaredInputShapeOrFirstLayer() ?? shape[1..]);
             CheckInputShape(shape);
         }

@@ -14,6 +14,7 @@ namespace Layerwise.Layers;
 public abstract class BaseConv : Layer
 {
     readonly Func<Tensor, Tensor> activationFunction;
+    readonly Func<Tensor, Tensor>? activationInPlace;
     readonly long[] toChannelsFirst, toChannelsLast;
     readonly KernelLayoutCache torchKernel;
     Variable? kernel, bias;
@@ -41,6 +42,7 @@ public abstract class BaseConv : Layer
         Groups = groups;
         Activation = Activations.Activations.Normalize(activation);
         activationFunction = Activations.Activations.Get(Activation);
+        activationInPlace = Activations.Activations.InPlace(Activation);
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
@@ -128,7 +130,8 @@ public abstract class BaseConv : Layer
         // The input's channels are the built ones (checked before Call); the kernel laid out once while no gradient is recorded.
         var output = ConvolutionOps.Convolve(x, torchKernel.For(Kernel.Value), bias?.Value, Strides, DilationRate, Groups, inChannels, Filters);
         if (ChannelsLast) output = output.permute(toChannelsLast);
-        return scope.MoveToOuter(activationFunction(output.contiguous()));
+        // The contiguous output is this call's own (the convolution's backward does not need it): activation in place where it can be.
+        return scope.MoveToOuter((activationInPlace ?? activationFunction)(output.contiguous()));
     }
 
     /// <inheritdoc/>
