@@ -93,6 +93,27 @@ public class PredictKernelCacheTests
     }
 
     [Fact]
+    public void Predict_after_moving_the_model_and_changing_the_kernel_uses_the_new_kernel()
+    {
+        var (model, conv) = NewModel(7);
+        var x = rand(3, 6, 6, 2);
+        using var before = model.Predict(x);
+        model.To("cpu");   // the weights become new tensors (the old ones are freed)
+        conv.Kernel.Assign(randn(3, 3, 2, 4));
+        AssertUsesCurrentKernel(model, conv, x, before);
+    }
+
+    [Fact]
+    public void A_disposed_model_refuses_to_predict_after_its_kernel_layout_was_kept()
+    {
+        var (model, _) = NewModel(8);
+        var x = rand(3, 6, 6, 2);
+        using (model.Predict(x)) { }
+        model.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => model.Predict(x));
+    }
+
+    [Fact]
     public void The_layout_is_kept_while_the_weight_is_unchanged_and_replaced_after_each_write()
     {
         var weight = new TorchSharp.Modules.Parameter(rand(3, 3, 2, 4));
