@@ -2,7 +2,9 @@
 // hand-written TorchSharp loop doing the same work, in the same process, alternating, several rounds.
 // Usage: dotnet run -c Release --project bench/TrainingBench [-- samples rounds threads]
 //        dotnet run -c Release --project bench/TrainingBench -- series EPOCHS [random]   (per-epoch times, denormals flushed vs kept)
-//        dotnet run -c Release --project bench/TrainingBench -- predict [rounds]   (Predict latency at batch 1 and 256 vs raw TorchSharp)
+//        dotnet run -c Release --project bench/TrainingBench -- predict [rounds]   (Predict latency at batch 1 and 256 vs raw TorchSharp; default 41 rounds)
+//        dotnet run -c Release --project bench/TrainingBench -- predict-profile [rounds]   (per-call breakdown of a batch-1 Predict)
+//        dotnet run -c Release --project bench/TrainingBench -- predict-dump FILE   (Predict outputs of a model zoo as bytes, to compare builds)
 using System.Diagnostics;
 using Layerwise;
 using Layerwise.Bench;
@@ -22,10 +24,24 @@ if (args.Length >= 2 && args[0] == "series")
     return;
 }
 
+if (args.Length >= 2 && args[0] == "predict-dump")
+{
+    torch.set_num_threads(1);
+    PredictDump.Run(args[1]);
+    return;
+}
+
+if (args.Length >= 1 && args[0] == "predict-profile")
+{
+    torch.set_num_threads(1);
+    PredictProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 41);
+    return;
+}
+
 if (args.Length >= 1 && args[0] == "predict")
 {
     torch.set_num_threads(1);
-    PredictLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 7);
+    PredictLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 41);
     return;
 }
 

@@ -94,6 +94,20 @@ public static class Activations
     public static IReadOnlyCollection<string> Names => byName.Keys;
 
     /// <summary>
+    /// The in-place form of the activation named <paramref name="name"/> (same kernel, same values), for a
+    /// layer applying it to a tensor the layer itself just created: one tensor less per call. Linear gives
+    /// the tensor back. Null for activations without one here (use <see cref="Get"/>).
+    /// </summary>
+    internal static Func<Tensor, Tensor>? InPlace(string name) => name switch
+    {
+        "linear" => x => x,
+        "relu" => x => x.relu_(),
+        "sigmoid" => x => x.sigmoid_(),
+        "tanh" => x => x.tanh_(),
+        _ => null,
+    };
+
+    /// <summary>
     /// The function named <paramref name="name"/>; <c>null</c> or empty means linear, as in Keras.
     /// </summary>
     public static Func<Tensor, Tensor> Get(string? name)

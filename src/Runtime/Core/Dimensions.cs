@@ -21,8 +21,14 @@ public static class Dimensions
     public static bool Compatible(long a, long b) => a == b || !IsKnown(a) || !IsKnown(b);
 
     /// <summary>Whether per-sample shape <paramref name="actual"/> fits <paramref name="expected"/>: same rank, each axis compatible.</summary>
-    public static bool Compatible(IReadOnlyList<long> expected, IReadOnlyList<long> actual) =>
-        expected.Count == actual.Count && expected.Zip(actual).All(p => Compatible(p.First, p.Second));
+    public static bool Compatible(IReadOnlyList<long> expected, IReadOnlyList<long> actual)
+    {
+        // A loop, not LINQ: every layer call checks its input with this.
+        if (expected.Count != actual.Count) return false;
+        for (int i = 0; i < expected.Count; i++)
+            if (!Compatible(expected[i], actual[i])) return false;
+        return true;
+    }
 
     /// <summary>The number of values per sample, or <see cref="Unknown"/> when a dimension is unknown.</summary>
     public static long Product(IReadOnlyList<long> shape) =>

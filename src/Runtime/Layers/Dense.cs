@@ -11,6 +11,7 @@ namespace Layerwise.Layers;
 public partial class Dense : Layer
 {
     readonly Func<Tensor, Tensor> activationFunction;
+    readonly Func<Tensor, Tensor>? activationInPlace;
     Variable? kernel, bias;
 
     /// <summary>Creates the layer with Keras' arguments and defaults (<c>keras.layers.Dense</c>).</summary>
@@ -37,6 +38,7 @@ public partial class Dense : Layer
         Units = units;
         Activation = Activations.Activations.Normalize(activation);
         activationFunction = Activations.Activations.Get(Activation);
+        activationInPlace = Activations.Activations.InPlace(Activation);
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
@@ -79,7 +81,7 @@ public partial class Dense : Layer
     /// <inheritdoc/>
     protected override void CheckInputShape(long[] batchShape)
     {
-        long inputDim = Kernel.Shape[0];
+        long inputDim = BuildInputShape![^1];
         if (batchShape.Length < 2 || !Dimensions.Compatible(batchShape[^1], inputDim))
             throw new IncompatibleShapeException(Name, $"axis -1 of input shape to have value {inputDim}", batchShape);
     }
@@ -90,10 +92,12 @@ public partial class Dense : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        using var product = inputs.matmul(Kernel.Value);
-        if (bias is null) return activationFunction(product);
-        using var withBias = product.add(bias.Value);
-        return activationFunction(withBias);
+        // Bias and activation in place where they can be: the product is this call's own tensor, and matmul's
+        // backward does not need it (the activations with an in-place form keep what their backward needs).
+        var product = inputs.matmul(Kernel.Value);
+        if (bias is not null) product.add_(bias.Value);
+        if (activationInPlace is not null) return activationInPlace(product);
+        using (product) return activationFunction(product);
     }
 
     /// <inheritdoc/>

@@ -195,6 +195,6 @@ public partial class Functional : Model
     Tensor OnDevice(Tensor t)
     {
         var floats = t.is_floating_point() ? t : t.to_type(ScalarType.Float32);
-        return floats.device == Device ? floats : floats.to(Device);
+        return floats.IsOn(Device) ? floats : floats.to(Device);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Layerwise.Callbacks;
 using Layerwise.Training;
 using static TorchSharp.torch;
@@ -89,6 +90,7 @@ public abstract partial class Model
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         Backend.ApplyToCurrentThread();
         var inputs = PrepareInputs(x, null, nameof(x));
+        if (inputs.size(0) <= batchSize && verbose == 0 && callbacks is null) return PredictOneBatch(inputs);
         var slicer = new BatchSlicer([inputs], null, batchSize);
         var list = new CallbackList([.. callbacks ?? []]);
         list.Attach(this, new TrainingParameters(1, slicer.Steps, verbose));
@@ -113,5 +115,20 @@ public abstract partial class Model
         var result = cat(outputs, 0);
         foreach (var o in outputs) o.Dispose();
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Predict"/> of inputs that fit in one batch, with nothing to report (no callbacks, no progress
+    /// bar): the same call and result, without slicing, callback and log objects.
+    /// </summary>
+    Tensor PredictOneBatch(Tensor inputs)
+    {
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            // As the batched path returns it: the output on the CPU, as a tensor of its own (cat of one part is an alias).
+            var output = Call(inputs, training: false);
+            return scope.MoveToOuter(output.device_type == DeviceType.CPU ? output.alias() : output.cpu());
+        }
     }
 }

@@ -92,20 +92,20 @@ public abstract partial class Model : Layer
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x, argument);
         if (singleInput) CheckSingleInputAndOutput();
-        if (x.dim() < 1 || x.shape[0] == 0)
-            throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(x.shape)}.", argument);
-        if (y is not null && (y.dim() < 1 || y.shape[0] != x.shape[0]))
+        var shape = x.shape;   // read once: each read is a native call
+        if (shape.Length < 1 || shape[0] == 0)
+            throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(shape)}.", argument);
+        if (y is not null && (y.dim() < 1 || y.shape[0] != shape[0]))
             throw new ArgumentException(
-                $"{argument} has {x.shape[0]} samples but its targets have shape {ShapeText.Format(y.shape)}; both need the same first dimension.", argument);
+                $"{argument} has {shape[0]} samples but its targets have shape {ShapeText.Format(y.shape)}; both need the same first dimension.", argument);
         // Several inputs are checked against their Keras.Input shapes when the graph runs.
         if (singleInput)
         {
-            var sample = x.shape.Skip(1).ToArray();
-            if (!Built) EnsureBuilt(DeclaredInputShapeOrFirstLayer() ?? sample);
-            CheckInputShape(x.shape);
+            if (!Built) EnsureBuilt(DeclaredInputShapeOrFirstLayer() ?? shape[1..]);
+            CheckInputShape(shape);
         }
         var floats = x.is_floating_point() ? x : x.to_type(ScalarType.Float32);
-        return floats.device == Device ? floats : floats.to(Device);
+        return floats.IsOn(Device) ? floats : floats.to(Device);
     }
 
     /// <summary>
@@ -174,7 +174,7 @@ public abstract partial class Model : Layer
     /// <summary>The input shape the model was declared with, if any (Sequential reads its first layer).</summary>
     private protected virtual long[]? DeclaredInputShapeOrFirstLayer() => DeclaredInputShape;
 
-    static Tensor? ToDevice(Tensor? t, Device device) => t is null || t.device == device ? t : t.to(device);
+    static Tensor? ToDevice(Tensor? t, Device device) => t is null || t.IsOn(device) ? t : t.to(device);
 
     /// <summary>The names of the model's inputs, in order (Fit/Evaluate/Predict take one tensor per input).</summary>
     private protected virtual IReadOnlyList<string> InputNames => ["input"];

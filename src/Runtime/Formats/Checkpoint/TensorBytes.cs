@@ -66,6 +66,13 @@ internal static class TensorBytes
     /// </summary>
     public static void Fill(Tensor destination, int chunkBytes, ChunkWriter write)
     {
+        // Written past torch: counted, so a layout cached from the weight is not used again (also after a partial fill).
+        try { FillUncounted(destination, chunkBytes, write); }
+        finally { TensorVersion.MarkWritten(destination); }
+    }
+
+    static void FillUncounted(Tensor destination, int chunkBytes, ChunkWriter write)
+    {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var target = destination.detach();

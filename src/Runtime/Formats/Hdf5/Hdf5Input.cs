@@ -278,6 +278,13 @@ internal sealed class Hdf5Input : IDisposable
     /// </summary>
     public void ReadFloats(IH5Dataset dataset, Tensor target, string path)
     {
+        // Written past torch: counted, so a layout cached from the weight is not used again (also after a partial read).
+        try { ReadFloatsUncounted(dataset, target, path); }
+        finally { TensorVersion.MarkWritten(target); }
+    }
+
+    void ReadFloatsUncounted(IH5Dataset dataset, Tensor target, string path)
+    {
         Guard(path, "expected float values", () =>
         {
             var native = dataset as NativeDataset ?? throw Error(path, "expected a dataset of this file.");

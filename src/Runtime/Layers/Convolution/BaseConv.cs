@@ -14,7 +14,11 @@ namespace Layerwise.Layers;
 public abstract class BaseConv : Layer
 {
     readonly Func<Tensor, Tensor> activationFunction;
+    readonly Func<Tensor, Tensor>? activationInPlace;
+    readonly long[] toChannelsFirst, toChannelsLast;
+    readonly KernelLayoutCache torchKernel;
     Variable? kernel, bias;
+    long inChannels;
 
     private protected BaseConv(int rank, int filters, int[] kernelSize, int[]? strides, string padding, string? dataFormat,
                                int[]? dilationRate, int groups, string? activation, bool useBias,
@@ -38,9 +42,14 @@ public abstract class BaseConv : Layer
         Groups = groups;
         Activation = Activations.Activations.Normalize(activation);
         activationFunction = Activations.Activations.Get(Activation);
+        activationInPlace = Activations.Activations.InPlace(Activation);
         UseBias = useBias;
         KernelInitializer = kernelInitializer ?? new GlorotUniform();
         BiasInitializer = biasInitializer ?? new Zeros();
+        toChannelsFirst = ConvolutionArithmetic.ToChannelsFirst(rank);
+        toChannelsLast = ConvolutionArithmetic.ToChannelsLast(rank);
+        var kernelToTorch = ConvolutionArithmetic.KernelToTorch(rank);
+        torchKernel = new KernelLayoutCache(k => k.permute(kernelToTorch));
     }
 
     /// <summary>The number of spatial axes (1 for Conv1D, 2 for Conv2D, 3 for Conv3D).</summary>
@@ -104,22 +113,32 @@ public abstract class BaseConv : Layer
         if (channels % Groups != 0)
             throw new IncompatibleShapeException(Name, $"a number of input channels divisible by groups={Groups}", [-1, .. inputShape]);
         kernel = AddWeight("kernel", [.. KernelSize.Select(k => (long)k), channels / Groups, Filters], KernelInitializer);
+        inChannels = channels;
         if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer);
     }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
+        var shape = inputs.shape;
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, shape, ComputeOutputShape(shape[1..]));
         using var scope = NewDisposeScope();
-        var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
+        var x = ChannelsLast ? inputs.permute(toChannelsFirst) : inputs;
         // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input; oneDNN on).
         if (Groups > 1) x = x.contiguous();
         x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
-        var weight = Kernel.Value.permute(ConvolutionArithmetic.KernelToTorch(Rank));
-        var output = ConvolutionOps.Convolve(x, weight, bias?.Value, Strides, DilationRate, Groups);
-        if (ChannelsLast) output = output.permute(ConvolutionArithmetic.ToChannelsLast(Rank));
-        return scope.MoveToOuter(activationFunction(output.contiguous()));
+        // The input's channels are the built ones (checked before Call); the kernel laid out once while no gradient is recorded.
+        var output = ConvolutionOps.Convolve(x, torchKernel.For(Kernel.Value), bias?.Value, Strides, DilationRate, Groups, inChannels, Filters);
+        if (ChannelsLast) output = output.permute(toChannelsLast);
+        // The contiguous output is this call's own (the convolution's backward does not need it): activation in place where it can be.
+        return scope.MoveToOuter((activationInPlace ?? activationFunction)(output.contiguous()));
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) torchKernel.Clear();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -15,10 +15,16 @@ internal static class ConvolutionOps
     /// here (<see cref="OneDnnGuard"/>): those run with oneDNN suspended, and a recorded graph whose
     /// backward would meet such a convolution is marked so that <c>Fit</c> runs the backward without it.
     /// </summary>
-    public static Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilation, long groups = 1)
+    public static Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilation, long groups = 1) =>
+        Convolve(input, weight, bias, strides, dilation, groups, input.shape[1], weight.shape[0]);
+
+    /// <summary>
+    /// <see cref="Convolve(Tensor, Tensor, Tensor?, int[], int[], long)"/> when the caller knows the input's channels and the
+    /// filters (a built layer), so they are not read from the tensors on every call.
+    /// </summary>
+    public static Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilation, long groups, long inChannels, long filters)
     {
         int rank = strides.Length;
-        long inChannels = input.shape[1], filters = weight.shape[0];
         bool forwardSafe = OneDnnGuard.ForwardSafe(rank, inChannels, groups);
         if (is_grad_enabled() && (weight.requires_grad || input.requires_grad || bias?.requires_grad == true)
             && (!forwardSafe || input.requires_grad && !OneDnnGuard.InputGradientSafe(rank, inChannels, filters, groups, strides)))

@@ -20,7 +20,11 @@ public abstract class BasePooling : Layer
         Strides = strides is null ? [.. PoolSize] : ConvolutionArithmetic.Tuple(strides, rank, 1, nameof(strides));
         Padding = ConvolutionArithmetic.Padding(padding);
         DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
+        toChannelsFirst = ConvolutionArithmetic.ToChannelsFirst(rank);
+        toChannelsLast = ConvolutionArithmetic.ToChannelsLast(rank);
     }
+
+    readonly long[] toChannelsFirst, toChannelsLast;
 
     /// <summary>The number of spatial axes.</summary>
     public int Rank { get; }
@@ -52,11 +56,12 @@ public abstract class BasePooling : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        ConvolutionArithmetic.RequireNonEmptyOutput(Name, inputs.shape, ComputeOutputShape(inputs.shape[1..]));
+        var shape = inputs.shape;
+        ConvolutionArithmetic.RequireNonEmptyOutput(Name, shape, ComputeOutputShape(shape[1..]));
         using var scope = NewDisposeScope();
-        var x = ChannelsLast ? inputs.permute(ConvolutionArithmetic.ToChannelsFirst(Rank)) : inputs;
+        var x = ChannelsLast ? inputs.permute(toChannelsFirst) : inputs;
         var output = Pool(x);
-        if (ChannelsLast) output = output.permute(ConvolutionArithmetic.ToChannelsLast(Rank));
+        if (ChannelsLast) output = output.permute(toChannelsLast);
         return scope.MoveToOuter(output.contiguous());
     }
 
