@@ -49,8 +49,8 @@ public static class LoadLimits
         set => maxLayers = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxLayers must be positive.");
     }
 
-    /// <summary>The default of <see cref="MaxConfigValues"/>: 1,000,000.</summary>
-    public const long DefaultMaxConfigValues = 1_000_000;
+    /// <summary>The default of <see cref="MaxConfigValues"/>: 300,000.</summary>
+    public const long DefaultMaxConfigValues = 300_000;
 
     static long maxConfigValues = DefaultMaxConfigValues;
 
@@ -58,7 +58,9 @@ public static class LoadLimits
     /// The most JSON values (numbers, strings, booleans, nulls, objects and lists) a model config may hold,
     /// counted in its text before it is parsed into a tree (default <see cref="DefaultMaxConfigValues"/>; a Keras
     /// application of a thousand layers has about 100,000, the largest real config among the test fixtures about
-    /// 2,000). .NET's JSON tree costs 10-20 times the text; this keeps it to about 200 MB.
+    /// 2,000). Parsing and reading a config costs about 350 bytes a value (.NET's JSON tree is 10-20 times the text):
+    /// 300,000 values took 110 MB. A config of more than about 3,000 layers needs this raised as well as
+    /// <see cref="MaxLayers"/>.
     /// </summary>
     public static long MaxConfigValues
     {
