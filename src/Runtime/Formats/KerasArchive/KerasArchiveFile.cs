@@ -34,11 +34,12 @@ internal static class KerasArchiveFile
             var weights = TempFiles.Beside(temporary);
             try
             {
-                KerasSavedModel.WriteWeights(model, weights);
+                var config = KerasSavedModel.ConfigJson(model);
+                KerasSavedModel.WriteWeights(model, weights, config);
                 using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
                 using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
                 WriteText(zip, KerasSavedModel.MetadataEntry, KerasSavedModel.MetadataJson());
-                WriteText(zip, KerasSavedModel.ConfigEntry, KerasSavedModel.ConfigJson(model));
+                WriteText(zip, KerasSavedModel.ConfigEntry, config);
                 zip.CreateEntryFromFile(weights, KerasSavedModel.WeightsEntry, CompressionLevel.NoCompression);
             }
             finally

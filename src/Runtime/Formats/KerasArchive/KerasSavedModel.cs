@@ -40,10 +40,16 @@ internal static class KerasSavedModel
         ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
     }.ToJsonString();
 
-    public static void WriteWeights(Model model, string path)
+    /// <summary>
+    /// Writes model.weights.h5, with the hash of <paramref name="configJson"/> (the config.json written beside it)
+    /// as its root attribute <see cref="ContentHash.ConfigAttributeName"/>, which Keras ignores: config.json has
+    /// no checksum of its own, and a changed layer name or setting would otherwise load silently.
+    /// </summary>
+    public static void WriteWeights(Model model, string path, string configJson)
     {
         var file = new H5File();
         KerasWeightsStore.Write(model, file, includeOptimizer: true);
+        file.Attributes[ContentHash.ConfigAttributeName] = ContentHash.OfConfig(configJson, null);
         file.Write(path);
     }
 
@@ -51,6 +57,11 @@ internal static class KerasSavedModel
     public static Model Load(string configJson, string weightsPath, string displayPath, string weightsDisplayPath, bool compile)
     {
         var configPath = ConfigEntry;
+        using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
+        if (input.ReadOptionalString(input.Root, ContentHash.ConfigAttributeName) is { } recorded && recorded != ContentHash.OfConfig(configJson, null))
+            throw new ModelFileException(displayPath, configPath,
+                $"config.json does not match the hash recorded when the model was saved ({WeightsEntry}/@{ContentHash.ConfigAttributeName}): " +
+                "it was changed or damaged after it was written. (To use an edited config, create the model with Model.FromJson and call LoadWeights.)");
         var config = KerasModelConfig.Parse(configJson, displayPath, configPath);
         Model model;
         using (ParameterBudget.ForFile(displayPath, configPath, FileLength.Of(weightsPath)))
@@ -59,7 +70,6 @@ internal static class KerasSavedModel
             ModelBuilding.Build(model, config, displayPath, configPath);
         }
 
-        using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
         using var staged = StagedWeights.ForNewModel(model);
         KerasWeightsStore.Read(input, model, staged);
         string? optimizerProblem = null;

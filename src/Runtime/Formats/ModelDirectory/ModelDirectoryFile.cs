@@ -16,8 +16,9 @@ internal static class ModelDirectoryFile
         AtomicFile.WriteDirectory(path, temporary =>
         {
             File.WriteAllText(Path.Combine(temporary, KerasSavedModel.MetadataEntry), KerasSavedModel.MetadataJson(), new UTF8Encoding(false));
-            File.WriteAllText(Path.Combine(temporary, KerasSavedModel.ConfigEntry), KerasSavedModel.ConfigJson(model), new UTF8Encoding(false));
-            KerasSavedModel.WriteWeights(model, Path.Combine(temporary, KerasSavedModel.WeightsEntry));
+            var config = KerasSavedModel.ConfigJson(model);
+            File.WriteAllText(Path.Combine(temporary, KerasSavedModel.ConfigEntry), config, new UTF8Encoding(false));
+            KerasSavedModel.WriteWeights(model, Path.Combine(temporary, KerasSavedModel.WeightsEntry), config);
         });
     }
 
