@@ -53,15 +53,32 @@ internal static class KerasSavedModel
         file.Write(path);
     }
 
+    /// <summary>
+    /// config.json's bytes as text, measured against the config budgets (<see cref="ConfigTextBudget"/>) before they
+    /// are decoded: a config over budget would otherwise cost twice its size as a string, and a member that
+    /// inflates well (repeated text) far more than its archive.
+    /// </summary>
+    public static string ConfigText(byte[] bytes, string path, string name)
+    {
+        var text = bytes.AsSpan(bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0);   // a byte-order mark, as File.ReadAllText skips it
+        string? problem;
+        try { problem = ConfigTextBudget.Problem(text); }
+        catch (System.Text.Json.JsonException) { problem = null; }   // not JSON: reported, with where, when parsed
+        if (problem is not null) throw new ModelFileException(path, name, problem);
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(text);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new ModelFileException(path, name, "expected UTF-8 JSON text; the file holds invalid UTF-8.", e);
+        }
+    }
+
     /// <summary>Creates, builds, fills and (with <paramref name="compile"/>) compiles the model the entries describe.</summary>
     public static Model Load(string configJson, string weightsPath, string displayPath, string weightsDisplayPath, bool compile)
     {
         var configPath = ConfigEntry;
-        using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
-        if (input.ReadOptionalString(input.Root, ContentHash.ConfigAttributeName) is { } recorded && recorded != ContentHash.OfConfig(configJson, null))
-            throw new ModelFileException(displayPath, configPath,
-                $"config.json does not match the hash recorded when the model was saved ({WeightsEntry}/@{ContentHash.ConfigAttributeName}): " +
-                "it was changed or damaged after it was written. (To use an edited config, create the model with Model.FromJson and call LoadWeights.)");
         var config = KerasModelConfig.Parse(configJson, displayPath, configPath);
         Model model;
         using (ParameterBudget.ForFile(displayPath, configPath, FileLength.Of(weightsPath)))
@@ -70,6 +87,12 @@ internal static class KerasSavedModel
             ModelBuilding.Build(model, config, displayPath, configPath);
         }
 
+        using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
+        // A config that was refused above says why itself; one that made a model must be the one that was saved.
+        if (input.ReadOptionalString(input.Root, ContentHash.ConfigAttributeName) is { } recorded && recorded != ContentHash.OfConfig(configJson, null))
+            throw new ModelFileException(displayPath, configPath,
+                $"config.json does not match the hash recorded when the model was saved ({WeightsEntry}/@{ContentHash.ConfigAttributeName}): " +
+                "it was changed or damaged after it was written. (To use an edited config, create the model with Model.FromJson and call LoadWeights.)");
         using var staged = StagedWeights.ForNewModel(model);
         KerasWeightsStore.Read(input, model, staged);
         string? optimizerProblem = null;
