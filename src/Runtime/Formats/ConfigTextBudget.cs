@@ -15,6 +15,12 @@ namespace Layerwise.Formats;
 /// </summary>
 internal static class ConfigTextBudget
 {
+    /// <summary>
+    /// The longest string value a config may hold, in UTF-8 bytes: Keras writes names, activations and dtypes
+    /// (a few dozen bytes). 78 layers each holding a 640 KB string (50 MB of config) took +300 MB once parsed.
+    /// </summary>
+    public const int MaxStringBytes = 64 << 10;
+
     /// <summary>Keys under which Keras nests one layer in another's config (wrappers, RNN cells).</summary>
     static readonly string[] NestedLayerKeys = ["layer", "backward_layer", "forward_layer", "cell"];
 
@@ -53,6 +59,8 @@ internal static class ConfigTextBudget
             if (++values > maxValues)
                 return $"the config holds more than LoadLimits.MaxConfigValues = {maxValues} JSON values (at byte {reader.TokenStartIndex} of {utf8.Length}); " +
                        "expected a config of at most that many (the largest Keras applications have about 100,000); raise it to load a larger model.";
+            if (token == JsonTokenType.String && (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxStringBytes)
+                return $"the config holds a string of more than {MaxStringBytes} bytes (at byte {reader.TokenStartIndex}); expected names and settings (Keras writes a few dozen bytes).";
             int depth = reader.CurrentDepth;   // of this value's container; 0 for the root
             if (depth > 0 && layerLists[depth - 1] && ++layers > maxLayers)
                 return LayersProblem(maxLayers, reader.TokenStartIndex, utf8.Length);

@@ -85,6 +85,17 @@ public class ConfigTextBudgetTests
     }
 
     [Fact]
+    public void A_string_longer_than_64_KB_is_refused_from_the_text()
+    {
+        // The long run's from-json finding (mutant 4895, seed 1): 78 layers each holding a 640 KB initializer name.
+        var json = RepeatedLayers(78).Replace("\"activation\": \"linear\"", "\"activation\": \"" + new string('x', 640_000) + "\"");
+        var (allocated, error) = AllocatedUntilThrown<ModelFileException>(() => Model.FromJson(json));
+        Assert.Contains("a string of more than 65536 bytes", error.Message);
+        long utf8 = Encoding.UTF8.GetByteCount(json);
+        Assert.True(allocated < utf8 + (4 << 20), $"allocated {allocated / 1024} KB for {utf8 / 1024} KB of text; expected no JSON tree");
+    }
+
+    [Fact]
     public void Nesting_deeper_than_MaxConfigDepth_is_refused_naming_the_setting()
     {
         var json = RepeatedLayers(1).Replace("\"units\": 2", "\"units\": " + new string('[', 300) + "2" + new string(']', 300));
