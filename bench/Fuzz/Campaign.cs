@@ -6,7 +6,7 @@ namespace Layerwise.Fuzz;
 
 /// <summary>The command-line options of a run.</summary>
 internal sealed record Options(int PerReader, string[] Readers, int Seed, int Jobs, int TimeoutSeconds, string WorkDir,
-                               string? AllowListPath, long SlackMb, long HardCapMb, bool Keep, bool Ci, string? ReportPath);
+                               string? AllowListPath, long SlackMb, long HardCapMb, bool Keep, bool Ci, string? ReportPath, string ScratchDir);
 
 /// <summary>One distinct finding: a defect class on one reader with one exception type and message shape.</summary>
 internal sealed class Finding(string reader, Outcome outcome, string type, string shape)
@@ -37,7 +37,10 @@ internal sealed class Campaign(Options options)
     readonly ConcurrentDictionary<string, Finding> findings = new();
     readonly ConcurrentDictionary<(string Reader, Outcome Outcome), int> counts = new();
     readonly ConcurrentDictionary<string, (int Written, int Foreign)> silentBySource = new();
+    readonly ConcurrentDictionary<string, double> readerSeconds = new();
     readonly AllowList allow = AllowList.Load(options.AllowListPath);
+    // Where a reader's time goes (ticks summed over all jobs): making mutants, the child's reader call, the rest of a round trip.
+    long prepareTicks, childMs, roundTripTicks, childPrepareMicros;
 
     /// <summary>Runs everything; returns the process exit code (1 when a defect is not allow-listed).</summary>
     public int Run()
@@ -55,11 +58,17 @@ internal sealed class Campaign(Options options)
         var runners = Enumerable.Range(0, options.Jobs).Select(_ => new ChildRunner(options.TimeoutSeconds * 1000, options.HardCapMb * 1024)).ToArray();
         try
         {
-            foreach (var name in options.Readers) RunReader(Readers.Get(name), seedDir, fixtures, runners);
+            foreach (var name in options.Readers)
+            {
+                RunReader(Readers.Get(name), seedDir, fixtures, runners);
+                // A long run's report so far, after every reader: hours of results are not lost to an interruption.
+                if (name != options.Readers[^1]) WriteReport(total.Elapsed, done: false);
+            }
         }
         finally
         {
             foreach (var r in runners) r.Dispose();
+            if (Directory.Exists(options.ScratchDir)) Directory.Delete(options.ScratchDir, recursive: true);
         }
         return Report(total.Elapsed);
     }
@@ -83,6 +92,7 @@ internal sealed class Campaign(Options options)
             return;
         }
         int next = -1;
+        (prepareTicks, childMs, roundTripTicks, childPrepareMicros) = (0, 0, 0, 0);
         var threads = runners.Select(runner => new Thread(() =>
         {
             for (int i; (i = Interlocked.Increment(ref next)) < options.PerReader;)
@@ -91,7 +101,11 @@ internal sealed class Campaign(Options options)
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         int handMade = RunHostileFiles(reader, seeds, runners[0]);
-        Console.WriteLine($"{reader.Name,-20} {options.PerReader} mutants of {seeds.Count} seeds{(handMade > 0 ? $" + {handMade} hand-made" : "")} in {watch.Elapsed.TotalSeconds:0.0} s: " +
+        double mutantsPerSecond = options.PerReader / watch.Elapsed.TotalSeconds;
+        readerSeconds[reader.Name] = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"{reader.Name,-20} {options.PerReader} mutants of {seeds.Count} seeds{(handMade > 0 ? $" + {handMade} hand-made" : "")} in {watch.Elapsed.TotalSeconds:0.0} s " +
+                          $"({mutantsPerSecond:0.0}/s; per mutant: making {Stopwatch.GetElapsedTime(0, prepareTicks).TotalMilliseconds / options.PerReader:0.00} ms, " +
+                          $"reader {(double)childMs / options.PerReader:0.00} ms, child's clean-up before it {childPrepareMicros / 1000.0 / options.PerReader:0.00} ms, child round trip {Stopwatch.GetElapsedTime(0, roundTripTicks).TotalMilliseconds / options.PerReader:0.00} ms): " +
                           string.Join(", ", Enum.GetValues<Outcome>().Select(o => (o, n: counts.GetValueOrDefault((reader.Name, o)))).Where(x => x.n > 0).Select(x => $"{Outcomes.Key(x.o)} {x.n}")));
     }
 
@@ -146,9 +160,17 @@ internal sealed class Campaign(Options options)
 
     void RunMutant(Reader reader, Seed seed, ChildResult reference, int index, ChildRunner runner)
     {
-        var dir = Path.Combine(options.WorkDir, "m", reader.Name, index.ToString());
+        // Made in the scratch folder (tmpfs where there is one: writing each mutant to a busy disk took more time
+        // than reading it); kept under the work folder only when it shows something.
+        var dir = Path.Combine(options.ScratchDir, reader.Name, index.ToString());
+        long start = Stopwatch.GetTimestamp();
         var (path, fileBytes, mutation) = MakeMutant(reader, seed, index, dir);
+        long made = Stopwatch.GetTimestamp();
         var result = runner.Run(reader.Name, path, seed.Target);
+        Interlocked.Add(ref prepareTicks, made - start);
+        Interlocked.Add(ref roundTripTicks, Stopwatch.GetTimestamp() - made);
+        Interlocked.Add(ref childMs, result.Milliseconds);
+        Interlocked.Add(ref childPrepareMicros, (long)(result.PrepareMilliseconds * 1000));
         var outcome = Classify(reader, result, reference, fileBytes);
         if (outcome == Outcome.SilentWrong && ForgesChecksum(mutation, seed.WrittenByLayerwise)) outcome = Outcome.ForgedChecksum;
         if (outcome is Outcome.Abort or Outcome.Hang && !options.Ci)
@@ -160,7 +182,8 @@ internal sealed class Campaign(Options options)
             if (again != outcome) result = result with { Message = result.Message + $" (replayed alone: {Outcomes.Key(again)} {replay.Type} {replay.Message})" };
         }
         bool keep = Record(reader, seed, index, mutation, result, outcome) || options.Keep;
-        if (!keep) Directory.Delete(dir, recursive: true);
+        if (keep) CopyDirectory(dir, Path.Combine(options.WorkDir, "m", reader.Name, index.ToString()));
+        Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>
@@ -229,6 +252,7 @@ internal sealed class Campaign(Options options)
             "OK" => r.Digest == reference.Digest ? Outcome.LoadedSame : Outcome.SilentWrong,
             "TYPED" => Outcome.Typed,
             "PARTIAL" => Outcome.Partial,
+            "PARTIAL-DECLARED" => Outcome.PartialDeclared,
             _ => Outcome.Unexpected,
         };
     }
@@ -269,17 +293,30 @@ internal sealed class Campaign(Options options)
 
     int Report(TimeSpan elapsed)
     {
+        var (report, path, failing) = WriteReport(elapsed, done: true);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        Console.WriteLine($"report: {path}; mutants that showed a finding are kept under {Path.Combine(options.WorkDir, "m")}");
+        Console.WriteLine(failing == 0 ? "fuzz: PASSED (no defect outside the allow-list)" : $"fuzz: FAILED ({failing} finding(s) not in the allow-list)");
+        return failing == 0 ? 0 : 1;
+    }
+
+    /// <summary>Writes the report (the readers run so far, when not <paramref name="done"/>); returns its text, path and failing findings.</summary>
+    (string Report, string Path, int Failing) WriteReport(TimeSpan elapsed, bool done)
+    {
         var text = new StringBuilder();
-        text.AppendLine($"# Fuzz run: seed {options.Seed}, {options.PerReader} mutants per reader, {elapsed.TotalMinutes:0.0} min");
+        var finished = done ? options.Readers : options.Readers.Where(r => counts.Keys.Any(k => k.Reader == r)).ToArray();
+        text.AppendLine($"# Fuzz run: seed {options.Seed}, {options.PerReader} mutants per reader, {elapsed.TotalMinutes:0.0} min" +
+                        (done ? "" : $" so far ({finished.Length} of {options.Readers.Length} readers done; running)"));
         text.AppendLine();
         var columns = Enum.GetValues<Outcome>();
-        text.AppendLine("| reader | checksums | " + string.Join(" | ", columns.Select(Outcomes.Key)) + " | silent-wrong (Layerwise / foreign) |");
-        text.AppendLine("| --- | --- | " + string.Join(" | ", columns.Select(_ => "---:")) + " | ---: |");
-        foreach (var name in options.Readers)
+        text.AppendLine("| reader | checksums | " + string.Join(" | ", columns.Select(Outcomes.Key)) + " | silent-wrong (Layerwise / foreign) | minutes |");
+        text.AppendLine("| --- | --- | " + string.Join(" | ", columns.Select(_ => "---:")) + " | ---: | ---: |");
+        foreach (var name in finished)
         {
             var reader = Readers.Get(name);
             var s = silentBySource.GetValueOrDefault(name);
-            text.AppendLine($"| {name} | {reader.Checksums} | " + string.Join(" | ", columns.Select(o => counts.GetValueOrDefault((name, o)))) + $" | {s.Written} / {s.Foreign} |");
+            text.AppendLine($"| {name} | {reader.Checksums} | " + string.Join(" | ", columns.Select(o => counts.GetValueOrDefault((name, o)))) + $" | {s.Written} / {s.Foreign} | {readerSeconds.GetValueOrDefault(name) / 60:0.0} |");
         }
         text.AppendLine();
         var ordered = findings.Values.OrderBy(f => f.AllowedBy is null ? 0 : 1).ThenBy(f => f.Reader).ThenBy(f => f.Outcome).ToList();
@@ -295,11 +332,7 @@ internal sealed class Campaign(Options options)
         var report = text.ToString();
         var path = options.ReportPath ?? Path.Combine(options.WorkDir, "report.md");
         File.WriteAllText(path, report);
-        Console.WriteLine();
-        Console.WriteLine(report);
-        Console.WriteLine($"report: {path}; mutants that showed a finding are kept under {Path.Combine(options.WorkDir, "m")}");
-        Console.WriteLine(failing == 0 ? "fuzz: PASSED (no defect outside the allow-list)" : $"fuzz: FAILED ({failing} finding(s) not in the allow-list)");
-        return failing == 0 ? 0 : 1;
+        return (report, path, failing);
     }
 }
 

@@ -12,7 +12,8 @@ namespace Layerwise.Fuzz;
 /// that reader on the file, and writes one result line to stdout:
 /// <c>@@R TAB status TAB exception type TAB digest TAB peak KB TAB baseline KB TAB model bytes TAB ms TAB message</c>.
 /// Status is OK, TYPED (an accepted exception type, see <see cref="Outcomes.IsAccepted"/>), UNEXPECTED,
-/// or PARTIAL (a typed exception from a weight reader that had already changed the model). Peak
+/// PARTIAL (a typed exception from a weight reader that had already changed the model) or PARTIAL-DECLARED
+/// (the same, with the exception that declares it, <see cref="Outcomes.PartlyLoadedTypeName"/>). Peak
 /// memory is the process' VmHWM, reset before each input through /proc/self/clear_refs.
 /// </summary>
 internal static class ChildHost
@@ -40,9 +41,11 @@ internal static class ChildHost
     /// <summary>Runs one reader on one input and formats the result line.</summary>
     static string RunOne(string reader, string path, string? target)
     {
+        long prepareStart = Stopwatch.GetTimestamp();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         ResetPeak();
+        long prepareTicks = Stopwatch.GetTimestamp() - prepareStart;
         long baseline = ReadStatusKb("VmRSS");
         var watch = Stopwatch.StartNew();
         string status, type = "", digest = "", message = "";
@@ -97,13 +100,13 @@ internal static class ChildHost
             message = e.Message;
             status = Outcomes.IsAccepted(e) ? "TYPED" : "UNEXPECTED";
             if (status == "TYPED" && before is not null && model is not null && Digest(model) != before)
-                status = "PARTIAL";
+                status = Outcomes.DeclaresPartialLoad(e) ? "PARTIAL-DECLARED" : "PARTIAL";
             if (status == "UNEXPECTED") message += " | at " + (e.StackTrace?.Split('\n').FirstOrDefault()?.Trim() ?? "");
         }
         long peak = ReadStatusKb("VmHWM");
         var clean = message.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
         if (clean.Length > 600) clean = clean[..600] + "...";
-        return $"{ResultPrefix}\t{status}\t{type}\t{digest}\t{peak}\t{baseline}\t{modelBytes}\t{watch.ElapsedMilliseconds}\t{clean}";
+        return $"{ResultPrefix}\t{status}\t{type}\t{digest}\t{peak}\t{baseline}\t{modelBytes}\t{watch.ElapsedMilliseconds}\t{clean}\t{Stopwatch.GetElapsedTime(0, prepareTicks).TotalMilliseconds:0.000}";
     }
 
     /// <summary>Zero inputs and targets shaped for the model (BackupAndRestore resumes a Fit).</summary>

@@ -8,12 +8,18 @@ namespace Layerwise.Fuzz;
 /// <summary>A child's answer for one input, or what the parent saw instead (abort, hang, memory cap).</summary>
 internal sealed record ChildResult(string Status, string Type, string Digest, long PeakKb, long BaselineKb, long ModelBytes, long Milliseconds, string Message)
 {
+    /// <summary>What the child spent before the reader ran (collecting garbage, resetting the peak), in ms.</summary>
+    public double PrepareMilliseconds { get; init; }
+
     /// <summary>Parses a result line; null when the line is not one.</summary>
     public static ChildResult? Parse(string line)
     {
         var p = line.Split('\t');
         if (p.Length < 9 || p[0] != ChildHost.ResultPrefix) return null;
-        return new ChildResult(p[1], p[2], p[3], long.Parse(p[4]), long.Parse(p[5]), long.Parse(p[6]), long.Parse(p[7]), p[8]);
+        return new ChildResult(p[1], p[2], p[3], long.Parse(p[4]), long.Parse(p[5]), long.Parse(p[6]), long.Parse(p[7]), p[8])
+        {
+            PrepareMilliseconds = p.Length > 9 ? double.Parse(p[9], System.Globalization.CultureInfo.InvariantCulture) : 0,
+        };
     }
 }
 

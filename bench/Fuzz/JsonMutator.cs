@@ -124,6 +124,9 @@ internal sealed class JsonMutator(ByteMutator bytes)
                     var a = arrays[Random.Next(arrays.Count)];
                     int n = Random.Next(2) == 0 ? Random.Next(2, 10) : Random.Next(1000, 200_000);
                     var first = a[0]?.ToJsonString() ?? "null";
+                    // At most 48 MB of repeats (readers refuse configs over 64 MB by length alone): an entry that an
+                    // earlier step made a 1 MB string, repeated 200,000 times, was more than a .NET string can hold.
+                    n = Math.Min(n, Math.Max(2, (48 << 20) / (first.Length + 1)));
                     bytes.Log.Append($"json:repeat {a.GetPath()}[0] x{n} ");
                     var marker = "\"__fuzz_rep__\"";
                     a.Add(JsonValue.Create("__fuzz_rep__"));

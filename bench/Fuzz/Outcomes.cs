@@ -24,6 +24,11 @@ internal enum Outcome
     Typed,
     /// <summary>Refused with an accepted type, but only after changing the model it loads into.</summary>
     Partial,
+    /// <summary>
+    /// Refused after changing the model, with the exception that says so
+    /// (<c>WeightsPartlyLoadedException</c>: weights read in place, a failure after writing began): allowed, reported.
+    /// </summary>
+    PartialDeclared,
     /// <summary>An exception type outside the accepted list.</summary>
     Unexpected,
     /// <summary>The process died without a result line (native abort, stack overflow, signal).</summary>
@@ -51,6 +56,20 @@ internal static class Outcomes
     /// </summary>
     public static bool IsAccepted(Exception e) => e is LayerwiseException or IOException;
 
+    /// <summary>
+    /// The exception a weight reader throws when it failed after it began writing into the model (weights-io's
+    /// in-place LoadWeights), matched by name so that the harness needs no newer Runtime to build.
+    /// </summary>
+    public const string PartlyLoadedTypeName = "WeightsPartlyLoadedException";
+
+    /// <summary>Whether <paramref name="e"/> is, or derives from, <see cref="PartlyLoadedTypeName"/>: the model was changed, and the exception says so.</summary>
+    public static bool DeclaresPartialLoad(Exception e)
+    {
+        for (var t = e.GetType(); t is not null; t = t.BaseType)
+            if (t.Name == PartlyLoadedTypeName) return true;
+        return false;
+    }
+
     /// <summary>Outcomes that fail the run unless the allow-list names them.</summary>
     public static bool IsDefect(Outcome o) => o is Outcome.SilentWrong or Outcome.Partial or Outcome.Unexpected or Outcome.Abort or Outcome.Hang or Outcome.Memory;
 
@@ -59,6 +78,7 @@ internal static class Outcomes
     {
         Outcome.SilentWrong => "silent-wrong",
         Outcome.Partial => "partial",
+        Outcome.PartialDeclared => "partial-declared",
         Outcome.Unexpected => "unexpected",
         Outcome.Abort => "abort",
         Outcome.Hang => "hang",

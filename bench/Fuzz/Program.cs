@@ -22,6 +22,7 @@ if (args.Contains("--help") || args.Contains("-h"))
           --allow FILE       allow-list (default known-defects.txt beside the program)
           --report FILE      where the markdown report goes (default WORK/report.md)
           --keep             keep every mutant (default: only those with findings)
+          --scratch DIR      where mutants are made and read (default /dev/shm/layerwise-fuzz-PID when /dev/shm exists, else WORK/scratch)
           --ci               the CI gate: --per-reader 100 unless given; exit 1 on a finding outside the allow-list
           --reproduce R:I    make mutant I of reader R (same --seed), run it once, print the outcome
         """.Replace("{READERS}", string.Join(", ", Readers.All.Select(r => r.Name))));
@@ -41,7 +42,10 @@ var options = new Options(
     HardCapMb: IntValue("--hard-cap-mb", ci ? 1536 : 4096),
     Keep: args.Contains("--keep"),
     Ci: ci,
-    ReportPath: Value("--report"));
+    ReportPath: Value("--report"),
+    ScratchDir: Path.GetFullPath(Value("--scratch") ?? (Directory.Exists("/dev/shm")
+        ? Path.Combine("/dev/shm", $"layerwise-fuzz-{Environment.ProcessId}")
+        : Path.Combine(Value("--work") ?? Path.Combine(Path.GetTempPath(), "layerwise-fuzz"), "scratch"))));
 foreach (var r in options.Readers) Readers.Get(r);
 
 if (Value("--reproduce") is { } which)

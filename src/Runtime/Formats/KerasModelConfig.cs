@@ -24,24 +24,36 @@ internal static class KerasModelConfig
 
     /// <summary>
     /// Parses JSON text from a file; a <see cref="ModelFileException"/> when it is not JSON, is larger than
-    /// <see cref="MaxJsonChars"/>, or repeats a key in one object (Python's json keeps the last value, .NET's
+    /// <see cref="MaxJsonChars"/>, exceeds a budget of its text (<see cref="ConfigTextBudget"/>: values, depth, layers,
+    /// checked before any tree is built), or repeats a key in one object (Python's json keeps the last value, .NET's
     /// JsonObject threw an untyped ArgumentException on first access; a repeated key is refused, naming it).
     /// </summary>
     public static JsonObject Parse(string json, string filePath, string objectPath)
+    {
+        var node = ParseAny(json, filePath, objectPath);
+        return node as JsonObject
+            ?? throw new ModelFileException(filePath, objectPath, $"expected a JSON object; received {ConfigValues.Describe(node)}.");
+    }
+
+    /// <summary>As <see cref="Parse"/>, for JSON text of any kind (a SavedModel node's metadata).</summary>
+    public static JsonNode? ParseAny(string json, string filePath, string objectPath)
     {
         if (json.Length > MaxJsonChars)
             throw new ModelFileException(filePath, objectPath, $"the config is {json.Length} characters long; a config larger than {MaxJsonChars} is refused.");
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+            // Measured as text first: the tree costs 10-20 times the text, so a config over budget never becomes one.
+            if (ConfigTextBudget.Problem(utf8) is { } problem)
+                throw new ModelFileException(filePath, objectPath, problem);
+            node = JsonNode.Parse(utf8, documentOptions: ConfigTextBudget.ParseOptions);
         }
         catch (JsonException e)
         {
             throw new ModelFileException(filePath, objectPath, $"expected a JSON object; the text is not valid JSON ({e.Message}).", e);
         }
-        return node as JsonObject
-            ?? throw new ModelFileException(filePath, objectPath, $"expected a JSON object; received {ConfigValues.Describe(node)}.");
+        return node;
     }
 
     /// <summary>

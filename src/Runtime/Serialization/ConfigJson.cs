@@ -17,12 +17,18 @@ public static class ConfigJson
     /// <summary>The node as JSON text.</summary>
     public static string ToText(JsonNode node, bool indented = false) => node.ToJsonString(indented ? Indented : Compact);
 
-    /// <summary>Parses config text; a <see cref="ConfigException"/> when it is not JSON.</summary>
+    /// <summary>
+    /// Parses config text; a <see cref="ConfigException"/> when it is not JSON or exceeds the budgets of
+    /// <see cref="LoadLimits"/> (values, depth, layers: measured in the text, before any tree is built).
+    /// </summary>
     public static JsonNode Parse(string text, string source = "config")
     {
         try
         {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+            if (Formats.ConfigTextBudget.Problem(utf8) is { } problem)
+                throw new ConfigException(source, problem);
+            return JsonNode.Parse(utf8, documentOptions: Formats.ConfigTextBudget.ParseOptions)
                    ?? throw new ConfigException(source, "expected a JSON object; received null.");
         }
         catch (JsonException e)

@@ -64,4 +64,41 @@ public class HostileArchiveTests : IDisposable
         stream.CopyTo(copy);
         return copy.ToArray();
     }
+
+    [Fact]
+    public void A_config_json_changed_after_saving_is_refused_in_an_archive_and_a_directory()
+    {
+        // The fuzz run's finding (load-dir, load-keras; seed 1): a config.json whose layer was renamed or whose
+        // settings changed (re-zipped with a valid CRC in an archive) loaded with no error. Layerwise records the
+        // config's hash in model.weights.h5, as it does in a whole-model .h5.
+        var archive = dir.Combine("m.keras");
+        var folder = dir.Combine("m_dir");
+        var model = new Layerwise.Models.Sequential(new Layerwise.Layers.Dense(2, inputShape: [2], name: "dense_a"));
+        model.Save(archive);
+        model.Save(folder);
+        Assert.Equal("dense_a", Model.Load(archive).Layers[0].Name);
+        Assert.Equal("dense_a", Model.Load(folder).Layers[0].Name);
+
+        string Renamed(string config) => config.Contains("\"dense_a\"", StringComparison.Ordinal)
+            ? config.Replace("\"dense_a\"", "\"dense_b\"", StringComparison.Ordinal)
+            : throw new InvalidOperationException("the layer name is not in config.json");
+        var configPath = Path.Combine(folder, "config.json");
+        File.WriteAllText(configPath, Renamed(File.ReadAllText(configPath)));
+        using (var zip = ZipFile.Open(archive, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("config.json")!;
+            string text;
+            using (var reader = new StreamReader(entry.Open())) text = reader.ReadToEnd();
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("config.json", CompressionLevel.NoCompression).Open(), new UTF8Encoding(false));
+            writer.Write(Renamed(text));
+        }
+
+        foreach (var path in new[] { archive, folder })
+        {
+            var error = Assert.Throws<ModelFileException>(() => Model.Load(path));
+            Assert.Equal(path, error.FilePath);
+            Assert.Contains("config.json does not match the hash recorded when the model was saved", error.Message);
+        }
+    }
 }

@@ -139,6 +139,30 @@ public class HostileHdf5Tests : IDisposable
         Assert.Equal(path, error.FilePath);
     }
 
+    [FixtureFact("keras-h5/4bumuhammad_python-keras-mnist-classifier__mnist_model.h5")]
+    public void A_global_heap_object_larger_than_its_collection_is_refused_before_PureHDF_allocates_it()
+    {
+        // The fuzz run's finding (load-h5 mutant 557, seed 1): in h5py's 4 KB global heap collection that holds
+        // the config strings, the size of object 1 (5 bytes, "3.3.3") became 20,229 (second size byte 0x4F).
+        // PureHDF decodes a collection object by object without stopping at its end, so it went on reading
+        // weights as object headers and allocated ~1 GB before it reached the end of the file.
+        var path = dir.Combine("model.h5");
+        var bytes = File.ReadAllBytes(Fixtures.Get("keras-h5/4bumuhammad_python-keras-mnist-classifier__mnist_model.h5"));
+        int collection = IndexOf(bytes, "GCOL"u8.ToArray());
+        Assert.Equal(4096, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(collection + 8)));
+        int firstObject = collection + 16;   // GCOL, version, 3 reserved, the collection's size
+        Assert.Equal(5, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(firstObject + 8)));
+        bytes[firstObject + 9] = 0x4F;
+        File.WriteAllBytes(path, bytes);
+        for (int attempt = 0; attempt < 2; attempt++)   // the second attempt in one process was the one that took 1 GB
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Refused(path, () => Model.Load(path), "object 1 of the global heap collection at 2048 declares 20229 bytes");
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 16 << 20, $"allocated {allocated >> 20} MB to refuse a {bytes.Length >> 10} KB file");
+        }
+    }
+
     [H5PyFact]
     public void A_model_larger_than_the_file_can_hold_is_refused_before_its_weights_are_allocated()
     {

@@ -12,6 +12,8 @@ namespace Layerwise.Formats.Hdf5;
 /// with no depth limit (one pointing at itself overflowed the stack and stopped the process), and an
 /// external link makes it open another file. Keras, tf.keras and h5py's Keras writers never create them.</item>
 /// </list>
+/// It also checks that every global heap collection an attribute's variable-length values (h5py's strings)
+/// point into lies inside the file and holds the objects it declares, before PureHDF allocates them.
 /// The walk follows hard links from the root: link messages of compact groups, and symbol-table groups
 /// (B-tree version 1 and symbol nodes, what h5py writes by default). Groups kept in dense storage (a
 /// fractal heap) are not entered; their lookups re-read the file, where <see cref="StackGuardStream"/>
@@ -20,7 +22,8 @@ namespace Layerwise.Formats.Hdf5;
 /// </summary>
 internal sealed class Hdf5Metadata
 {
-    const ushort LinkInfoMessage = 0x02, LinkMessage = 0x06, ContinuationMessage = 0x10, SymbolTableMessage = 0x11;
+    const ushort LinkInfoMessage = 0x02, LinkMessage = 0x06, AttributeMessage = 0x0C, ContinuationMessage = 0x10, SymbolTableMessage = 0x11;
+    const int VariableLengthClass = 9;
     const int MaxObjectHeaders = 1_000_000;
 
     readonly Stream stream;
@@ -30,6 +33,7 @@ internal sealed class Hdf5Metadata
     int offsetSize = 8, lengthSize = 8;
     long baseAddress;
     readonly HashSet<long> visited = [];
+    readonly HashSet<long> globalHeaps = [];
     readonly Stack<long> pending = new();
 
     Hdf5Metadata(Stream stream, long length, string path, long signatureOffset)
@@ -210,9 +214,83 @@ internal sealed class Hdf5Metadata
                 if (data.Length < 2 * offsetSize) throw Error(where, "a symbol table message is too short.");
                 SymbolTree(ReadOffset(data, 0), where);
                 break;
+            case AttributeMessage: Attribute(data, where); break;
             case LinkInfoMessage: break;   // dense link storage: see the class summary
         }
     }
+
+    /// <summary>
+    /// An attribute of variable-length values (h5py's <c>str</c> attributes: Keras' <c>model_config</c>,
+    /// <c>training_config</c>, ...) keeps them in global heap collections; each one it names is checked
+    /// (<see cref="GlobalHeapCollection"/>). An attribute whose datatype is shared, or that is kept in dense
+    /// storage, is not looked into.
+    /// </summary>
+    void Attribute(ReadOnlySpan<byte> data, string where)
+    {
+        if (data.Length < 8) throw Error(where, "an attribute message is too short.");
+        int version = data[0];
+        byte flags = data[1];
+        int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]);
+        int datatypeSize = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
+        int dataspaceSize = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
+        static int Pad8(int n) => (n + 7) & ~7;
+        int datatypeAt, valuesAt;
+        switch (version)
+        {
+            case 1:
+                datatypeAt = 8 + Pad8(nameSize);
+                valuesAt = datatypeAt + Pad8(datatypeSize) + Pad8(dataspaceSize);
+                break;
+            case 2 or 3:
+                if ((flags & 0x01) != 0) return;   // shared datatype: described elsewhere
+                datatypeAt = (version == 3 ? 9 : 8) + nameSize;
+                valuesAt = datatypeAt + datatypeSize + dataspaceSize;
+                break;
+            default:
+                return;   // PureHDF reports an unknown version itself
+        }
+        if (datatypeAt >= data.Length || valuesAt > data.Length || (data[datatypeAt] & 0x0F) != VariableLengthClass) return;
+        // Each value is a global heap ID: its length (4 bytes), the collection's address, the object's index (4 bytes).
+        int idSize = 4 + offsetSize + 4;
+        for (int at = valuesAt; at + idSize <= data.Length; at += idSize)
+        {
+            ulong collection = ReadOffset(data, at + 4);
+            if (collection != 0 && !IsUndefined(collection)) GlobalHeapCollection(collection, where + " (attribute values)");
+        }
+    }
+
+    /// <summary>
+    /// A global heap collection (signature GCOL): its declared size must lie inside the file and every object in
+    /// it inside the collection. PureHDF decodes a collection object by object, allocating each object's declared
+    /// size, and does not stop at the collection's end: one changed size byte (object 1 of 20 KB in a 4 KB
+    /// collection) had it read weights as object headers and allocate 1 GB before the end of the file.
+    /// </summary>
+    void GlobalHeapCollection(ulong address, string where)
+    {
+        long start = Absolute(address, where);
+        if (!globalHeaps.Add(start)) return;
+        int headerSize = 8 + lengthSize;
+        var head = Read(start, headerSize, where + " (global heap)");
+        if (!head.AsSpan(0, 4).SequenceEqual("GCOL"u8))
+            throw Error(where, $"expected a global heap collection (signature GCOL) at {address}; the file is corrupt.");
+        ulong size = ReadUnsigned(head, 8, lengthSize);
+        if (size > (ulong)(length - start))
+            throw Error(where, $"the global heap collection at {address} declares {size} bytes; the file holds {length - start} after it: it is truncated or corrupt.");
+        var collection = Read(start, (long)size, where + " (global heap)");
+        // Objects: index (2), reference count (2), reserved (4), size (a length), then the value padded to 8 bytes.
+        for (long at = headerSize; at + headerSize <= collection.Length;)
+        {
+            int index = BinaryPrimitives.ReadUInt16LittleEndian(collection.AsSpan((int)at));
+            ulong objectSize = ReadUnsigned(collection, (int)at + 8, lengthSize);
+            ulong room = (ulong)(collection.Length - at - headerSize);
+            if (index == 0) { if (objectSize > room + (ulong)headerSize) throw HeapObjectError(where, address, index, objectSize, room); break; }   // free space: the rest
+            if (objectSize > room) throw HeapObjectError(where, address, index, objectSize, room);
+            at += headerSize + (long)((objectSize + 7) & ~7UL);
+        }
+    }
+
+    ModelFileException HeapObjectError(string where, ulong address, int index, ulong size, ulong room) =>
+        Error(where, $"object {index} of the global heap collection at {address} declares {size} bytes; the collection holds {room} after its header: the file is corrupt.");
 
     void Link(ReadOnlySpan<byte> data, string where)
     {

@@ -34,11 +34,12 @@ internal static class KerasArchiveFile
             var weights = TempFiles.Beside(temporary);
             try
             {
-                KerasSavedModel.WriteWeights(model, weights);
+                var config = KerasSavedModel.ConfigJson(model);
+                KerasSavedModel.WriteWeights(model, weights, config);
                 using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
                 using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
                 WriteText(zip, KerasSavedModel.MetadataEntry, KerasSavedModel.MetadataJson());
-                WriteText(zip, KerasSavedModel.ConfigEntry, KerasSavedModel.ConfigJson(model));
+                WriteText(zip, KerasSavedModel.ConfigEntry, config);
                 zip.CreateEntryFromFile(weights, KerasSavedModel.WeightsEntry, CompressionLevel.NoCompression);
             }
             finally
@@ -127,6 +128,7 @@ internal static class KerasArchiveFile
             : throw new ModelFileException(path, name, $"expected a .keras archive with \"{KerasSavedModel.ConfigEntry}\" and \"{KerasSavedModel.WeightsEntry}\"; " +
                                                        $"this member is missing (members: {string.Join(", ", entries.Keys.Take(10))}).");
 
+    /// <summary>The config member as text (<see cref="KerasSavedModel.ConfigText"/>).</summary>
     static string ReadText(Dictionary<string, ZipArchiveEntry> entries, string name, string path)
     {
         var entry = Require(entries, name, path);
@@ -145,14 +147,7 @@ internal static class KerasArchiveFile
         {
             throw new ModelFileException(path, name, $"the member cannot be read ({e.Message}); the archive is truncated or corrupt.", e);
         }
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new ModelFileException(path, name, "expected UTF-8 JSON text; the member holds invalid UTF-8.", e);
-        }
+        return KerasSavedModel.ConfigText(buffer, path, name);
     }
 
     /// <summary>Refuses a member whose bytes do not give the CRC-32 the archive records for it (as Python's zipfile does).</summary>

@@ -40,11 +40,39 @@ internal static class KerasSavedModel
         ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
     }.ToJsonString();
 
-    public static void WriteWeights(Model model, string path)
+    /// <summary>
+    /// Writes model.weights.h5, with the hash of <paramref name="configJson"/> (the config.json written beside it)
+    /// as its root attribute <see cref="ContentHash.ConfigAttributeName"/>, which Keras ignores: config.json has
+    /// no checksum of its own, and a changed layer name or setting would otherwise load silently.
+    /// </summary>
+    public static void WriteWeights(Model model, string path, string configJson)
     {
         var file = new H5File();
         KerasWeightsStore.Write(model, file, includeOptimizer: true);
+        file.Attributes[ContentHash.ConfigAttributeName] = ContentHash.OfConfig(configJson, null);
         file.Write(path);
+    }
+
+    /// <summary>
+    /// config.json's bytes as text, measured against the config budgets (<see cref="ConfigTextBudget"/>) before they
+    /// are decoded: a config over budget would otherwise cost twice its size as a string, and a member that
+    /// inflates well (repeated text) far more than its archive.
+    /// </summary>
+    public static string ConfigText(byte[] bytes, string path, string name)
+    {
+        var text = bytes.AsSpan(bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0);   // a byte-order mark, as File.ReadAllText skips it
+        string? problem;
+        try { problem = ConfigTextBudget.Problem(text); }
+        catch (System.Text.Json.JsonException) { problem = null; }   // not JSON: reported, with where, when parsed
+        if (problem is not null) throw new ModelFileException(path, name, problem);
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(text);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new ModelFileException(path, name, "expected UTF-8 JSON text; the file holds invalid UTF-8.", e);
+        }
     }
 
     /// <summary>Creates, builds, fills and (with <paramref name="compile"/>) compiles the model the entries describe.</summary>
@@ -60,6 +88,11 @@ internal static class KerasSavedModel
         }
 
         using var input = Hdf5Input.Open(weightsPath, weightsDisplayPath);
+        // A config that was refused above says why itself; one that made a model must be the one that was saved.
+        if (input.ReadOptionalString(input.Root, ContentHash.ConfigAttributeName) is { } recorded && recorded != ContentHash.OfConfig(configJson, null))
+            throw new ModelFileException(displayPath, configPath,
+                $"config.json does not match the hash recorded when the model was saved ({WeightsEntry}/@{ContentHash.ConfigAttributeName}): " +
+                "it was changed or damaged after it was written. (To use an edited config, create the model with Model.FromJson and call LoadWeights.)");
         using var staged = StagedWeights.ForNewModel(model);
         KerasWeightsStore.Read(input, model, staged);
         string? optimizerProblem = null;

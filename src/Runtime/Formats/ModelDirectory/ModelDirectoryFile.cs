@@ -16,8 +16,9 @@ internal static class ModelDirectoryFile
         AtomicFile.WriteDirectory(path, temporary =>
         {
             File.WriteAllText(Path.Combine(temporary, KerasSavedModel.MetadataEntry), KerasSavedModel.MetadataJson(), new UTF8Encoding(false));
-            File.WriteAllText(Path.Combine(temporary, KerasSavedModel.ConfigEntry), KerasSavedModel.ConfigJson(model), new UTF8Encoding(false));
-            KerasSavedModel.WriteWeights(model, Path.Combine(temporary, KerasSavedModel.WeightsEntry));
+            var config = KerasSavedModel.ConfigJson(model);
+            File.WriteAllText(Path.Combine(temporary, KerasSavedModel.ConfigEntry), config, new UTF8Encoding(false));
+            KerasSavedModel.WriteWeights(model, Path.Combine(temporary, KerasSavedModel.WeightsEntry), config);
         });
     }
 
@@ -33,15 +34,7 @@ internal static class ModelDirectoryFile
         long length = FileLength.Of(configPath);
         if (length > KerasSavedModel.MaxJsonBytes)
             throw new ModelFileException(path, KerasSavedModel.ConfigEntry, $"the file is {length} bytes; a config larger than {KerasSavedModel.MaxJsonBytes} bytes is refused.");
-        string config;
-        try
-        {
-            config = File.ReadAllText(configPath, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new ModelFileException(path, KerasSavedModel.ConfigEntry, "expected UTF-8 JSON text; the file holds invalid UTF-8.", e);
-        }
+        var config = KerasSavedModel.ConfigText(File.ReadAllBytes(configPath), path, KerasSavedModel.ConfigEntry);
         return KerasSavedModel.Load(config, weightsPath, path, weightsPath, compile);
     }
 }

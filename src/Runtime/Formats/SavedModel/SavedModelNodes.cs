@@ -102,13 +102,7 @@ internal static class SavedModelNodes
 
     static string? NameOf(KerasMetadataNode node, string directory)
     {
-        try
-        {
-            return JsonNode.Parse(node.Metadata) is JsonObject obj && obj["name"] is JsonValue v && v.TryGetValue<string>(out var name) ? name : null;
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFileException(directory, $"{KerasMetadata.FileName} node {node.NodeId} ({node.NodePath})", $"expected JSON metadata; it does not parse ({e.Message}).", e);
-        }
+        return KerasModelConfig.ParseAny(node.Metadata, directory, $"{KerasMetadata.FileName} node {node.NodeId} ({node.NodePath})") is JsonObject obj
+               && obj["name"] is JsonValue v && v.TryGetValue<string>(out var name) ? name : null;
     }
 }
