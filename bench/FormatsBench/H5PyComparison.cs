@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Layerwise.Layers;
 using Layerwise.Models;
 using TorchSharp;
+using static Measure;
 
 /// <summary>
 /// LoadWeights(".h5") into an existing model and Save(".h5") against h5py on the same file, in alternating rounds:
@@ -123,23 +124,6 @@ static class H5PyComparison
         var output = child.StandardOutput.ReadToEnd().Trim();
         child.WaitForExit();
         return output.Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-    }
-
-    static long StatusKb(string field) =>
-        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-
-    static double Time(Action action)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        return watch.Elapsed.TotalMilliseconds;
-    }
-
-    static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     static void Check(Model saved, Model loaded)

@@ -17,6 +17,7 @@ using Layerwise;
 using Layerwise.Layers;
 using Layerwise.Models;
 using TorchSharp;
+using static Measure;
 using static TorchSharp.torch;
 
 if (args.Length > 0 && args[0] == "h5py")
@@ -123,24 +124,6 @@ static void OnceInThisProcess(string mode, string path)
     }
     double ms = watch.Elapsed.TotalMilliseconds;
     Console.WriteLine(FormattableString.Invariant($"{ms:F1} {StatusKb("VmHWM") - before} {kept.Count}"));
-}
-
-// A field of /proc/self/status in kB (Linux).
-static long StatusKb(string field) =>
-    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-
-static double Time(Action action)
-{
-    var watch = Stopwatch.StartNew();
-    action();
-    return watch.Elapsed.TotalMilliseconds;
-}
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 static void RawWrite(Model model, string path)
