@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PureHDF;
 using PureHDF.VOL.Native;
@@ -24,6 +25,12 @@ internal sealed class Hdf5Input : IDisposable
     /// <summary>What the metadata walk recorded: where each dataset's values are.</summary>
     readonly Hdf5Metadata metadata;
 
+    /// <summary>The path from the root of every group handed out (PureHDF names an object by its last link only).</summary>
+    readonly ConditionalWeakTable<IH5Object, string> groupPaths = new();
+
+    /// <summary>The recorded storage of every dataset <see cref="FloatDataset"/> checked, for <see cref="DirectValues"/>.</summary>
+    readonly ConditionalWeakTable<IH5Dataset, Hdf5DatasetStorage> checkedStorage = new();
+
     Hdf5Input(string path, NativeFile file, FileStream stream, long length, Hdf5Metadata metadata)
     {
         FilePath = path;
@@ -31,6 +38,7 @@ internal sealed class Hdf5Input : IDisposable
         this.stream = stream;
         Length = length;
         this.metadata = metadata;
+        groupPaths.Add(file, "/");
     }
 
     public string FilePath { get; }
@@ -108,7 +116,9 @@ internal sealed class Hdf5Input : IDisposable
     {
         var path = Join(group, name);
         if (!HasLink(group, name)) throw Error(path, "expected a group here; the file has none.");
-        return Guard(path, "expected a group", () => group.Group(name));
+        var child = Guard(path, "expected a group", () => group.Group(name));
+        groupPaths.AddOrUpdate(child, FullPath(group, name));
+        return child;
     }
 
     public bool HasAttribute(IH5Object obj, string name) => Guard(PathOf(obj) + "@" + name, "an attribute", () => obj.AttributeExists(name));
@@ -198,6 +208,7 @@ internal sealed class Hdf5Input : IDisposable
     public (IH5Dataset Dataset, long[] Shape) FloatDataset(IH5Group group, string name)
     {
         var path = Join(group, name);
+        var fullPath = FullPath(group, name);
         if (!HasLink(group, name)) throw Error(path, "expected a weight dataset here; the file has none.");
         return Guard(path, "expected a float dataset", () =>
         {
@@ -215,7 +226,7 @@ internal sealed class Hdf5Input : IDisposable
             catch (OverflowException) { throw Error(path, "the dataset declares more elements than can exist."); }
             if (bytes > (ulong)Length && dataset.Layout.Class != H5DataLayoutClass.Chunked)
                 throw Error(path, $"the dataset declares {bytes} bytes of data but the file is only {Length} bytes long: it is truncated or corrupt.");
-            CheckExtent(dataset, bytes, path);
+            checkedStorage.AddOrUpdate(dataset, CheckExtent(dataset, bytes, fullPath));
             return (dataset, shape);
         });
     }
@@ -246,20 +257,21 @@ internal sealed class Hdf5Input : IDisposable
     /// in external files (which PureHDF would open; Keras never writes them). Chunked and compact datasets are checked
     /// when they are read, before any weight changes.
     /// </summary>
-    void CheckExtent(IH5Dataset dataset, ulong bytes, string path)
+    Hdf5DatasetStorage CheckExtent(IH5Dataset dataset, ulong bytes, string path)
     {
         var storage = Storage(dataset, path);
         if (storage.External)
             throw Error(path, "the dataset's values are kept in external files (an HDF5 external file list); Keras never writes those, and they are not read.");
-        if (storage.Layout != H5DataLayoutClass.Contiguous) return;
+        if (storage.Layout != H5DataLayoutClass.Contiguous) return storage;
         if (storage.Filters > 0)
             throw Error(path, $"the dataset is stored contiguously but declares {storage.Filters} filter(s); HDF5 filters only chunked data: the file is corrupt.");
         if (storage.StoredSize is { } size && size != bytes)
             throw Error(path, $"the dataset's storage holds {size} bytes but its shape and type need {bytes}: the file is corrupt.");
-        if (storage.Address is not { } address) return;   // never written: PureHDF gives the fill value
+        if (storage.Address is not { } address) return storage;   // never written: PureHDF gives the fill value
         ulong start = (ulong)metadata.BaseAddress + address;
         if (address > (ulong)Length || start > (ulong)Length || bytes > (ulong)Length - start)
             throw Error(path, $"the dataset's {bytes} bytes of values are declared at address {address}, past the end of the file ({Length} bytes): it is truncated or corrupt.");
+        return storage;
     }
 
     /// <summary>
@@ -269,7 +281,8 @@ internal sealed class Hdf5Input : IDisposable
     /// </summary>
     public Hdf5ContiguousValues? DirectValues(IH5Dataset dataset, string path)
     {
-        var storage = Storage(dataset, path);
+        if (!checkedStorage.TryGetValue(dataset, out var storage))
+            throw new InvalidOperationException($"{path}: DirectValues reads only a dataset FloatDataset has checked.");
         if (storage is not { Layout: H5DataLayoutClass.Contiguous, Address: { } address, Type.LittleEndianSingle: true, External: false, Filters: 0 }) return null;
         long bytes = checked((long)TotalElements(dataset.Space) * 4);
         return new Hdf5ContiguousValues(stream.SafeFileHandle, FilePath, path, checked(metadata.BaseAddress + (long)address), bytes,
@@ -382,6 +395,11 @@ internal sealed class Hdf5Input : IDisposable
             };
         });
     }
+
+    /// <summary>The path from the root of <paramref name="name"/> in <paramref name="group"/>, a group this input handed out.</summary>
+    string FullPath(IH5Group group, string name) =>
+        groupPaths.TryGetValue(group, out var parent) ? (parent == "/" ? "/" + name : parent + "/" + name)
+            : throw new InvalidOperationException($"{PathOf(group)} was not opened through Hdf5Input.Group, so its path from the root is unknown.");
 
     public static string PathOf(IH5Object obj) => obj is NativeFile ? "/" : obj.Name.StartsWith('/') ? obj.Name : "/" + obj.Name;
 
