@@ -18,12 +18,12 @@ namespace Layerwise.Formats.Hdf5;
 /// It also checks that every global heap collection an attribute's variable-length values (h5py's strings)
 /// point into lies inside the file and holds the objects it declares, before PureHDF allocates them.
 /// The walk follows hard links from the root: link messages of compact groups, and symbol-table groups
-/// (B-tree version 1 and symbol nodes, what h5py writes by default). Groups kept in dense storage (a
-/// fractal heap) are not entered; their lookups re-read the file, where <see cref="StackGuardStream"/>
-/// stops a link cycle. The walk uses an explicit stack and a visited set, never recursion, and reads only
+/// (B-tree version 1 and symbol nodes, what h5py writes by default), and groups kept in dense storage (a
+/// fractal heap indexed by a version 2 B-tree, Hdf5Metadata.DenseLinks.cs). The walk uses an explicit stack
+/// and a visited set, never recursion, and reads only
 /// inside the file.
 /// </summary>
-internal sealed class Hdf5Metadata
+internal sealed partial class Hdf5Metadata
 {
     const ushort LinkInfoMessage = 0x02, LinkMessage = 0x06, AttributeMessage = 0x0C, ContinuationMessage = 0x10, SymbolTableMessage = 0x11;
     const int VariableLengthClass = 9;
@@ -40,7 +40,6 @@ internal sealed class Hdf5Metadata
     readonly Stack<long> pending = new();
     readonly Dictionary<long, Hdf5DatasetStorage> datasets = [];
     readonly Dictionary<(long Group, string Name), long> links = [];
-    readonly HashSet<long> denseGroups = [];
     long rootHeader = -1;
     long currentHeader;
     Hdf5DatasetStorage.Builder? currentDataset;
@@ -71,7 +70,7 @@ internal sealed class Hdf5Metadata
     /// <summary>
     /// The storage of the dataset at <paramref name="objectPath"/> (<c>/group/name</c>), found by following the links the walk
     /// read from the root group. Throws <see cref="ModelFileException"/> when the walk did not reach it (a path PureHDF
-    /// resolves but these links do not, or a group kept in dense storage) or it is not a dataset: the loader relies on
+    /// resolves but these links do not) or it is not a dataset: the loader relies on
     /// this record, so it refuses rather than read what was not checked.
     /// </summary>
     public Hdf5DatasetStorage Dataset(string objectPath)
@@ -80,12 +79,7 @@ internal sealed class Hdf5Metadata
         foreach (var name in objectPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!links.TryGetValue((at, name), out long next))
-            {
-                if (denseGroups.Contains(at))
-                    throw Error(objectPath, $"the group holding \"{name}\" keeps its links in dense storage (a fractal heap: h5py with libver='latest' or track_order and more than 8 links), " +
-                                            "which the metadata check does not read, so this dataset's storage is unchecked. Rewrite the file with h5py's default libver.");
                 throw Error(objectPath, $"PureHDF finds this dataset, but the links read from the root group have no \"{name}\" here: the file's groups disagree with themselves; it is corrupt.");
-            }
             at = next;
         }
         return datasets.TryGetValue(at, out var storage) ? storage
@@ -372,13 +366,15 @@ internal sealed class Hdf5Metadata
 
     /// <summary>
     /// A link info message: version, flags, the maximum creation index (8 bytes, when flag bit 0 is set), then the
-    /// address of the fractal heap holding the group's links, undefined while they are link messages in its header.
+    /// addresses of the fractal heap holding the group's links and of their name index, undefined while the links are
+    /// link messages in the group's header.
     /// </summary>
     void LinkInfo(ReadOnlySpan<byte> data, string where)
     {
         int heapAt = 2 + ((data.Length > 1 && (data[1] & 0x01) != 0) ? 8 : 0);
-        if (data.Length < heapAt + offsetSize) throw Error(where, "a link info message is too short.");
-        if (!IsUndefined(ReadOffset(data, heapAt))) denseGroups.Add(currentHeader);   // dense link storage: see the class summary
+        if (data.Length < heapAt + 2 * offsetSize) throw Error(where, "a link info message is too short.");
+        ulong heap = ReadOffset(data, heapAt);
+        if (!IsUndefined(heap)) DenseLinks(heap, ReadOffset(data, heapAt + offsetSize), where);
     }
 
     /// <summary>

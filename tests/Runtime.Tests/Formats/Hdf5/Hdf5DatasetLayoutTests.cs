@@ -22,8 +22,9 @@ public class Hdf5DatasetLayoutTests : IDisposable
     /// <summary>
     /// Copies a weights file into argv[2] with libver argv[3] and a user block of argv[5] bytes; argv[4] 'mixed' stores
     /// the 784 x 64 kernel and the 10 biases contiguously, the 64 biases compact and the 64 x 10 kernel chunked with
-    /// gzip (by shape: hidden = 64), 'contiguous' stores every dataset contiguously. Prints each dataset's path, layout
-    /// as libhdf5 reports it, filter count, and the absolute offset and size of contiguous values.
+    /// gzip (by shape: hidden = 64), 'contiguous' stores every dataset contiguously. argv[6] datasets named extra0, ...
+    /// are added to every group (no model reads them). Prints each weight's path, layout as libhdf5 reports it, filter
+    /// count, and the absolute offset and size of contiguous values.
     /// </summary>
     const string Rewrite = """
         import h5py, sys, numpy as np
@@ -34,6 +35,7 @@ public class Hdf5DatasetLayoutTests : IDisposable
             return 'chunked' if len(shape) == 2 else 'compact'
         def copy(s, d):
             for k, v in s.attrs.items(): d.attrs[k] = v
+            for i in range(int(sys.argv[6])): d.create_dataset('extra%d' % i, data=np.zeros(3, 'f4'))
             for name, obj in s.items():
                 if isinstance(obj, h5py.Group):
                     copy(obj, d.create_group(name))
@@ -60,11 +62,11 @@ public class Hdf5DatasetLayoutTests : IDisposable
     sealed record Written(string Path, string Layout, int Filters, long Offset, long Bytes);
 
     /// <summary>Saves a 784-64-10 model's weights and has h5py rewrite them (<see cref="Rewrite"/>).</summary>
-    List<Written> Rewritten(Sequential saved, string path, string libver, string layouts, int userBlock = 0)
+    List<Written> Rewritten(Sequential saved, string path, string libver, string layouts, int userBlock = 0, int extraLinks = 0)
     {
         var original = dir.Combine("saved.h5");
         saved.SaveWeights(original);
-        var output = H5Py.Run(Rewrite, [original, path, libver, layouts, userBlock.ToString(CultureInfo.InvariantCulture)]);
+        var output = H5Py.Run(Rewrite, [original, path, libver, layouts, userBlock.ToString(CultureInfo.InvariantCulture), extraLinks.ToString(CultureInfo.InvariantCulture)]);
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).Select(f =>
             new Written(f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture)))];
     }
@@ -105,6 +107,32 @@ public class Hdf5DatasetLayoutTests : IDisposable
         var path = dir.Combine("userblock.h5");
         var written = Rewritten(saved, path, "earliest", "contiguous", userBlock: 512);
         Assert.All(written, w => Assert.Equal("contiguous", w.Layout));
+
+        var (values, staged) = LoadWeights(path);
+
+        Assert.Equal(TutorialModel.WeightValues(saved), values);
+        Assert.Equal(0L, staged);
+    }
+
+    [H5PyTheory]
+    [InlineData(20)]    // each group's links in the fractal heap's root direct block, indexed by one B-tree leaf
+    [InlineData(300)]   // the heap grows an indirect block, the B-tree an internal node over several leaves
+    public void Datasets_of_groups_in_dense_storage_are_found_and_read_in_place(int extraLinks)
+    {
+        // With libver='latest', a group of more than 8 links keeps them in a fractal heap indexed by a version 2
+        // B-tree: every group here has more datasets, so the weights are reached through dense groups only.
+        var saved = TutorialModel.Create(hidden: 64, compile: false);
+        var path = dir.Combine("dense.h5");
+        var written = Rewritten(saved, path, "latest", "contiguous", extraLinks: extraLinks);
+        Assert.Equal(4, written.Count);
+        var bytes = File.ReadAllBytes(path);
+        Security.HostileHdf5Tests.IndexOf(bytes, "FRHP"u8.ToArray());   // a fractal heap header: dense storage is in use
+        Security.HostileHdf5Tests.IndexOf(bytes, "BTHD"u8.ToArray());   // and its version 2 B-tree name index
+        if (extraLinks > 100)
+        {
+            Security.HostileHdf5Tests.IndexOf(bytes, "FHIB"u8.ToArray());
+            Security.HostileHdf5Tests.IndexOf(bytes, "BTIN"u8.ToArray());
+        }
 
         var (values, staged) = LoadWeights(path);
 
