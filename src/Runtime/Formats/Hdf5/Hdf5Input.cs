@@ -254,7 +254,7 @@ internal sealed class Hdf5Input : IDisposable
     /// <summary>
     /// Checks that the values of a contiguous dataset are bytes of this file (its storage holds exactly the
     /// <paramref name="bytes"/> its shape and type need, unfiltered, and ends inside the file), and refuses values kept
-    /// in external files (which PureHDF would open; Keras never writes them). Chunked and compact datasets are checked
+    /// in external files or virtual datasets (which PureHDF would open; Keras never writes them). Chunked and compact datasets are checked
     /// when they are read, before any weight changes.
     /// </summary>
     Hdf5DatasetStorage CheckExtent(IH5Dataset dataset, ulong bytes, string path)
@@ -262,6 +262,8 @@ internal sealed class Hdf5Input : IDisposable
         var storage = Storage(dataset, path);
         if (storage.External)
             throw Error(path, "the dataset's values are kept in external files (an HDF5 external file list); Keras never writes those, and they are not read.");
+        if (storage.Layout == H5DataLayoutClass.VirtualStorage)
+            throw Error(path, "the dataset is virtual (its values are mapped from other datasets, possibly in other files); Keras never writes those, and they are not read.");
         if (storage.Layout != H5DataLayoutClass.Contiguous) return storage;
         if (storage.Filters > 0)
             throw Error(path, $"the dataset is stored contiguously but declares {storage.Filters} filter(s); HDF5 filters only chunked data: the file is corrupt.");
