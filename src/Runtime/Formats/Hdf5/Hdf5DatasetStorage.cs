@@ -30,17 +30,6 @@ internal sealed record Hdf5DatasetStorage(H5DataLayoutClass Layout, int LayoutVe
     /// and whether it is an IEEE 754 single-precision float stored little-endian (what can be copied into a float32 tensor).</summary>
     public sealed record Datatype(int Class, uint Size, bool LittleEndianSingle);
 
-    /// <summary>The bytes a contiguous dataset's values need: elements times element size; null when either is unknown or it overflows.</summary>
-    public ulong? NeededBytes
-    {
-        get
-        {
-            if (Elements is not { } n || Type is null) return null;
-            try { return checked(n * Type.Size); }
-            catch (OverflowException) { return null; }
-        }
-    }
-
     /// <summary>Collects the messages of one object header; a header with a layout message is a dataset's.</summary>
     internal sealed class Builder(int offsetSize, int lengthSize, Func<string, ModelFileException> error)
     {

@@ -253,9 +253,9 @@ internal sealed class Hdf5Input : IDisposable
 
     /// <summary>
     /// Checks that the values of a contiguous dataset are bytes of this file (its storage holds exactly the
-    /// <paramref name="bytes"/> its shape and type need, unfiltered, and ends inside the file), and refuses values kept
-    /// in external files or virtual datasets (which PureHDF would open; Keras never writes them). Chunked and compact datasets are checked
-    /// when they are read, before any weight changes.
+    /// <paramref name="bytes"/> its shape and type need, unfiltered, and ends inside the file), and refuses values
+    /// kept in external files or virtual datasets (which PureHDF would open; Keras never writes them). Chunked and
+    /// compact datasets are checked when they are read, before any weight changes.
     /// </summary>
     Hdf5DatasetStorage CheckExtent(IH5Dataset dataset, ulong bytes, string path)
     {

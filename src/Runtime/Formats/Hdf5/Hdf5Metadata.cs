@@ -20,8 +20,7 @@ namespace Layerwise.Formats.Hdf5;
 /// The walk follows hard links from the root: link messages of compact groups, and symbol-table groups
 /// (B-tree version 1 and symbol nodes, what h5py writes by default), and groups kept in dense storage (a
 /// fractal heap indexed by a version 2 B-tree, Hdf5Metadata.DenseLinks.cs). The walk uses an explicit stack
-/// and a visited set, never recursion, and reads only
-/// inside the file.
+/// and a visited set, never recursion, and reads only inside the file.
 /// </summary>
 internal sealed partial class Hdf5Metadata
 {
@@ -68,10 +67,10 @@ internal sealed partial class Hdf5Metadata
     public long BaseAddress => baseAddress;
 
     /// <summary>
-    /// The storage of the dataset at <paramref name="objectPath"/> (<c>/group/name</c>), found by following the links the walk
-    /// read from the root group. Throws <see cref="ModelFileException"/> when the walk did not reach it (a path PureHDF
-    /// resolves but these links do not) or it is not a dataset: the loader relies on
-    /// this record, so it refuses rather than read what was not checked.
+    /// The storage of the dataset at <paramref name="objectPath"/> (<c>/group/name</c>), found by following the links
+    /// the walk read from the root group. Throws <see cref="ModelFileException"/> when the walk did not reach it (a path
+    /// PureHDF resolves but these links do not) or it is not a dataset: the loader relies on this record, so it
+    /// refuses rather than read what was not checked.
     /// </summary>
     public Hdf5DatasetStorage Dataset(string objectPath)
     {
