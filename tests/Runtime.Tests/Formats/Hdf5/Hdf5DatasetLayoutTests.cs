@@ -219,4 +219,39 @@ public class Hdf5DatasetLayoutTests : IDisposable
         Assert.Contains(expected, error.Message);
         Assert.Equal(before, TutorialModel.WeightValues(model));
     }
+
+    [H5PyTheory]
+    [InlineData("external", "external files")]   // an external file list: the values are in another file
+    [InlineData("virtual", "virtual")]           // a virtual dataset: the values are mapped from other datasets
+    public void Values_kept_outside_the_dataset_are_refused_before_any_weight_changes(string kind, string expected)
+    {
+        var saved = TutorialModel.Create(hidden: 64, compile: false);
+        var path = dir.Combine("outside.h5");
+        Rewritten(saved, path, "latest", "contiguous");
+        // The 64 x 10 kernel replaced by one whose values are in argv[2] (external) or in the dataset /source (virtual).
+        var name = H5Py.Run("""
+            import h5py, sys, numpy as np
+            with h5py.File(sys.argv[1], 'r+') as f:
+                name = f.visititems(lambda n, o: n if isinstance(o, h5py.Dataset) and o.shape == (64, 10) else None)
+                data, attrs = f[name][()], dict(f[name].attrs)
+                del f[name]
+                if sys.argv[3] == 'external':
+                    out = f.create_dataset(name, shape=data.shape, dtype='<f4', external=[(sys.argv[2], 0, data.nbytes)])
+                    out[...] = data
+                else:
+                    layout = h5py.VirtualLayout(shape=data.shape, dtype='<f4')
+                    layout[...] = h5py.VirtualSource(f.create_dataset('source', data=data))
+                    out = f.create_virtual_dataset(name, layout)
+                for k, v in attrs.items(): out.attrs[k] = v
+                print(name)
+            """, [path, dir.Combine("values.bin"), kind]).Trim();
+
+        var model = TutorialModel.Create(hidden: 64, compile: false);
+        var before = TutorialModel.WeightValues(model);
+        var error = Assert.Throws<ModelFileException>(() => model.LoadWeights(path));
+        Assert.Equal(path, error.FilePath);
+        Assert.Equal("/" + name, error.ObjectPath);
+        Assert.Contains(expected, error.Message);
+        Assert.Equal(before, TutorialModel.WeightValues(model));
+    }
 }
