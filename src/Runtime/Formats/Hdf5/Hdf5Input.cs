@@ -121,6 +121,15 @@ internal sealed class Hdf5Input : IDisposable
         return child;
     }
 
+    /// <summary>The objects <paramref name="group"/> links, its subgroups known by their path for <see cref="FloatDataset"/>.</summary>
+    public IReadOnlyList<IH5Object> Children(IH5Group group)
+    {
+        var children = Guard(PathOf(group), "a group", () => group.Children().ToList());
+        foreach (var child in children)
+            if (child is IH5Group sub) groupPaths.AddOrUpdate(sub, FullPath(group, child.Name.Split('/')[^1]));
+        return children;
+    }
+
     public bool HasAttribute(IH5Object obj, string name) => Guard(PathOf(obj) + "@" + name, "an attribute", () => obj.AttributeExists(name));
 
     /// <summary>A string attribute (fixed- or variable-length, scalar or a one-element array).</summary>
