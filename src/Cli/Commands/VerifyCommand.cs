@@ -42,7 +42,7 @@ internal static class VerifyCommand
         using var input = Hdf5Input.Open(path, path);
         void Walk(IH5Group group)
         {
-            foreach (var child in input.Guard(Hdf5Input.PathOf(group), "a group", () => group.Children().ToList()))
+            foreach (var child in input.Children(group))
             {
                 if (child is IH5Group sub) Walk(sub);
                 else if (child is IH5Dataset)

@@ -140,8 +140,16 @@ public class CliCommandTests
         var model = TutorialModel.Create(hidden: 16);
         model.Save(dir.Combine("m.h5"));
         model.SaveWeights(dir.Combine("ckpt", "cp.ckpt"));
+        model.SaveWeights(dir.Combine("w.h5"));
+        model.SaveWeights(dir.Combine("w.weights.h5"));
         Assert.Equal(0, CliRunner.Run("verify", dir.Combine("m.h5")).Code);
         Assert.Equal(0, CliRunner.Run("verify", dir.Combine("ckpt", "cp.ckpt")).Code);
+        // Weights without an architecture: every dataset is read (through the groups the walk found).
+        foreach (var weights in new[] { "w.h5", "w.weights.h5" })
+        {
+            var result = CliRunner.Run("verify", dir.Combine(weights));
+            Assert.True(result.Code == 0, $"verify {weights}: exit {result.Code}: {result.Error}");
+        }
 
         void Expect(int code, params string[] args)
         {

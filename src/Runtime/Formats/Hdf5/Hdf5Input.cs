@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PureHDF;
 using PureHDF.VOL.Native;
@@ -21,16 +22,23 @@ internal sealed class Hdf5Input : IDisposable
     readonly NativeFile file;
     readonly FileStream stream;
 
-    /// <summary>Where HDF5's address 0 is in the file: values are read directly only when it is the file's first byte.</summary>
-    readonly long baseAddress;
+    /// <summary>What the metadata walk recorded: where each dataset's values are.</summary>
+    readonly Hdf5Metadata metadata;
 
-    Hdf5Input(string path, NativeFile file, FileStream stream, long length, long baseAddress)
+    /// <summary>The path from the root of every group handed out (PureHDF names an object by its last link only).</summary>
+    readonly ConditionalWeakTable<IH5Object, string> groupPaths = new();
+
+    /// <summary>The recorded storage of every dataset <see cref="FloatDataset"/> checked, for <see cref="DirectValues"/>.</summary>
+    readonly ConditionalWeakTable<IH5Dataset, Hdf5DatasetStorage> checkedStorage = new();
+
+    Hdf5Input(string path, NativeFile file, FileStream stream, long length, Hdf5Metadata metadata)
     {
         FilePath = path;
         this.file = file;
         this.stream = stream;
         Length = length;
-        this.baseAddress = baseAddress;
+        this.metadata = metadata;
+        groupPaths.Add(file, "/");
     }
 
     public string FilePath { get; }
@@ -54,9 +62,9 @@ internal sealed class Hdf5Input : IDisposable
             if (signature < 0)
                 throw new ModelFileException(displayPath, "", $"expected an HDF5 file (signature \\x89HDF\\r\\n\\x1a\\n at offset 0, 512, 1024, ...); " +
                     $"the file ({length} bytes) does not have one. It is not HDF5, or it is truncated or corrupt.");
-            long baseAddress = Hdf5Metadata.Verify(stream, length, displayPath, signature);
+            var metadata = Hdf5Metadata.Verify(stream, length, displayPath, signature);
             stream.Position = 0;
-            return new Hdf5Input(displayPath, H5File.Open(new StackGuardStream(stream)), stream, length, signature == 0 ? baseAddress : -1);
+            return new Hdf5Input(displayPath, H5File.Open(new StackGuardStream(stream)), stream, length, metadata);
         }
         catch (Exception e) when (IsParserFailure(e))
         {
@@ -108,7 +116,18 @@ internal sealed class Hdf5Input : IDisposable
     {
         var path = Join(group, name);
         if (!HasLink(group, name)) throw Error(path, "expected a group here; the file has none.");
-        return Guard(path, "expected a group", () => group.Group(name));
+        var child = Guard(path, "expected a group", () => group.Group(name));
+        groupPaths.AddOrUpdate(child, FullPath(group, name));
+        return child;
+    }
+
+    /// <summary>The objects <paramref name="group"/> links, its subgroups known by their path for <see cref="FloatDataset"/>.</summary>
+    public IReadOnlyList<IH5Object> Children(IH5Group group)
+    {
+        var children = Guard(PathOf(group), "a group", () => group.Children().ToList());
+        foreach (var child in children)
+            if (child is IH5Group sub) groupPaths.AddOrUpdate(sub, FullPath(group, child.Name.Split('/')[^1]));
+        return children;
     }
 
     public bool HasAttribute(IH5Object obj, string name) => Guard(PathOf(obj) + "@" + name, "an attribute", () => obj.AttributeExists(name));
@@ -198,6 +217,7 @@ internal sealed class Hdf5Input : IDisposable
     public (IH5Dataset Dataset, long[] Shape) FloatDataset(IH5Group group, string name)
     {
         var path = Join(group, name);
+        var fullPath = FullPath(group, name);
         if (!HasLink(group, name)) throw Error(path, "expected a weight dataset here; the file has none.");
         return Guard(path, "expected a float dataset", () =>
         {
@@ -215,40 +235,68 @@ internal sealed class Hdf5Input : IDisposable
             catch (OverflowException) { throw Error(path, "the dataset declares more elements than can exist."); }
             if (bytes > (ulong)Length && dataset.Layout.Class != H5DataLayoutClass.Chunked)
                 throw Error(path, $"the dataset declares {bytes} bytes of data but the file is only {Length} bytes long: it is truncated or corrupt.");
-            CheckExtent(dataset, bytes, path);
+            checkedStorage.AddOrUpdate(dataset, CheckExtent(dataset, bytes, fullPath));
             return (dataset, shape);
         });
     }
 
     /// <summary>
-    /// Checks that the values of a contiguous dataset are bytes of this file (its storage holds every element and
-    /// ends inside the file), and refuses values kept in external files (which PureHDF would open; Keras never
-    /// writes them). Chunked and compact datasets are checked when they are read, before any weight changes.
+    /// The storage the metadata walk recorded for the dataset at <paramref name="path"/> (<see cref="Hdf5Metadata.Dataset"/>),
+    /// after checking that it agrees with what PureHDF parsed from the same header: a disagreement means the file can
+    /// be read two ways, and it is refused rather than read either way.
     /// </summary>
-    void CheckExtent(IH5Dataset dataset, ulong bytes, string path)
+    Hdf5DatasetStorage Storage(IH5Dataset dataset, string path)
     {
-        if (Hdf5DatasetStorage.Of(dataset) is not { } storage) return;
+        var storage = metadata.Dataset(path);
+        string? differs = null;
+        if (storage.Layout != dataset.Layout.Class)
+            differs = $"a {storage.Layout} layout, PureHDF a {dataset.Layout.Class} one";
+        else if (storage.Elements is { } elements && elements != TotalElements(dataset.Space))
+            differs = $"{elements} elements, PureHDF {TotalElements(dataset.Space)}";
+        else if (storage.Type is { } type && (type.Size != dataset.Type.Size || type.Class != (int)dataset.Type.Class))
+            differs = $"{type.Size}-byte elements of type class {type.Class}, PureHDF {dataset.Type.Size}-byte {dataset.Type.Class} ({(int)dataset.Type.Class})";
+        if (differs is not null)
+            throw Error(path, $"the dataset's object header reads two ways: the metadata check finds {differs}. The file is corrupt.");
+        return storage;
+    }
+
+    /// <summary>
+    /// Checks that the values of a contiguous dataset are bytes of this file (its storage holds exactly the
+    /// <paramref name="bytes"/> its shape and type need, unfiltered, and ends inside the file), and refuses values
+    /// kept in external files or virtual datasets (which PureHDF would open; Keras never writes them). Chunked and
+    /// compact datasets are checked when they are read, before any weight changes.
+    /// </summary>
+    Hdf5DatasetStorage CheckExtent(IH5Dataset dataset, ulong bytes, string path)
+    {
+        var storage = Storage(dataset, path);
         if (storage.External)
             throw Error(path, "the dataset's values are kept in external files (an HDF5 external file list); Keras never writes those, and they are not read.");
-        if (storage.Layout != H5DataLayoutClass.Contiguous || storage.Address is not { } address) return;
-        if (storage.Size is { } size && size < bytes)
+        if (storage.Layout == H5DataLayoutClass.VirtualStorage)
+            throw Error(path, "the dataset is virtual (its values are mapped from other datasets, possibly in other files); Keras never writes those, and they are not read.");
+        if (storage.Layout != H5DataLayoutClass.Contiguous) return storage;
+        if (storage.Filters > 0)
+            throw Error(path, $"the dataset is stored contiguously but declares {storage.Filters} filter(s); HDF5 filters only chunked data: the file is corrupt.");
+        if (storage.StoredSize is { } size && size != bytes)
             throw Error(path, $"the dataset's storage holds {size} bytes but its shape and type need {bytes}: the file is corrupt.");
-        long start = baseAddress < 0 ? 0 : baseAddress;
-        if (address > (ulong)Length || (ulong)start + address + bytes > (ulong)Length)
+        if (storage.Address is not { } address) return storage;   // never written: PureHDF gives the fill value
+        ulong start = (ulong)metadata.BaseAddress + address;
+        if (address > (ulong)Length || start > (ulong)Length || bytes > (ulong)Length - start)
             throw Error(path, $"the dataset's {bytes} bytes of values are declared at address {address}, past the end of the file ({Length} bytes): it is truncated or corrupt.");
+        return storage;
     }
 
     /// <summary>
     /// The values of <paramref name="dataset"/> (checked by <see cref="FloatDataset"/>) as a place in the file that can be
-    /// read straight into a weight, or null when they must go through PureHDF (another type or byte order, compact,
-    /// chunked or unallocated storage, a file with a user block).
+    /// read straight into a weight, or null when they must go through PureHDF: compact or chunked storage (no single
+    /// run of bytes), values never written (the fill value), or a type other than little-endian float32 (converted).
     /// </summary>
     public Hdf5ContiguousValues? DirectValues(IH5Dataset dataset, string path)
     {
-        if (baseAddress != 0 || dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size != 4) return null;
-        if (Hdf5DatasetStorage.Of(dataset) is not { Layout: H5DataLayoutClass.Contiguous, Address: { } address, External: false, LittleEndian: true }) return null;
+        if (!checkedStorage.TryGetValue(dataset, out var storage))
+            throw new InvalidOperationException($"{path}: DirectValues reads only a dataset FloatDataset has checked.");
+        if (storage is not { Layout: H5DataLayoutClass.Contiguous, Address: { } address, Type.LittleEndianSingle: true, External: false, Filters: 0 }) return null;
         long bytes = checked((long)TotalElements(dataset.Space) * 4);
-        return new Hdf5ContiguousValues(stream.SafeFileHandle, FilePath, path, checked((long)address), bytes,
+        return new Hdf5ContiguousValues(stream.SafeFileHandle, FilePath, path, checked(metadata.BaseAddress + (long)address), bytes,
                                         Guard(path, "a content hash", () => ContentHash.RecordedBy(dataset)));
     }
 
@@ -358,6 +406,11 @@ internal sealed class Hdf5Input : IDisposable
             };
         });
     }
+
+    /// <summary>The path from the root of <paramref name="name"/> in <paramref name="group"/>, a group this input handed out.</summary>
+    string FullPath(IH5Group group, string name) =>
+        groupPaths.TryGetValue(group, out var parent) ? (parent == "/" ? "/" + name : parent + "/" + name)
+            : throw new InvalidOperationException($"{PathOf(group)} was not opened through Hdf5Input.Group, so its path from the root is unknown.");
 
     public static string PathOf(IH5Object obj) => obj is NativeFile ? "/" : obj.Name.StartsWith('/') ? obj.Name : "/" + obj.Name;
 

@@ -12,15 +12,17 @@ namespace Layerwise.Formats.Hdf5;
 /// with no depth limit (one pointing at itself overflowed the stack and stopped the process), and an
 /// external link makes it open another file. Keras, tf.keras and h5py's Keras writers never create them.</item>
 /// </list>
+/// It also records each dataset's storage (<see cref="Hdf5DatasetStorage"/>: its data layout, dataspace, datatype,
+/// filter and external file messages) and the links that name it, so that <see cref="Dataset"/> tells the loader
+/// where a contiguous dataset's bytes are without asking PureHDF for what it keeps internal.
 /// It also checks that every global heap collection an attribute's variable-length values (h5py's strings)
 /// point into lies inside the file and holds the objects it declares, before PureHDF allocates them.
 /// The walk follows hard links from the root: link messages of compact groups, and symbol-table groups
-/// (B-tree version 1 and symbol nodes, what h5py writes by default). Groups kept in dense storage (a
-/// fractal heap) are not entered; their lookups re-read the file, where <see cref="StackGuardStream"/>
-/// stops a link cycle. The walk uses an explicit stack and a visited set, never recursion, and reads only
-/// inside the file.
+/// (B-tree version 1 and symbol nodes, what h5py writes by default), and groups kept in dense storage (a
+/// fractal heap indexed by a version 2 B-tree, Hdf5Metadata.DenseLinks.cs). The walk uses an explicit stack
+/// and a visited set, never recursion, and reads only inside the file.
 /// </summary>
-internal sealed class Hdf5Metadata
+internal sealed partial class Hdf5Metadata
 {
     const ushort LinkInfoMessage = 0x02, LinkMessage = 0x06, AttributeMessage = 0x0C, ContinuationMessage = 0x10, SymbolTableMessage = 0x11;
     const int VariableLengthClass = 9;
@@ -35,6 +37,11 @@ internal sealed class Hdf5Metadata
     readonly HashSet<long> visited = [];
     readonly HashSet<long> globalHeaps = [];
     readonly Stack<long> pending = new();
+    readonly Dictionary<long, Hdf5DatasetStorage> datasets = [];
+    readonly Dictionary<(long Group, string Name), long> links = [];
+    long rootHeader = -1;
+    long currentHeader;
+    Hdf5DatasetStorage.Builder? currentDataset;
 
     Hdf5Metadata(Stream stream, long length, string path, long signatureOffset)
     {
@@ -46,14 +53,36 @@ internal sealed class Hdf5Metadata
 
     /// <summary>
     /// Checks the file whose HDF5 signature is at <paramref name="signatureOffset"/>; a bad file throws <see cref="ModelFileException"/>.
-    /// Returns the superblock's base address (file addresses are relative to it).
+    /// Returns the walk, which knows every dataset's storage.
     /// </summary>
-    public static long Verify(Stream stream, long length, string path, long signatureOffset)
+    public static Hdf5Metadata Verify(Stream stream, long length, string path, long signatureOffset)
     {
         var walk = new Hdf5Metadata(stream, length, path, signatureOffset);
         walk.ReadSuperblock();
         while (walk.pending.Count > 0) walk.VisitObjectHeader(walk.pending.Pop());
-        return walk.baseAddress;
+        return walk;
+    }
+
+    /// <summary>The superblock's base address: where file address 0 is (the file's first byte unless a user block precedes HDF5's data).</summary>
+    public long BaseAddress => baseAddress;
+
+    /// <summary>
+    /// The storage of the dataset at <paramref name="objectPath"/> (<c>/group/name</c>), found by following the links
+    /// the walk read from the root group. Throws <see cref="ModelFileException"/> when the walk did not reach it (a path
+    /// PureHDF resolves but these links do not) or it is not a dataset: the loader relies on this record, so it
+    /// refuses rather than read what was not checked.
+    /// </summary>
+    public Hdf5DatasetStorage Dataset(string objectPath)
+    {
+        long at = rootHeader;
+        foreach (var name in objectPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!links.TryGetValue((at, name), out long next))
+                throw Error(objectPath, $"PureHDF finds this dataset, but the links read from the root group have no \"{name}\" here: the file's groups disagree with themselves; it is corrupt.");
+            at = next;
+        }
+        return datasets.TryGetValue(at, out var storage) ? storage
+            : throw Error(objectPath, "PureHDF reads a dataset here, but its object header has no data layout message: the file is corrupt.");
     }
 
     ModelFileException Error(string where, string message) => new(path, where, message);
@@ -72,7 +101,7 @@ internal sealed class Hdf5Metadata
             baseAddress = (long)ReadOffset(Read(addresses, offsetSize, "the superblock"), 0);
             // base, free-space, end-of-file and driver-info addresses, then the root group's symbol table entry
             var rootEntry = Read(addresses + 4L * offsetSize, 2L * offsetSize + 24, "the superblock's root group entry");
-            Schedule(ReadOffset(rootEntry, offsetSize), "the superblock's root group entry");
+            rootHeader = Schedule(ReadOffset(rootEntry, offsetSize), "the superblock's root group entry");
         }
         else if (version is 2 or 3)
         {
@@ -85,7 +114,7 @@ internal sealed class Hdf5Metadata
             baseAddress = (long)ReadOffset(block, 12);
             ulong extension = ReadOffset(block, 12 + offsetSize);
             if (!IsUndefined(extension)) Schedule(extension, "the superblock extension");
-            Schedule(ReadOffset(block, 12 + 3 * offsetSize), "the superblock's root group");
+            rootHeader = Schedule(ReadOffset(block, 12 + 3 * offsetSize), "the superblock's root group");
         }
         else
         {
@@ -99,14 +128,23 @@ internal sealed class Hdf5Metadata
             throw Error("superblock", $"expected offsets and lengths of 2, 4 or 8 bytes; the file declares {offsetSize} and {lengthSize}.");
     }
 
-    void Schedule(ulong address, string from)
+    /// <summary>Queues the object header at <paramref name="address"/> for a visit (once); returns its file offset, or -1 for the undefined address.</summary>
+    long Schedule(ulong address, string from)
     {
-        if (IsUndefined(address)) return;
+        if (IsUndefined(address)) return -1;
         long absolute = Absolute(address, from);
-        if (!visited.Add(absolute)) return;
+        if (!visited.Add(absolute)) return absolute;
         if (visited.Count > MaxObjectHeaders)
             throw Error(from, $"the file links more than {MaxObjectHeaders} objects.");
         pending.Push(absolute);
+        return absolute;
+    }
+
+    /// <summary>Records that the group being visited links <paramref name="name"/> to <paramref name="address"/>, and queues it.</summary>
+    void LinkTo(string name, ulong address, string from)
+    {
+        long target = Schedule(address, from);
+        if (target >= 0) links[(currentHeader, name)] = target;
     }
 
     long Absolute(ulong address, string from)
@@ -119,10 +157,13 @@ internal sealed class Hdf5Metadata
     void VisitObjectHeader(long address)
     {
         var where = $"object header at {address - baseAddress}";
+        currentHeader = address;
+        currentDataset = new Hdf5DatasetStorage.Builder(offsetSize, lengthSize, message => Error(where, message));
         var first = Read(address, 4, where);
         if (first.AsSpan().SequenceEqual("OHDR"u8)) VisitVersion2Header(address, where);
         else if (first[0] == 1) VisitVersion1Header(address, where);
         else throw Error(where, "expected an object header (version 1, or the signature OHDR); the bytes there are neither.");
+        if (currentDataset.Build() is { } storage) datasets[address] = storage;
     }
 
     void VisitVersion1Header(long address, string where)
@@ -206,16 +247,21 @@ internal sealed class Hdf5Metadata
 
     void Message(int type, byte messageFlags, ReadOnlySpan<byte> data, string where)
     {
-        if ((messageFlags & 0x02) != 0) return;   // shared: the data is a reference to a message elsewhere
+        if ((messageFlags & 0x02) != 0)   // shared: the data is a reference to a message elsewhere
+        {
+            currentDataset!.Shared(type);
+            return;
+        }
+        currentDataset!.Message(type, data);
         switch (type)
         {
             case LinkMessage: Link(data, where); break;
             case SymbolTableMessage:
                 if (data.Length < 2 * offsetSize) throw Error(where, "a symbol table message is too short.");
-                SymbolTree(ReadOffset(data, 0), where);
+                SymbolTree(ReadOffset(data, 0), LocalHeap(ReadOffset(data, offsetSize), where), where);
                 break;
             case AttributeMessage: Attribute(data, where); break;
-            case LinkInfoMessage: break;   // dense link storage: see the class summary
+            case LinkInfoMessage: LinkInfo(data, where); break;
         }
     }
 
@@ -310,14 +356,42 @@ internal sealed class Hdf5Metadata
         at += (int)nameLength;
         if (linkType != 0) throw RefusedLink(where, name, linkType);
         if (at + offsetSize > data.Length) throw Error(where, $"link \"{name}\" is too short for its address.");
-        Schedule(ReadOffset(data, at), where + $" (link \"{name}\")");
+        LinkTo(name, ReadOffset(data, at), where + $" (link \"{name}\")");
     }
 
     ModelFileException RefusedLink(string where, string name, int linkType) =>
         Error(where, $"link \"{name}\" is a{(linkType switch { 1 => " soft", 64 => "n external", _ => $" user-defined (type {linkType})" })} link. " +
                      "Keras model files hold only hard links; soft and external links are refused (a soft link can loop, an external one names another file).");
 
-    void SymbolTree(ulong treeAddress, string where)
+    /// <summary>
+    /// A link info message: version, flags, the maximum creation index (8 bytes, when flag bit 0 is set), then the
+    /// addresses of the fractal heap holding the group's links and of their name index, undefined while the links are
+    /// link messages in the group's header.
+    /// </summary>
+    void LinkInfo(ReadOnlySpan<byte> data, string where)
+    {
+        int heapAt = 2 + ((data.Length > 1 && (data[1] & 0x01) != 0) ? 8 : 0);
+        if (data.Length < heapAt + 2 * offsetSize) throw Error(where, "a link info message is too short.");
+        ulong heap = ReadOffset(data, heapAt);
+        if (!IsUndefined(heap)) DenseLinks(heap, ReadOffset(data, heapAt + offsetSize), where);
+    }
+
+    /// <summary>
+    /// The data segment of a symbol table group's local heap (signature HEAP, version, 3 reserved bytes, the segment's
+    /// size and free-list offset, both lengths, then its address), where the group's link names are.
+    /// </summary>
+    byte[] LocalHeap(ulong address, string where)
+    {
+        long start = Absolute(address, where + " (local heap)");
+        var head = Read(start, 8 + 2L * lengthSize + offsetSize, where + " (local heap)");
+        if (!head.AsSpan(0, 4).SequenceEqual("HEAP"u8)) throw Error(where, "expected the group's local heap (signature HEAP); the file is corrupt.");
+        ulong size = ReadUnsigned(head, 8, lengthSize);
+        long segment = Absolute(ReadOffset(head, 8 + 2 * lengthSize), where + " (local heap)");
+        if (size > (ulong)(length - segment)) throw Error(where, $"the group's local heap declares {size} bytes; the file holds {length - segment} after it: it is truncated or corrupt.");
+        return Read(segment, (long)size, where + " (local heap)");
+    }
+
+    void SymbolTree(ulong treeAddress, byte[] names, string where)
     {
         var nodes = new Stack<long>();
         nodes.Push(Absolute(treeAddress, where));
@@ -336,12 +410,12 @@ internal sealed class Hdf5Metadata
             {
                 long child = Absolute(ReadOffset(body, keySize + i * (keySize + offsetSize)), where + " (B-tree)");
                 if (level > 0) nodes.Push(child);
-                else SymbolNode(child, where);
+                else SymbolNode(child, names, where);
             }
         }
     }
 
-    void SymbolNode(long address, string where)
+    void SymbolNode(long address, byte[] names, string where)
     {
         if (!visited.Add(-address - 1)) throw Error(where, "two B-tree entries name the same symbol node: the group loops.");
         var head = Read(address, 8, where + " (symbol node)");
@@ -353,9 +427,18 @@ internal sealed class Hdf5Metadata
         {
             int at = i * entrySize;
             int cacheType = BinaryPrimitives.ReadInt32LittleEndian(entries.AsSpan(at + 2 * offsetSize));
-            if (cacheType == 2) throw RefusedLink(where + " (symbol node)", $"entry {i}", 1);
-            Schedule(ReadOffset(entries, at + offsetSize), where + " (symbol node)");
+            var name = NameInHeap(names, ReadOffset(entries, at), where + " (symbol node)");
+            if (cacheType == 2) throw RefusedLink(where + " (symbol node)", name, 1);
+            LinkTo(name, ReadOffset(entries, at + offsetSize), where + $" (symbol node, link \"{name}\")");
         }
+    }
+
+    /// <summary>The NUL-terminated link name at <paramref name="offset"/> of a local heap's data segment.</summary>
+    string NameInHeap(byte[] names, ulong offset, string where)
+    {
+        int end = offset < (ulong)names.Length ? Array.IndexOf(names, (byte)0, (int)offset) : -1;
+        if (end < 0) throw Error(where, $"a link name at offset {offset} of the group's local heap ({names.Length} bytes) does not end inside it: the file is corrupt.");
+        return System.Text.Encoding.UTF8.GetString(names, (int)offset, end - (int)offset);
     }
 
     void VerifyChecksum(byte[] block, int covered, string where)
@@ -378,7 +461,8 @@ internal sealed class Hdf5Metadata
 
     ulong ReadOffset(ReadOnlySpan<byte> data, int at) => ReadUnsigned(data, at, offsetSize);
 
-    static ulong ReadUnsigned(ReadOnlySpan<byte> data, int at, int size) => size switch
+    /// <summary>A little-endian unsigned integer of <paramref name="size"/> bytes (HDF5's offsets and lengths are 2, 4 or 8).</summary>
+    internal static ulong ReadUnsigned(ReadOnlySpan<byte> data, int at, int size) => size switch
     {
         1 => data[at],
         2 => BinaryPrimitives.ReadUInt16LittleEndian(data[at..]),
@@ -386,5 +470,8 @@ internal sealed class Hdf5Metadata
         _ => BinaryPrimitives.ReadUInt64LittleEndian(data[at..]),
     };
 
-    bool IsUndefined(ulong address) => offsetSize == 8 ? address == ulong.MaxValue : address == (1UL << (8 * offsetSize)) - 1;
+    bool IsUndefined(ulong address) => IsUndefined(address, offsetSize);
+
+    /// <summary>Whether <paramref name="address"/> is HDF5's undefined address (all bits set) for offsets of <paramref name="offsetSize"/> bytes.</summary>
+    internal static bool IsUndefined(ulong address, int offsetSize) => offsetSize == 8 ? address == ulong.MaxValue : address == (1UL << (8 * offsetSize)) - 1;
 }
