@@ -33,20 +33,16 @@ public sealed partial class LayerGenerator
             w.Open("partial class " + spec.TypeName);
 
             cancellationToken.ThrowIfCancellationRequested();
-            bool hasRegistration = !spec.IsAbstract && spec.EmitFromConfig;
-            string registrationField = "LayerwiseRegistration_" + spec.TypeName;
-            if (hasRegistration)
+            // A type the module can see is registered by the assembly's one registration method
+            // (LayerGenerator.Assemblies.cs), and Layer.Registration finds it by type: nothing to write here.
+            // A type hidden from the module (private nested) cannot be named there; it keeps its
+            // registration as a field, so that it can still be saved.
+            if (HasRegistration(spec) && !spec.EmitRegistration)
             {
+                string registrationField = "LayerwiseRegistration_" + spec.TypeName;
                 w.Line("static readonly global::Layerwise.Serialization.LayerRegistration " + registrationField + " = new(");
                 w.Line("    " + Literal(spec.RegisteredName) + ", " + Literal(spec.ClassName) + ", " + Literal(spec.Module) + ", FromConfig);");
                 w.Line();
-                if (spec.EmitRegistration)
-                {
-                    w.Line("/// <summary>Registers this type as " + Xml(spec.RegisteredName) + " (and class name " + Xml(spec.ClassName) + ") when the assembly loads.</summary>");
-                    w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-                    w.Line("internal static void LayerwiseRegister_" + spec.TypeName + "() => global::Layerwise.Serialization.LayerRegistry.Register(" + registrationField + ");");
-                    w.Line();
-                }
                 w.Line("/// <inheritdoc/>");
                 w.Line("public override global::Layerwise.Serialization.LayerRegistration? Registration => " + registrationField + ";");
                 w.Line();
@@ -67,6 +63,9 @@ public sealed partial class LayerGenerator
             if (spec.Namespace is not null) w.Close();
             return w.ToString();
         }
+
+        /// <summary>Whether the type gets a registration at all: a concrete type whose FromConfig is generated.</summary>
+        public static bool HasRegistration(LayerSpec spec) => !spec.IsAbstract && spec.EmitFromConfig;
 
         static void WriteGetConfig(SourceWriter w, LayerSpec spec)
         {
@@ -265,7 +264,7 @@ public sealed partial class LayerGenerator
             }
         }
 
-        static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+        internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
         static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

@@ -8,16 +8,6 @@ namespace Sample.Layers
 {
     partial class EveryKind
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_EveryKind = new(
-            "Sample>Everything", "Everything", "sample.layers", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;Everything (and class name Everything) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_EveryKind() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_EveryKind);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_EveryKind;
-
         /// <inheritdoc/>
         public override string ClassName => "Everything";
 
