@@ -8,7 +8,7 @@
 //   gen+compile  the generator, then GetDiagnostics() on the compilation with the generated files: minus
 //                `compile`, what the generator adds to a clean build (binding that both need is shared)
 // GENBENCH_PROFILE=1 prints instead where the reader's time goes (binding of parameter defaults, types, members);
-// GENBENCH_PROFILE=2 the CPU time of compiling the generated code with parts of it removed;
+// GENBENCH_PROFILE=2 the CPU time and allocation of compiling the generated code with parts of it removed;
 // GENBENCH_DUMP=1 prints the generated text for one type and the assembly-wide files.
 // Each figure is the median of R rounds, after one warm-up round; wall-clock and CPU time (all threads:
 // GetDiagnostics compiles concurrently; CPU time is the steadier figure on a shared machine).
@@ -115,8 +115,8 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         Console.WriteLine(string.Join("  ", variants.Select(v =>
         {
             var c = NewCompilation().AddSyntaxTrees(generated.Select(g => CSharpSyntaxTree.ParseText(v.Value(g), parse)));
-            return $"{v.Key}: {CpuTime(() => c.GetDiagnostics()):F0}";
-        })) + $"  compile: {CpuTime(() => NewCompilation().GetDiagnostics()):F0}  (CPU ms)");
+            return $"{v.Key}: {Format(CpuAndAllocation(() => c.GetDiagnostics()))}";
+        })) + $"  compile: {Format(CpuAndAllocation(() => NewCompilation().GetDiagnostics()))}  (CPU ms / MB allocated)");
     }
     return;
 }
@@ -191,6 +191,17 @@ static double CpuTime(Action action)
     action();
     return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
 }
+
+// Bytes the compiler allocates while binding (all threads): unlike CPU time, hardly moved by other load
+// on the machine, so it shows small differences between two versions of the generated code.
+static (double CpuMs, double AllocatedMb) CpuAndAllocation(Action action)
+{
+    long allocated = GC.GetTotalAllocatedBytes(precise: true);
+    double cpu = CpuTime(action);
+    return (cpu, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6);
+}
+
+static string Format((double CpuMs, double AllocatedMb) m) => string.Create(CultureInfo.InvariantCulture, $"{m.CpuMs:F0}/{m.AllocatedMb:F0}");
 
 static string Metadata(string key)
 {

@@ -119,6 +119,17 @@ public sealed partial class LayerGenerator
                     read = p.DefaultValue is null
                         ? "reader.InputShape(" + Literal(p.Key) + ") ?? throw new global::Layerwise.Serialization.ConfigException(" + Literal(spec.ClassName + ".config." + p.Key) + ", \"an input shape is required.\")"
                         : "reader.InputShape(" + Literal(p.Key) + ")";
+                else if (p.Value.Kind == ValueKind.Enum)
+                {
+                    // The enum's table reads it: no generic call, no delegate conversion at the call site.
+                    read = p.DefaultValue is null
+                        ? EnumTableName(p.Value) + ".Required(reader, " + Literal(p.Key) + ")"
+                        : EnumTableName(p.Value) + ".Optional(reader, " + Literal(p.Key) + ", " + p.DefaultValue + ")";
+                }
+                else if (p.Value.Kind == ValueKind.NullableReference && p.Value.Items[0].Kind != ValueKind.String && IsNullDefault(p.DefaultValue))
+                {
+                    read = "reader.OptionalOrNull<" + p.Value.Items[0].Type + ">(" + Literal(p.Key) + ", " + Reader(p.Value.Items[0]) + ")";
+                }
                 else if (ScalarReaderSuffix(p.Value) is { } suffix)
                 {
                     read = p.DefaultValue is null
@@ -146,6 +157,10 @@ public sealed partial class LayerGenerator
             w.Close();
             w.Line();
         }
+
+        /// <summary>Whether a parameter's default (as the spec spells it) is null: what <c>OptionalOrNull</c> returns when the key is absent.</summary>
+        static bool IsNullDefault(string? defaultValue) =>
+            defaultValue is not null && (defaultValue == "null" || defaultValue.StartsWith("default(", System.StringComparison.Ordinal));
 
         /// <summary>
         /// The suffix of <c>ConfigReader</c>'s non-generic reader for a scalar (<c>OptionalInt32</c>), or null.
@@ -197,12 +212,12 @@ public sealed partial class LayerGenerator
                     return Values + ".WriteTuple(" + string.Join(", ", spec.Items.Select((item, i) =>
                         WriteExpression(item, "(" + value + ").Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), depth + 1))) + ")";
                 default:
-                    return Writer(spec) + "(" + value + ")";
+                    return WriteMethod(spec) + "(" + value + ")";
             }
         }
 
-        /// <summary>An expression of type <c>Func&lt;T, JsonNode?&gt;</c> for the value's type.</summary>
-        static string Writer(ValueSpec spec) => spec.Kind switch
+        /// <summary>The method that writes a scalar, enum, layer or converted value, for a direct call.</summary>
+        static string WriteMethod(ValueSpec spec) => spec.Kind switch
         {
             ValueKind.Boolean => Values + ".WriteBoolean",
             ValueKind.Int32 => Values + ".WriteInt32",
@@ -211,24 +226,41 @@ public sealed partial class LayerGenerator
             ValueKind.Double => Values + ".WriteDouble",
             ValueKind.String => Values + ".WriteString",
             ValueKind.Enum => EnumTableName(spec) + ".Write",
+            ValueKind.Layer => Values + ".WriteLayer",
+            _ => spec.Converter + ".Write",
+        };
+
+        // Delegates: the runtime's ready-made fields where there is one (ConfigValues.Int32Writer, an enum
+        // table's Writer); a field binds cheaper than a method group converted to the delegate type.
+
+        /// <summary>An expression of type <c>Func&lt;T, JsonNode?&gt;</c> for the value's type.</summary>
+        static string Writer(ValueSpec spec) => spec.Kind switch
+        {
+            ValueKind.Boolean => Values + ".BooleanWriter",
+            ValueKind.Int32 => Values + ".Int32Writer",
+            ValueKind.Int64 => Values + ".Int64Writer",
+            ValueKind.Single => Values + ".SingleWriter",
+            ValueKind.Double => Values + ".DoubleWriter",
+            ValueKind.String => Values + ".StringWriter",
+            ValueKind.Enum => EnumTableName(spec) + ".Writer",
             ValueKind.NullableReference => Writer(spec.Items[0]),
             ValueKind.NullableValue => Values + ".NullableValueWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
             ValueKind.Array or ValueKind.List => Values + ".ListWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
             ValueKind.Tuple => Values + ".TupleWriter<" + string.Join(", ", spec.Items.Select(i => i.Type)) + ">(" + string.Join(", ", spec.Items.Select(Writer)) + ")",
-            ValueKind.Layer => Values + ".WriteLayer",
+            ValueKind.Layer => Values + ".LayerWriter",
             _ => spec.Converter + ".Write",
         };
 
         /// <summary>An expression of type <c>Func&lt;JsonNode?, string, T&gt;</c> for the value's type.</summary>
         static string Reader(ValueSpec spec) => spec.Kind switch
         {
-            ValueKind.Boolean => Values + ".ReadBoolean",
-            ValueKind.Int32 => Values + ".ReadInt32",
-            ValueKind.Int64 => Values + ".ReadInt64",
-            ValueKind.Single => Values + ".ReadSingle",
-            ValueKind.Double => Values + ".ReadDouble",
-            ValueKind.String => Values + ".ReadString",
-            ValueKind.Enum => EnumTableName(spec) + ".Read",
+            ValueKind.Boolean => Values + ".BooleanReader",
+            ValueKind.Int32 => Values + ".Int32Reader",
+            ValueKind.Int64 => Values + ".Int64Reader",
+            ValueKind.Single => Values + ".SingleReader",
+            ValueKind.Double => Values + ".DoubleReader",
+            ValueKind.String => Values + ".StringReader",
+            ValueKind.Enum => EnumTableName(spec) + ".Reader",
             ValueKind.NullableReference => Values + ".NullableReference<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
             ValueKind.NullableValue => Values + ".NullableValue<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
             ValueKind.Array => Values + ".ArrayOf<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
