@@ -8,7 +8,8 @@
 //   gen+compile  the generator, then GetDiagnostics() on the compilation with the generated files: minus
 //                `compile`, what the generator adds to a clean build (binding that both need is shared)
 // GENBENCH_PROFILE=1 prints instead where the reader's time goes (binding of parameter defaults, types, members);
-// GENBENCH_PROFILE=2 the CPU time of compiling the generated code with parts of it removed.
+// GENBENCH_PROFILE=2 the CPU time and allocation of compiling the generated code with parts of it removed;
+// GENBENCH_DUMP=1 prints the generated text for one type and the assembly-wide files.
 // Each figure is the median of R rounds, after one warm-up round; wall-clock and CPU time (all threads:
 // GetDiagnostics compiles concurrently; CPU time is the steadier figure on a shared machine).
 //   dotnet run -c Release --project bench/GeneratorBench -- 1000 9      # types, rounds
@@ -44,6 +45,15 @@ GeneratorDriver NewFloorDriver() => CSharpGeneratorDriver.Create([new FloorGener
     int files = driver.GetRunResult().GeneratedTrees.Count(t => !Path.GetFileName(t.FilePath).StartsWith("Layerwise.", StringComparison.Ordinal));
     var errors = output.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
     if (files != types || errors != 0) throw new InvalidOperationException($"{files} files for {types} types, {errors} errors");
+}
+
+if (Environment.GetEnvironmentVariable("GENBENCH_DUMP") == "1")
+{
+    // Prints what the generator writes for the first type and the assembly-wide files: to read what is being compiled.
+    foreach (var tree in NewDriver().RunGenerators(NewCompilation()).GetRunResult().GeneratedTrees
+        .Where(t => Path.GetFileName(t.FilePath).StartsWith("Layerwise.", StringComparison.Ordinal) || t.FilePath.Contains("Layer0.", StringComparison.Ordinal)))
+        Console.WriteLine($"=== {Path.GetFileName(tree.FilePath)}\n{tree}");
+    return;
 }
 
 if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "1")
@@ -93,6 +103,10 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         ["-both-enums"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static global::System.Text.Json.Nodes.JsonNode\? LayerwiseWrite_[\s\S]*?\}\);|static global::\S+\? LayerwiseParse_[\s\S]*?\};|static readonly global::Layerwise.Serialization.ConfigEnum<[\s\S]*?\}\);"),
         ["-both-registration"] = t => Without(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), @"static readonly global::Layerwise.Serialization.LayerRegistration[\s\S]*?public override global::Layerwise.Serialization.LayerRegistration\? Registration => \w+;"),
         ["-both-tracking"] = t => Strip(Strip(Strip(t, "GetConfig()"), "FromConfig(global"), "CollectTrackedFields("),
+        ["-named-args"] = t => System.Text.RegularExpressions.Regex.Replace(t, @"(?m)^(\s+)@?\w+: reader\.", "$1reader."),
+        ["-generic-reads"] = t => System.Text.RegularExpressions.Regex.Replace(t, @"reader\.(Optional|Required)<.*\)(,|\);)$", "default!$2", System.Text.RegularExpressions.RegexOptions.Multiline),
+        ["-scalar-reads"] = t => System.Text.RegularExpressions.Regex.Replace(t, @"reader\.(Optional|Required)[A-Z]\w*\(.*\)(,|\);)$", "default!$2", System.Text.RegularExpressions.RegexOptions.Multiline),
+        ["-initializer"] = t => System.Text.RegularExpressions.Regex.Replace(t, @".*Registers this type as.*\n.*ModuleInitializer.*\n.*LayerwiseRegister_.*\n", ""),
         ["empty partial"] = t => !t.Contains("partial class", StringComparison.Ordinal) ? t
             : t[..(t.IndexOf("partial class", StringComparison.Ordinal))] + t[t.IndexOf("partial class", StringComparison.Ordinal)..].Split('\n')[0] + "{}}",
     };
@@ -101,8 +115,8 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "2")
         Console.WriteLine(string.Join("  ", variants.Select(v =>
         {
             var c = NewCompilation().AddSyntaxTrees(generated.Select(g => CSharpSyntaxTree.ParseText(v.Value(g), parse)));
-            return $"{v.Key}: {CpuTime(() => c.GetDiagnostics()):F0}";
-        })) + $"  compile: {CpuTime(() => NewCompilation().GetDiagnostics()):F0}  (CPU ms)");
+            return $"{v.Key}: {Format(CpuAndAllocation(() => c.GetDiagnostics()))}";
+        })) + $"  compile: {Format(CpuAndAllocation(() => NewCompilation().GetDiagnostics()))}  (CPU ms / MB allocated)");
     }
     return;
 }
@@ -177,6 +191,17 @@ static double CpuTime(Action action)
     action();
     return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
 }
+
+// Bytes the compiler allocates while binding (all threads): unlike CPU time, hardly moved by other load
+// on the machine, so it shows small differences between two versions of the generated code.
+static (double CpuMs, double AllocatedMb) CpuAndAllocation(Action action)
+{
+    long allocated = GC.GetTotalAllocatedBytes(precise: true);
+    double cpu = CpuTime(action);
+    return (cpu, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6);
+}
+
+static string Format((double CpuMs, double AllocatedMb) m) => string.Create(CultureInfo.InvariantCulture, $"{m.CpuMs:F0}/{m.AllocatedMb:F0}");
 
 static string Metadata(string key)
 {

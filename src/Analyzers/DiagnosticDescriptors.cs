@@ -67,8 +67,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InaccessibleType = Create(
         InaccessibleTypeId, Structure, DiagnosticSeverity.Error,
         "Registered type is not accessible to its generated registration",
-        "'{0}' is {1}: the module initializer that registers it must be reachable from the assembly, so it needs to be public or internal (and so must its containing types)",
-        "The generated registration is a [ModuleInitializer] method inside the type; the runtime requires it to be accessible at the module level. A private or protected nested type (or a nested type in one) cannot be registered. Make the type and its containing types internal or public.");
+        "'{0}' is {1}: the assembly's generated registration must be able to name it, so it needs to be public or internal (and so must its containing types)",
+        "The generated registration is one [ModuleInitializer] method per assembly that names each registered type, so the type must be accessible from the whole assembly. A private or protected nested type (or a nested type in one) cannot be registered. Make the type and its containing types internal or public.");
 
     public static readonly DiagnosticDescriptor NotALayer = Create(
         NotALayerId, Structure, DiagnosticSeverity.Error,

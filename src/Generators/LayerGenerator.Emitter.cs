@@ -33,20 +33,16 @@ public sealed partial class LayerGenerator
             w.Open("partial class " + spec.TypeName);
 
             cancellationToken.ThrowIfCancellationRequested();
-            bool hasRegistration = !spec.IsAbstract && spec.EmitFromConfig;
-            string registrationField = "LayerwiseRegistration_" + spec.TypeName;
-            if (hasRegistration)
+            // A type the module can see is registered by the assembly's one registration method
+            // (LayerGenerator.Assemblies.cs), and Layer.Registration finds it by type: nothing to write here.
+            // A type hidden from the module (private nested) cannot be named there; it keeps its
+            // registration as a field, so that it can still be saved.
+            if (HasRegistration(spec) && !spec.EmitRegistration)
             {
+                string registrationField = "LayerwiseRegistration_" + spec.TypeName;
                 w.Line("static readonly global::Layerwise.Serialization.LayerRegistration " + registrationField + " = new(");
                 w.Line("    " + Literal(spec.RegisteredName) + ", " + Literal(spec.ClassName) + ", " + Literal(spec.Module) + ", FromConfig);");
                 w.Line();
-                if (spec.EmitRegistration)
-                {
-                    w.Line("/// <summary>Registers this type as " + Xml(spec.RegisteredName) + " (and class name " + Xml(spec.ClassName) + ") when the assembly loads.</summary>");
-                    w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-                    w.Line("internal static void LayerwiseRegister_" + spec.TypeName + "() => global::Layerwise.Serialization.LayerRegistry.Register(" + registrationField + ");");
-                    w.Line();
-                }
                 w.Line("/// <inheritdoc/>");
                 w.Line("public override global::Layerwise.Serialization.LayerRegistration? Registration => " + registrationField + ";");
                 w.Line();
@@ -67,6 +63,9 @@ public sealed partial class LayerGenerator
             if (spec.Namespace is not null) w.Close();
             return w.ToString();
         }
+
+        /// <summary>Whether the type gets a registration at all: a concrete type whose FromConfig is generated.</summary>
+        public static bool HasRegistration(LayerSpec spec) => !spec.IsAbstract && spec.EmitFromConfig;
 
         static void WriteGetConfig(SourceWriter w, LayerSpec spec)
         {
@@ -120,6 +119,17 @@ public sealed partial class LayerGenerator
                     read = p.DefaultValue is null
                         ? "reader.InputShape(" + Literal(p.Key) + ") ?? throw new global::Layerwise.Serialization.ConfigException(" + Literal(spec.ClassName + ".config." + p.Key) + ", \"an input shape is required.\")"
                         : "reader.InputShape(" + Literal(p.Key) + ")";
+                else if (p.Value.Kind == ValueKind.Enum)
+                {
+                    // The enum's table reads it: no generic call, no delegate conversion at the call site.
+                    read = p.DefaultValue is null
+                        ? EnumTableName(p.Value) + ".Required(reader, " + Literal(p.Key) + ")"
+                        : EnumTableName(p.Value) + ".Optional(reader, " + Literal(p.Key) + ", " + p.DefaultValue + ")";
+                }
+                else if (p.Value.Kind == ValueKind.NullableReference && p.Value.Items[0].Kind != ValueKind.String && IsNullDefault(p.DefaultValue))
+                {
+                    read = "reader.OptionalOrNull<" + p.Value.Items[0].Type + ">(" + Literal(p.Key) + ", " + Reader(p.Value.Items[0]) + ")";
+                }
                 else if (ScalarReaderSuffix(p.Value) is { } suffix)
                 {
                     read = p.DefaultValue is null
@@ -147,6 +157,10 @@ public sealed partial class LayerGenerator
             w.Close();
             w.Line();
         }
+
+        /// <summary>Whether a parameter's default (as the spec spells it) is null: what <c>OptionalOrNull</c> returns when the key is absent.</summary>
+        static bool IsNullDefault(string? defaultValue) =>
+            defaultValue is not null && (defaultValue == "null" || defaultValue.StartsWith("default(", System.StringComparison.Ordinal));
 
         /// <summary>
         /// The suffix of <c>ConfigReader</c>'s non-generic reader for a scalar (<c>OptionalInt32</c>), or null.
@@ -198,12 +212,12 @@ public sealed partial class LayerGenerator
                     return Values + ".WriteTuple(" + string.Join(", ", spec.Items.Select((item, i) =>
                         WriteExpression(item, "(" + value + ").Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), depth + 1))) + ")";
                 default:
-                    return Writer(spec) + "(" + value + ")";
+                    return WriteMethod(spec) + "(" + value + ")";
             }
         }
 
-        /// <summary>An expression of type <c>Func&lt;T, JsonNode?&gt;</c> for the value's type.</summary>
-        static string Writer(ValueSpec spec) => spec.Kind switch
+        /// <summary>The method that writes a scalar, enum, layer or converted value, for a direct call.</summary>
+        static string WriteMethod(ValueSpec spec) => spec.Kind switch
         {
             ValueKind.Boolean => Values + ".WriteBoolean",
             ValueKind.Int32 => Values + ".WriteInt32",
@@ -212,24 +226,41 @@ public sealed partial class LayerGenerator
             ValueKind.Double => Values + ".WriteDouble",
             ValueKind.String => Values + ".WriteString",
             ValueKind.Enum => EnumTableName(spec) + ".Write",
+            ValueKind.Layer => Values + ".WriteLayer",
+            _ => spec.Converter + ".Write",
+        };
+
+        // Delegates: the runtime's ready-made fields where there is one (ConfigValues.Int32Writer, an enum
+        // table's Writer); a field binds cheaper than a method group converted to the delegate type.
+
+        /// <summary>An expression of type <c>Func&lt;T, JsonNode?&gt;</c> for the value's type.</summary>
+        static string Writer(ValueSpec spec) => spec.Kind switch
+        {
+            ValueKind.Boolean => Values + ".BooleanWriter",
+            ValueKind.Int32 => Values + ".Int32Writer",
+            ValueKind.Int64 => Values + ".Int64Writer",
+            ValueKind.Single => Values + ".SingleWriter",
+            ValueKind.Double => Values + ".DoubleWriter",
+            ValueKind.String => Values + ".StringWriter",
+            ValueKind.Enum => EnumTableName(spec) + ".Writer",
             ValueKind.NullableReference => Writer(spec.Items[0]),
             ValueKind.NullableValue => Values + ".NullableValueWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
             ValueKind.Array or ValueKind.List => Values + ".ListWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
             ValueKind.Tuple => Values + ".TupleWriter<" + string.Join(", ", spec.Items.Select(i => i.Type)) + ">(" + string.Join(", ", spec.Items.Select(Writer)) + ")",
-            ValueKind.Layer => Values + ".WriteLayer",
+            ValueKind.Layer => Values + ".LayerWriter",
             _ => spec.Converter + ".Write",
         };
 
         /// <summary>An expression of type <c>Func&lt;JsonNode?, string, T&gt;</c> for the value's type.</summary>
         static string Reader(ValueSpec spec) => spec.Kind switch
         {
-            ValueKind.Boolean => Values + ".ReadBoolean",
-            ValueKind.Int32 => Values + ".ReadInt32",
-            ValueKind.Int64 => Values + ".ReadInt64",
-            ValueKind.Single => Values + ".ReadSingle",
-            ValueKind.Double => Values + ".ReadDouble",
-            ValueKind.String => Values + ".ReadString",
-            ValueKind.Enum => EnumTableName(spec) + ".Read",
+            ValueKind.Boolean => Values + ".BooleanReader",
+            ValueKind.Int32 => Values + ".Int32Reader",
+            ValueKind.Int64 => Values + ".Int64Reader",
+            ValueKind.Single => Values + ".SingleReader",
+            ValueKind.Double => Values + ".DoubleReader",
+            ValueKind.String => Values + ".StringReader",
+            ValueKind.Enum => EnumTableName(spec) + ".Reader",
             ValueKind.NullableReference => Values + ".NullableReference<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
             ValueKind.NullableValue => Values + ".NullableValue<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
             ValueKind.Array => Values + ".ArrayOf<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
@@ -265,7 +296,7 @@ public sealed partial class LayerGenerator
             }
         }
 
-        static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+        internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
         static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

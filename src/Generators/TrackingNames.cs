@@ -8,5 +8,6 @@ internal static class TrackingNames
     public const string LayerSpecsFound = nameof(LayerSpecsFound);
     public const string ModelSpecsFound = nameof(ModelSpecsFound);
     public const string AssemblyMarker = nameof(AssemblyMarker);
+    public const string AssemblyRegistrations = nameof(AssemblyRegistrations);
     public const string ReferencedLayerAssemblies = nameof(ReferencedLayerAssemblies);
 }

@@ -84,6 +84,24 @@ public class IncrementalityTests
         Assert.All(modelReasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         var emitted = second.Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs).Select(o => o.Reason).ToList();
         Assert.Equal(1, emitted.Count(r => r == IncrementalStepRunReason.Modified));
+        // What a registration needs did not change, so the assembly's registration file is not rewritten.
+        var registrations = second.Results.Single().TrackedSteps[TrackingNames.AssemblyRegistrations].SelectMany(r => r.Outputs).Select(o => o.Reason);
+        Assert.All(registrations, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public void Renaming_a_layer_rewrites_the_registration_file()
+    {
+        var compilation = Initial();
+        var (driver, _, _) = GeneratorHarness.Run(compilation);
+        var oldTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class CustomDense"));
+        var text = oldTree.ToString().Replace("CustomDense", "RenamedDense");
+        var (_, _, second) = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(oldTree, oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text))), driver);
+        var registrations = second.Results.Single().TrackedSteps[TrackingNames.AssemblyRegistrations].SelectMany(r => r.Outputs).Select(o => o.Reason);
+        Assert.Contains(IncrementalStepRunReason.Modified, registrations);
+        var file = second.Results.Single().GeneratedSources.Single(s => s.HintName == "Layerwise.LayerRegistrations.g.cs").SourceText.ToString();
+        Assert.Contains("typeof(global::Sample.Layers.RenamedDense)", file);
+        Assert.DoesNotContain("CustomDense", file);
     }
 
     static readonly Type[] Forbidden = [typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Location), typeof(SemanticModel), typeof(SyntaxToken)];

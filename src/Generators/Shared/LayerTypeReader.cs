@@ -108,8 +108,8 @@ internal static class LayerTypeReader
             Module: module ?? ns ?? "",
             EmitGetConfig: !Declares(type, "GetConfig"),
             EmitFromConfig: !type.IsAbstract && constructor is not null && !Declares(type, "FromConfig"),
-            // The registration is a [ModuleInitializer] in the type, which must be visible to the module
-            // (CS8814): a private nested layer gets its config code but no registration (LW0005 says so).
+            // The assembly's registration method names the type, so it must be visible to the module:
+            // a private nested layer gets its config code but no registration (LW0005 says so).
             EmitRegistration: !type.IsAbstract && ModuleVisibility.FirstHidden(type) is null,
             FromConfigHidesBase: BaseDeclares(type, "FromConfig"),
             EmitClassName: !Declares(type, "ClassName"),

@@ -3,9 +3,9 @@ using Microsoft.CodeAnalysis;
 namespace Layerwise.Generators.Shared;
 
 /// <summary>
-/// Whether a type's generated registration can compile: the registration is a
-/// <c>[ModuleInitializer]</c> method inside the type, and the compiler requires module initializers
-/// to be accessible at the module level (CS8814). Added for the analyzers (LW0005); the generator can
+/// Whether a type's generated registration can compile: the registration is one
+/// <c>[ModuleInitializer]</c> method per assembly that names the type, so the type must be
+/// accessible at the module level. Added for the analyzers (LW0005); the generator can
 /// use it to skip such types instead of writing a registration that does not compile.
 /// </summary>
 internal static class ModuleVisibility

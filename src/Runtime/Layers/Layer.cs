@@ -130,8 +130,12 @@ public abstract partial class Layer
         $"Layer \"{Name}\" of type {GetType().Name} has no config: mark the class [Layer] (or [ModelConfig] for a model) " +
         "and make it partial, so that GetConfig and FromConfig are generated.");
 
-    /// <summary>How this type is registered (generated for <c>[Layer]</c>/<c>[ModelConfig]</c> types); null when it is not.</summary>
-    public virtual LayerRegistration? Registration => null;
+    /// <summary>
+    /// How this type is registered: the registration naming exactly this type (generated for
+    /// <c>[Layer]</c>/<c>[ModelConfig]</c> types); null when it is not, e.g. for an unmarked subclass of a
+    /// registered layer, which would otherwise be saved under its base class's name and lose what it adds.
+    /// </summary>
+    public virtual LayerRegistration? Registration => LayerRegistry.ForType(GetType());
 
     /// <summary>Tracks the layers held in generated-tracked fields that are not tracked yet.</summary>
     void TrackFieldLayers()

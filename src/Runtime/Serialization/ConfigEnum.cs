@@ -23,6 +23,28 @@ public sealed class ConfigEnum<T> where T : struct, Enum
         this.values = values;
         this.names = names;
         allowed = string.Join(", ", names.Select(n => "\"" + n + "\""));
+        Reader = Read;
+        Writer = Write;
+    }
+
+    /// <summary><see cref="Read"/> as a delegate, for generated code to nest in the combinators (cheaper to compile than a method group).</summary>
+    public Func<JsonNode?, string, T> Reader { get; }
+
+    /// <summary><see cref="Write"/> as a delegate, for generated code to nest in the combinators.</summary>
+    public Func<T, JsonNode?> Writer { get; }
+
+    /// <summary>The member named under <paramref name="key"/> of the config <paramref name="reader"/> reads; a <see cref="ConfigException"/> when absent.</summary>
+    public T Required(ConfigReader reader, string key)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.Required(key, Reader, typeof(T).Name);
+    }
+
+    /// <summary>The member named under <paramref name="key"/> of the config <paramref name="reader"/> reads, or <paramref name="defaultValue"/> when absent.</summary>
+    public T Optional(ConfigReader reader, string key, T defaultValue)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.Optional(key, Reader, defaultValue);
     }
 
     /// <summary>The config name of <paramref name="value"/>; a value outside the table is written as its .NET name.</summary>

@@ -46,6 +46,13 @@ public sealed partial class ConfigReader
         config.TryGetPropertyValue(key, out var node) ? read(node, PathOf(key)) : defaultValue;
 
     /// <summary>
+    /// The object under <paramref name="key"/>, or null when the key is absent or its value is <c>null</c>
+    /// (Keras' None): an optional argument of a nullable reference type, whose default can only be null.
+    /// </summary>
+    public T? OptionalOrNull<T>(string key, Func<JsonNode?, string, T> read) where T : class =>
+        config.TryGetPropertyValue(key, out var node) && node is not null ? read(node, PathOf(key)) : null;
+
+    /// <summary>
     /// The per-sample input shape: <paramref name="key"/> (a batch shape, first entry dropped), else
     /// <c>batch_input_shape</c> / <c>batch_shape</c>, else <c>input_shape</c> (Keras 2 and 3 spellings).
     /// A <c>null</c> size (Keras' <c>None</c>) reads as <see cref="Dimensions.Unknown"/>.

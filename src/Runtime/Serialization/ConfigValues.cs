@@ -10,7 +10,7 @@ namespace Layerwise.Serialization;
 /// arrays and nested objects to .NET values and back, without reflection. Read errors are
 /// <see cref="ConfigException"/>s that name the key, the expected type and the value received.
 /// </summary>
-public static class ConfigValues
+public static partial class ConfigValues
 {
     /// <summary>Keras' base config of every layer: <c>name</c>, <c>trainable</c>, <c>dtype</c>.</summary>
     public static JsonObject BaseConfig(Layer layer) => new()

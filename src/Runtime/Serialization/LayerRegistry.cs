@@ -16,6 +16,7 @@ public static class LayerRegistry
     static readonly Lock gate = new();
     static readonly Dictionary<string, List<LayerRegistration>> byRegisteredName = new(StringComparer.Ordinal);
     static readonly Dictionary<string, List<LayerRegistration>> byClassName = new(StringComparer.Ordinal);
+    static readonly Dictionary<Type, LayerRegistration> byType = [];
 
     /// <summary>Adds a type (called by generated code). Registering the same object twice is a no-op.</summary>
     public static void Register(LayerRegistration registration)
@@ -25,7 +26,16 @@ public static class LayerRegistry
         {
             Add(byRegisteredName, registration.RegisteredName, registration);
             Add(byClassName, registration.ClassName, registration);
+            // The first registration of a type is what its instances report (saving must not depend on load order).
+            if (registration.Type is { } type) byType.TryAdd(type, registration);
         }
+    }
+
+    /// <summary>The registration naming exactly <paramref name="type"/>, or null (what <see cref="Layer.Registration"/> reports).</summary>
+    public static LayerRegistration? ForType(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        lock (gate) return byType.GetValueOrDefault(type);
     }
 
     static void Add(Dictionary<string, List<LayerRegistration>> map, string key, LayerRegistration registration)

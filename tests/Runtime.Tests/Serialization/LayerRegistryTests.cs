@@ -49,6 +49,27 @@ public class LayerRegistryTests
     }
 
     [Fact]
+    public void A_layer_reports_the_registration_of_its_own_type()
+    {
+        Assert.Same(LayerRegistry.ForType(typeof(Dense)), new Dense(2).Registration);
+        Assert.Equal(typeof(Dense), new Dense(2).Registration!.Type);
+        Assert.Equal("Layerwise.Tests>Antirectifier", new Antirectifier(2).Registration!.RegisteredName);
+    }
+
+    /// <summary>A subclass of a registered layer without [Layer]: it adds behaviour a config could not bring back.</summary>
+    sealed class UnmarkedDense(int units) : Dense(units);
+
+    [Fact]
+    public void An_unmarked_subclass_of_a_registered_layer_is_not_saved_under_its_base_name()
+    {
+        // Saving it as "Dense" would load back as a plain Dense and silently lose the subclass.
+        var layer = new UnmarkedDense(2);
+        Assert.Null(layer.Registration);
+        var e = Assert.Throws<LayerwiseException>(() => LayerRegistry.Serialize(layer));
+        Assert.Contains("UnmarkedDense cannot be saved: it is not registered", e.Message);
+    }
+
+    [Fact]
     public void An_unknown_name_says_how_to_register_and_lists_near_matches()
     {
         var e = Assert.Throws<UnknownLayerException>(() => LayerRegistry.Resolve(registeredName: null, className: "Antirectifer"));

@@ -8,16 +8,6 @@ namespace Sample.Layers
 {
     partial class CustomDense
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_CustomDense = new(
-            "Sample>CustomDense", "CustomDense", "Sample.Layers", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;CustomDense (and class name CustomDense) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_CustomDense() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_CustomDense);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_CustomDense;
-
         /// <inheritdoc/>
         public override string ClassName => "CustomDense";
 

@@ -6,16 +6,6 @@
 
 partial class GlobalLayer
 {
-    static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_GlobalLayer = new(
-        "Sample>GlobalLayer", "GlobalLayer", "", FromConfig);
-
-    /// <summary>Registers this type as Sample&gt;GlobalLayer (and class name GlobalLayer) when the assembly loads.</summary>
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void LayerwiseRegister_GlobalLayer() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_GlobalLayer);
-
-    /// <inheritdoc/>
-    public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_GlobalLayer;
-
     /// <inheritdoc/>
     public override string ClassName => "GlobalLayer";
 

@@ -8,16 +8,6 @@ namespace Sample.Edge
 {
     partial class DerivedBlock
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_DerivedBlock = new(
-            "Sample>DerivedBlock", "DerivedBlock", "Sample.Edge", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;DerivedBlock (and class name DerivedBlock) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_DerivedBlock() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_DerivedBlock);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_DerivedBlock;
-
         /// <inheritdoc/>
         public override string ClassName => "DerivedBlock";
 

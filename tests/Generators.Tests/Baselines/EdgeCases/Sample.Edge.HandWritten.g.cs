@@ -8,16 +8,6 @@ namespace Sample.Edge
 {
     partial class HandWritten
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_HandWritten = new(
-            "Sample>HandWritten", "HandWritten", "Sample.Edge", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;HandWritten (and class name HandWritten) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_HandWritten() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_HandWritten);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_HandWritten;
-
         /// <inheritdoc/>
         public override string ClassName => "HandWritten";
 

@@ -10,16 +10,6 @@ namespace Sample.Edge
     {
         partial class Inner
         {
-            static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Inner = new(
-                "Sample>Inner", "Inner", "Sample.Edge", FromConfig);
-
-            /// <summary>Registers this type as Sample&gt;Inner (and class name Inner) when the assembly loads.</summary>
-            [global::System.Runtime.CompilerServices.ModuleInitializer]
-            internal static void LayerwiseRegister_Inner() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_Inner);
-
-            /// <inheritdoc/>
-            public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_Inner;
-
             /// <inheritdoc/>
             public override string ClassName => "Inner";
 

@@ -8,16 +8,6 @@ namespace Sample.Edge
 {
     partial class Unsupported
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Unsupported = new(
-            "Sample>Unsupported", "Unsupported", "Sample.Edge", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;Unsupported (and class name Unsupported) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_Unsupported() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_Unsupported);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_Unsupported;
-
         /// <inheritdoc/>
         public override string ClassName => "Unsupported";
 

@@ -8,16 +8,6 @@ namespace Sample.Edge
 {
     partial class WiderBlock
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_WiderBlock = new(
-            "Sample>WiderBlock", "WiderBlock", "Sample.Edge", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;WiderBlock (and class name WiderBlock) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_WiderBlock() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_WiderBlock);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_WiderBlock;
-
         /// <inheritdoc/>
         public override string ClassName => "WiderBlock";
 

@@ -8,16 +8,6 @@ namespace Sample.Layers
 {
     partial class EveryKind
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_EveryKind = new(
-            "Sample>Everything", "Everything", "sample.layers", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;Everything (and class name Everything) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_EveryKind() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_EveryKind);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_EveryKind;
-
         /// <inheritdoc/>
         public override string ClassName => "Everything";
 
@@ -30,15 +20,15 @@ namespace Sample.Layers
         {
             var config = global::Layerwise.Serialization.ConfigValues.BaseConfig(this);
             config["format"] = LayerwiseEnum_Sample_Layers_DataFormat.Write(this.Format);
-            config["sizes"] = global::Layerwise.Serialization.ConfigValues.WriteList<int>(this.Sizes, global::Layerwise.Serialization.ConfigValues.WriteInt32);
-            config["tags"] = global::Layerwise.Serialization.ConfigValues.WriteList<string>(this.Tags, global::Layerwise.Serialization.ConfigValues.WriteString);
-            config["rates"] = global::Layerwise.Serialization.ConfigValues.WriteList<double>(this.Rates, global::Layerwise.Serialization.ConfigValues.WriteDouble);
+            config["sizes"] = global::Layerwise.Serialization.ConfigValues.WriteList<int>(this.Sizes, global::Layerwise.Serialization.ConfigValues.Int32Writer);
+            config["tags"] = global::Layerwise.Serialization.ConfigValues.WriteList<string>(this.Tags, global::Layerwise.Serialization.ConfigValues.StringWriter);
+            config["rates"] = global::Layerwise.Serialization.ConfigValues.WriteList<double>(this.Rates, global::Layerwise.Serialization.ConfigValues.DoubleWriter);
             config["kernel_size"] = global::Layerwise.Serialization.ConfigValues.WriteTuple(global::Layerwise.Serialization.ConfigValues.WriteInt32((this.KernelSize).Item1), global::Layerwise.Serialization.ConfigValues.WriteInt32((this.KernelSize).Item2));
-            config["maybe"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<int>(this.Maybe, global::Layerwise.Serialization.ConfigValues.WriteInt32);
-            config["maybe_format"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<global::Sample.Layers.DataFormat>(this.MaybeFormat, LayerwiseEnum_Sample_Layers_DataFormat.Write);
-            config["shape"] = global::Layerwise.Serialization.ConfigValues.WriteList<long>(this.Shape, global::Layerwise.Serialization.ConfigValues.WriteInt64);
+            config["maybe"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<int>(this.Maybe, global::Layerwise.Serialization.ConfigValues.Int32Writer);
+            config["maybe_format"] = global::Layerwise.Serialization.ConfigValues.WriteNullableValue<global::Sample.Layers.DataFormat>(this.MaybeFormat, LayerwiseEnum_Sample_Layers_DataFormat.Writer);
+            config["shape"] = global::Layerwise.Serialization.ConfigValues.WriteList<long>(this.Shape, global::Layerwise.Serialization.ConfigValues.Int64Writer);
             config["inner"] = global::Layerwise.Serialization.ConfigValues.WriteLayer(this.Inner);
-            config["children"] = global::Layerwise.Serialization.ConfigValues.WriteList<global::Layerwise.Layers.Layer>(this.Children, global::Layerwise.Serialization.ConfigValues.WriteLayer);
+            config["children"] = global::Layerwise.Serialization.ConfigValues.WriteList<global::Layerwise.Layers.Layer>(this.Children, global::Layerwise.Serialization.ConfigValues.LayerWriter);
             config["init"] = global::Layerwise.Serialization.InitializerConverter.Write(this.Init);
             config["custom_key"] = global::Layerwise.Serialization.ConfigValues.WriteInt32(this.Renamed);
             config["source"] = global::Layerwise.Serialization.ConfigValues.WriteString(this.OtherName);
@@ -52,17 +42,17 @@ namespace Sample.Layers
         {
             var reader = new global::Layerwise.Serialization.ConfigReader(config, "Everything");
             return new global::Sample.Layers.EveryKind(
-                format: reader.Required<global::Sample.Layers.DataFormat>("format", LayerwiseEnum_Sample_Layers_DataFormat.Read, "DataFormat"),
-                sizes: reader.Required<int[]>("sizes", global::Layerwise.Serialization.ConfigValues.ArrayOf<int>(global::Layerwise.Serialization.ConfigValues.ReadInt32), "int[]"),
-                tags: reader.Required<global::System.Collections.Generic.List<string>>("tags", global::Layerwise.Serialization.ConfigValues.ListOf<string>(global::Layerwise.Serialization.ConfigValues.ReadString), "List<string>"),
-                rates: reader.Required<global::System.Collections.Generic.IReadOnlyList<double>>("rates", global::Layerwise.Serialization.ConfigValues.ListOf<double>(global::Layerwise.Serialization.ConfigValues.ReadDouble), "IReadOnlyList<double>"),
-                kernelSize: reader.Required<(int, int)>("kernel_size", global::Layerwise.Serialization.ConfigValues.TupleOf<int, int>(global::Layerwise.Serialization.ConfigValues.ReadInt32, global::Layerwise.Serialization.ConfigValues.ReadInt32), "(int, int)"),
-                maybe: reader.Optional<int?>("maybe", global::Layerwise.Serialization.ConfigValues.NullableValue<int>(global::Layerwise.Serialization.ConfigValues.ReadInt32), default(int?)),
-                maybeFormat: reader.Optional<global::Sample.Layers.DataFormat?>("maybe_format", global::Layerwise.Serialization.ConfigValues.NullableValue<global::Sample.Layers.DataFormat>(LayerwiseEnum_Sample_Layers_DataFormat.Read), (global::Sample.Layers.DataFormat)(1)),
-                shape: reader.Optional<long[]?>("shape", global::Layerwise.Serialization.ConfigValues.NullableReference<long[]>(global::Layerwise.Serialization.ConfigValues.ArrayOf<long>(global::Layerwise.Serialization.ConfigValues.ReadInt64)), default(long[]?)),
-                inner: reader.Optional<global::Layerwise.Layers.Dense?>("inner", global::Layerwise.Serialization.ConfigValues.NullableReference<global::Layerwise.Layers.Dense>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Dense>), default(global::Layerwise.Layers.Dense?)),
-                children: reader.Optional<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?>("children", global::Layerwise.Serialization.ConfigValues.NullableReference<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>>(global::Layerwise.Serialization.ConfigValues.ListOf<global::Layerwise.Layers.Layer>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Layer>)), default(global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>?)),
-                init: reader.Optional<global::Layerwise.Initializers.Initializer?>("init", global::Layerwise.Serialization.ConfigValues.NullableReference<global::Layerwise.Initializers.Initializer>(global::Layerwise.Serialization.InitializerConverter.Read), default(global::Layerwise.Initializers.Initializer?)),
+                format: LayerwiseEnum_Sample_Layers_DataFormat.Required(reader, "format"),
+                sizes: reader.Required<int[]>("sizes", global::Layerwise.Serialization.ConfigValues.ArrayOf<int>(global::Layerwise.Serialization.ConfigValues.Int32Reader), "int[]"),
+                tags: reader.Required<global::System.Collections.Generic.List<string>>("tags", global::Layerwise.Serialization.ConfigValues.ListOf<string>(global::Layerwise.Serialization.ConfigValues.StringReader), "List<string>"),
+                rates: reader.Required<global::System.Collections.Generic.IReadOnlyList<double>>("rates", global::Layerwise.Serialization.ConfigValues.ListOf<double>(global::Layerwise.Serialization.ConfigValues.DoubleReader), "IReadOnlyList<double>"),
+                kernelSize: reader.Required<(int, int)>("kernel_size", global::Layerwise.Serialization.ConfigValues.TupleOf<int, int>(global::Layerwise.Serialization.ConfigValues.Int32Reader, global::Layerwise.Serialization.ConfigValues.Int32Reader), "(int, int)"),
+                maybe: reader.Optional<int?>("maybe", global::Layerwise.Serialization.ConfigValues.NullableValue<int>(global::Layerwise.Serialization.ConfigValues.Int32Reader), default(int?)),
+                maybeFormat: reader.Optional<global::Sample.Layers.DataFormat?>("maybe_format", global::Layerwise.Serialization.ConfigValues.NullableValue<global::Sample.Layers.DataFormat>(LayerwiseEnum_Sample_Layers_DataFormat.Reader), (global::Sample.Layers.DataFormat)(1)),
+                shape: reader.OptionalOrNull<long[]>("shape", global::Layerwise.Serialization.ConfigValues.ArrayOf<long>(global::Layerwise.Serialization.ConfigValues.Int64Reader)),
+                inner: reader.OptionalOrNull<global::Layerwise.Layers.Dense>("inner", global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Dense>),
+                children: reader.OptionalOrNull<global::System.Collections.Generic.IReadOnlyList<global::Layerwise.Layers.Layer>>("children", global::Layerwise.Serialization.ConfigValues.ListOf<global::Layerwise.Layers.Layer>(global::Layerwise.Serialization.ConfigValues.ReadLayer<global::Layerwise.Layers.Layer>)),
+                init: reader.OptionalOrNull<global::Layerwise.Initializers.Initializer>("init", global::Layerwise.Serialization.InitializerConverter.Read),
                 renamed: reader.OptionalInt32("custom_key", (int)(1)),
                 source: reader.OptionalString("source", "x"),
                 inputShape: reader.InputShape("batch_input_shape"),

@@ -8,16 +8,6 @@ namespace Sample.Models
 {
     partial class Classifier
     {
-        static readonly global::Layerwise.Serialization.LayerRegistration LayerwiseRegistration_Classifier = new(
-            "Sample>Classifier", "Classifier", "Sample.Models", FromConfig);
-
-        /// <summary>Registers this type as Sample&gt;Classifier (and class name Classifier) when the assembly loads.</summary>
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void LayerwiseRegister_Classifier() => global::Layerwise.Serialization.LayerRegistry.Register(LayerwiseRegistration_Classifier);
-
-        /// <inheritdoc/>
-        public override global::Layerwise.Serialization.LayerRegistration? Registration => LayerwiseRegistration_Classifier;
-
         /// <inheritdoc/>
         public override string ClassName => "Classifier";
 
