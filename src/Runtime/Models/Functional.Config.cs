@@ -105,18 +105,37 @@ public partial class Functional
             ? Reference(tensors[0])
             : new JsonArray([.. tensors.Select(JsonNode (t) => Reference(t))]);
 
-    JsonArray Keras2Node(Node node) =>
-        new([.. node.Inputs.Select(JsonNode (t) => new JsonArray(t.Layer.Name, graph.ConfigIndex(t.Node), t.TensorIndex, CallKwargs(node)))]);
+    JsonArray Keras2Node(Node node)
+    {
+        if (IsSeparateArgumentsCall(node))
+        {
+            // tf.keras writes the arguments after the query as kwargs of the one entry: mha(q, v) is
+            // [["q", 0, 0, {"value": ["v", 0, 0]}]] (Keras' Node.serialize).
+            var kwargs = CallKwargs(node);
+            kwargs["value"] = Reference(node.Inputs[1]);
+            if (node.Inputs.Count > 2) kwargs["key"] = Reference(node.Inputs[2]);
+            return [new JsonArray(node.Inputs[0].Layer.Name, graph.ConfigIndex(node.Inputs[0].Node), node.Inputs[0].TensorIndex, kwargs)];
+        }
+        return new([.. node.Inputs.Select(JsonNode (t) => new JsonArray(t.Layer.Name, graph.ConfigIndex(t.Node), t.TensorIndex, CallKwargs(node)))]);
+    }
 
     /// <summary>The call's keyword arguments as Keras writes them: <c>{"training": false}</c> when it was fixed, else <c>{}</c>.</summary>
     static JsonObject CallKwargs(Node node) => node.Training is { } training ? new JsonObject { ["training"] = training } : [];
 
+    /// <summary>
+    /// Whether Keras calls this layer with its inputs as separate arguments (MultiHeadAttention's
+    /// <c>mha(query, value, key)</c>) rather than one tensor or one list (Attention, Add, ...).
+    /// </summary>
+    static bool IsSeparateArgumentsCall(Node node) => node.Layer is MultiHeadAttention && node.Inputs.Count > 1;
+
     JsonObject Keras3Node(Node node)
     {
-        JsonNode argument = node.Inputs.Count == 1
-            ? KerasTensorJson(node.Inputs[0])
-            : new JsonArray([.. node.Inputs.Select(JsonNode (t) => KerasTensorJson(t))]);
-        return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = CallKwargs(node) };
+        JsonArray args = IsSeparateArgumentsCall(node)
+            ? [.. node.Inputs.Select(JsonNode (t) => KerasTensorJson(t))]   // Keras 3 keeps mha(q, v) as {"args": [q, v]}
+            : new JsonArray(node.Inputs.Count == 1
+                ? KerasTensorJson(node.Inputs[0])
+                : new JsonArray([.. node.Inputs.Select(JsonNode (t) => KerasTensorJson(t))]));
+        return new JsonObject { ["args"] = args, ["kwargs"] = CallKwargs(node) };
     }
 
     JsonObject KerasTensorJson(KerasTensor tensor) => new()

@@ -21,8 +21,20 @@ internal static class FunctionalConfigReader
 
     sealed record TensorReference(string Layer, int Node, int Tensor, string Path);
 
-    /// <summary>What one inbound node reads, and the <c>training</c> argument of that call (null when unset).</summary>
-    sealed record NodeCall(List<TensorReference> Inputs, bool? Training);
+    /// <summary>
+    /// What one inbound node reads, and the <c>training</c> argument of that call (null when unset).
+    /// <paramref name="Arguments"/> names the tensors after the first that the call passed as separate
+    /// arguments (<c>value</c>, <c>key</c>: MultiHeadAttention's <c>mha(query, value)</c>), already appended to
+    /// <paramref name="Inputs"/> in the order query, value, key; <paramref name="UseCausalMask"/> is the call's
+    /// <c>use_causal_mask</c> when given.
+    /// </summary>
+    sealed record NodeCall(List<TensorReference> Inputs, bool? Training, List<string> Arguments, bool? UseCausalMask);
+
+    /// <summary>The tensor arguments an attention call may take after the query, in the order its inputs list them.</summary>
+    static readonly string[] TensorArgumentOrder = ["value", "key"];
+
+    /// <summary>A call's keyword arguments as read: what is replayed, and the tensors passed by name.</summary>
+    sealed record CallArguments(bool? Training, bool? UseCausalMask, Dictionary<string, TensorReference> Tensors);
 
     sealed class PendingLayer(string name, Layer layer, List<(JsonNode? Node, string Path)> nodes)
     {
@@ -123,6 +135,7 @@ internal static class FunctionalConfigReader
                     var call = ReadNodeCall(nodeJson, path);
                     var tensors = TryResolve(call.Inputs, created, firstNodes);
                     if (tensors is null) break;   // an input node is not created yet: a later pass
+                    ApplyCallArguments(entry, call, path);
                     try
                     {
                         entry.Layer.CallSymbolic(tensors, call.Training);
@@ -190,8 +203,31 @@ internal static class FunctionalConfigReader
 
     static bool IsTriple(JsonArray array) => array.Count is 3 or 4 && array[0] is JsonValue v && v.TryGetValue<string>(out _);
 
-    /// <summary>A <c>[name, node, tensor]</c> reference, and the <c>training</c> argument of a Keras 2 entry's fourth element (its call kwargs).</summary>
-    static (TensorReference Reference, bool? Training) ReadTriple(JsonNode? node, string path)
+    /// <summary>
+    /// What a call's arguments beyond its first tensor mean for the layer: tensors passed as <c>value</c>/<c>key</c>
+    /// and <c>use_causal_mask</c> are MultiHeadAttention's (Attention and AdditiveAttention take a list, and
+    /// <c>use_causal_mask</c>); any other layer given them is refused, since the call would compute something else.
+    /// </summary>
+    static void ApplyCallArguments(PendingLayer entry, NodeCall call, string path)
+    {
+        if (call.Arguments.Count > 0 && entry.Layer is not MultiHeadAttention)
+            throw new ConfigException(path, $"layer \"{entry.Name}\" ({entry.Layer.ClassName}) is called with the tensor argument(s) " +
+                                            $"{string.Join(", ", call.Arguments)}, which only MultiHeadAttention takes here.");
+        if (call.UseCausalMask is not { } causal) return;
+        switch (entry.Layer)
+        {
+            case MultiHeadAttention attention: attention.UseCausalMask = causal; break;
+            case BaseDenseAttention attention: attention.UseCausalMask = causal; break;
+            default:
+                if (causal)
+                    throw new ConfigException(path + ".use_causal_mask", $"layer \"{entry.Name}\" ({entry.Layer.ClassName}) has no causal mask; " +
+                                                                         "only the attention layers take use_causal_mask.");
+                break;
+        }
+    }
+
+    /// <summary>A <c>[name, node, tensor]</c> reference, and the keyword arguments of a Keras 2 entry's fourth element.</summary>
+    static (TensorReference Reference, CallArguments? Arguments) ReadTriple(JsonNode? node, string path)
     {
         if (node is not JsonArray array || !IsTriple(array))
             throw new ConfigException(path, $"expected [layer name, node index, tensor index]; received {ConfigValues.Describe(node)}.");
@@ -200,8 +236,8 @@ internal static class FunctionalConfigReader
         int tensorIndex = ConfigValues.ReadInt32(array[2], path + "[2]");
         if (nodeIndex < 0 || tensorIndex < 0)
             throw new ConfigException(path, $"node and tensor indices must not be negative; received {nodeIndex} and {tensorIndex}.");
-        bool? training = array.Count == 4 ? ReadKwargs(array[3], path + "[3]") : null;
-        return (new TensorReference(layer, nodeIndex, tensorIndex, path), training);
+        var arguments = array.Count == 4 ? ReadKwargs(array[3], path + "[3]", keras3: false) : null;
+        return (new TensorReference(layer, nodeIndex, tensorIndex, path), arguments);
     }
 
     /// <summary>The tensors one inbound node reads and its training argument, in either Keras 2's or Keras 3's shape.</summary>
@@ -210,21 +246,61 @@ internal static class FunctionalConfigReader
         switch (node)
         {
             case JsonArray keras2 when keras2.Count > 0:
-                // Keras 2 repeats the call's kwargs in every entry; the first one's are the call's.
+            {
+                // Keras 2 repeats the call's kwargs in every entry; the first one's are the call's. tf.keras
+                // writes the arguments after the first as kwargs: mha(x, y) is [["x", 0, 0, {"value": ["y", 0, 0]}]].
                 var entries = keras2.Select((item, k) => ReadTriple(item, $"{path}[{k}]")).ToList();
-                return new NodeCall([.. entries.Select(e => e.Reference)], entries[0].Training);
+                var arguments = entries[0].Arguments;
+                return WithTensorArguments([.. entries.Select(e => e.Reference)], arguments, [], path);
+            }
             case JsonObject keras3 when keras3["args"] is JsonArray args:
-                var training = ReadKwargs(keras3["kwargs"], path + ".kwargs");
-                if (args.Count != 1)
-                    throw new ConfigException(path + ".args", $"expected one argument (a tensor or a list of tensors); received {args.Count}.");
-                List<TensorReference> inputs = args[0] is JsonArray list
-                    ? [.. list.Select((item, k) => ReadKerasTensor(item, $"{path}.args[0][{k}]"))]
-                    : [ReadKerasTensor(args[0], path + ".args[0]")];
-                return new NodeCall(inputs, training);
+            {
+                var arguments = ReadKwargs(keras3["kwargs"], path + ".kwargs", keras3: true);
+                List<TensorReference> inputs;
+                var positional = new List<(string Name, TensorReference Reference)>();
+                if (args.Count == 0 && arguments?.Tensors.Remove("query", out var query) == true)
+                    inputs = [query];   // mha(query=x, value=y)
+                else if (args.Count == 0)
+                    throw new ConfigException(path + ".args", "expected at least one argument (a tensor or a list of tensors); received none.");
+                else
+                {
+                    inputs = args[0] is JsonArray list
+                        ? [.. list.Select((item, k) => ReadKerasTensor(item, $"{path}.args[0][{k}]"))]
+                        : [ReadKerasTensor(args[0], path + ".args[0]")];
+                    // Keras 3 keeps positional arguments as written: mha(x, y) is {"args": [x, y]}.
+                    if (args.Count > 1 + TensorArgumentOrder.Length)
+                        throw new ConfigException(path + ".args", $"expected at most {1 + TensorArgumentOrder.Length} arguments (query, value, key); received {args.Count}.");
+                    for (int k = 1; k < args.Count; k++)
+                        positional.Add((TensorArgumentOrder[k - 1], ReadKerasTensor(args[k], $"{path}.args[{k}]")));
+                }
+                return WithTensorArguments(inputs, arguments, positional, path);
+            }
             default:
                 throw new ConfigException(path, "expected a node: a list of [layer name, node index, tensor index, {}] (Keras 2) or " +
                                                 $"{{\"args\": [...], \"kwargs\": {{}}}} (Keras 3); received {ConfigValues.Describe(node)}.");
         }
+    }
+
+    /// <summary>Appends the tensors passed as value/key (positionally or by name) to the inputs, in the order query, value, key.</summary>
+    static NodeCall WithTensorArguments(List<TensorReference> inputs, CallArguments? arguments, List<(string Name, TensorReference Reference)> positional, string path)
+    {
+        var byName = new Dictionary<string, TensorReference>(StringComparer.Ordinal);
+        foreach (var (name, reference) in positional) byName[name] = reference;
+        foreach (var (name, reference) in arguments?.Tensors ?? [])
+            if (!byName.TryAdd(name, reference))
+                throw new ConfigException(path, $"the call passes \"{name}\" twice (by position and by name).");
+        if (byName.Count > 0 && inputs.Count != 1)
+            throw new ConfigException(path, $"the call passes a list of {inputs.Count} tensors and separate {string.Join(", ", byName.Keys)} tensors; expected one query tensor.");
+        if (byName.ContainsKey("key") && !byName.ContainsKey("value"))
+            throw new ConfigException(path, "the call passes a key tensor but no value tensor; MultiHeadAttention needs a value.");
+        var names = new List<string>();
+        foreach (var name in TensorArgumentOrder)
+        {
+            if (!byName.TryGetValue(name, out var reference)) continue;
+            inputs.Add(reference);
+            names.Add(name);
+        }
+        return new NodeCall(inputs, arguments?.Training, names, arguments?.UseCausalMask);
     }
 
     static TensorReference ReadKerasTensor(JsonNode? node, string path)
@@ -236,23 +312,34 @@ internal static class FunctionalConfigReader
     }
 
     /// <summary>
-    /// A call's keyword arguments: <c>training</c> (true/false/null) is returned to be replayed, <c>mask: null</c>
-    /// (what Keras 3 writes for an unmasked call) is accepted; any other argument changes what the call computes and is refused.
+    /// A call's keyword arguments: <c>training</c> (true/false/null) is replayed; <c>value</c>/<c>key</c>/<c>query</c>
+    /// tensors and <c>use_causal_mask</c> go to the attention layer; <c>return_attention_scores: false</c> and null
+    /// masks (what Keras writes for an unmasked call) are accepted; any other argument changes what the call
+    /// computes and is refused.
     /// </summary>
-    static bool? ReadKwargs(JsonNode? kwargs, string path)
+    static CallArguments? ReadKwargs(JsonNode? kwargs, string path, bool keras3)
     {
         if (kwargs is null) return null;
         if (kwargs is not JsonObject obj)
             throw new ConfigException(path, $"expected an object of keyword arguments; received {ConfigValues.Describe(kwargs)}.");
-        bool? training = null;
+        bool? training = null, useCausalMask = null;
+        var tensors = new Dictionary<string, TensorReference>(StringComparer.Ordinal);
         foreach (var (key, value) in obj)
         {
             if (key == "training")
                 training = value is null ? null : ConfigValues.ReadBoolean(value, $"{path}.training");
-            else if (!(key == "mask" && value is null))
+            else if (key is "value" or "key" or "query" && value is not null)
+                tensors[key] = keras3 ? ReadKerasTensor(value, $"{path}.{key}") : ReadTriple(value, $"{path}.{key}").Reference;
+            else if (key == "use_causal_mask" && value is not null)
+                useCausalMask = ConfigValues.ReadBoolean(value, $"{path}.use_causal_mask");
+            else if (!(key is "mask" or "attention_mask" or "query_mask" or "value_mask" or "key_mask" && value is null)
+                     && !(key == "return_attention_scores" && value is JsonValue v && v.TryGetValue<bool>(out var scores) && !scores))
                 throw new ConfigException($"{path}.{key}", $"layer calls with this keyword argument are not supported; received {key}={ConfigValues.Describe(value)} " +
-                                                           "(supported: training = true/false/null, mask = null).");
+                                                           "(supported: training = true/false/null, mask = null; for attention layers value, key, " +
+                                                           "use_causal_mask and return_attention_scores = false).");
         }
-        return training;
+        if (!keras3 && tensors.ContainsKey("query"))
+            throw new ConfigException(path + ".query", "a Keras 2 node passes its first tensor as the entry itself, not as a \"query\" argument.");
+        return new CallArguments(training, useCausalMask, tensors);
     }
 }
