@@ -120,8 +120,7 @@ public abstract class BaseConv : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        var shape = inputs.shape;
-        ConvolutionArithmetic.RequireNonEmptyOutput(Name, shape, ComputeOutputShape(shape[1..]));
+        ConvolutionArithmetic.RequireWindowFits(this, inputs.Sizes(), ChannelsLast, KernelSize, Padding, Strides, DilationRate);
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(toChannelsFirst) : inputs;
         // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input; oneDNN on).

@@ -56,8 +56,7 @@ public abstract class BasePooling : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        var shape = inputs.shape;
-        ConvolutionArithmetic.RequireNonEmptyOutput(Name, shape, ComputeOutputShape(shape[1..]));
+        ConvolutionArithmetic.RequireWindowFits(this, inputs.Sizes(), ChannelsLast, PoolSize, Padding, Strides);
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(toChannelsFirst) : inputs;
         var output = Pool(x);
