@@ -24,6 +24,13 @@ static class PredictProfile
         var d1 = (Dense)mlp.Layers[0]; var d2 = (Dense)mlp.Layers[1];
         var (conv, pool, flatten, cd) = (models.Conv, models.Pool, models.Flatten, models.CnnDense);
         var (kcont, cb) = (models.ConvKernel, models.ConvBias);
+        using (no_grad())
+        {
+            // Whether the layers' permute back to channels_last (then contiguous) is free: torch kept the conv output channels_last in memory.
+            var torchConv = F.conv2d(xc.permute(0, 3, 1, 2), kcont, cb);
+            Console.WriteLine($"conv output (NCHW) stored channels_last: {torchConv.permute(0, 2, 3, 1).is_contiguous()}; " +
+                              $"max-pool output stored channels_last: {F.max_pool2d(torchConv, [2, 2]).permute(0, 2, 3, 1).is_contiguous()}");
+        }
         Tensor convOut, poolOut;
         using (no_grad()) { convOut = conv.Call(xc); poolOut = pool.Call(convOut); }
         var cases = new (string, Action)[]

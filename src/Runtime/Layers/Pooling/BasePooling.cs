@@ -9,7 +9,7 @@ namespace Layerwise.Layers;
 /// <see cref="Strides"/> (the pool size by default), <c>valid</c> or <c>same</c> padding as
 /// TensorFlow computes it. Keras writes both as lists, one element per spatial axis.
 /// </summary>
-public abstract class BasePooling : Layer
+public abstract class BasePooling : Layer, IChannelsFirstLayer
 {
     private protected BasePooling(int rank, int[]? poolSize, int[]? strides, string padding, string? dataFormat,
                                   long[]? inputShape, string? name, bool trainable)
@@ -62,6 +62,15 @@ public abstract class BasePooling : Layer
         var output = Pool(x);
         if (ChannelsLast) output = output.permute(toChannelsLast);
         return scope.MoveToOuter(output.contiguous());
+    }
+
+    bool IChannelsFirstLayer.CanRunChannelsFirst => ChannelsLast && Built;
+
+    Tensor IChannelsFirstLayer.CallChannelsFirst(Tensor channelsFirst, long[] batchShape)
+    {
+        CheckInputShape(batchShape);
+        ConvolutionArithmetic.RequireWindowFits(this, batchShape, ChannelsLast, PoolSize, Padding, Strides);
+        return ChannelsFirstRun.StoredChannelsLast(Pool(channelsFirst));
     }
 
     /// <inheritdoc/>
