@@ -108,6 +108,30 @@ public class ChannelsFirstRunTests
         }
     }
 
+    /// <summary>A user's pooling layer that halves its output: its own Call must run, not the run's copy of the base one.</summary>
+    sealed class HalvedMaxPooling() : MaxPooling2D([2, 2])
+    {
+        public override Tensor Call(Tensor inputs, bool training = false) => base.Call(inputs, training).mul(0.5);
+    }
+
+    [Fact]
+    public void A_subclass_overriding_Call_runs_its_own_Call()
+    {
+        Backend.SetRandomSeed(16);
+        var first = new Conv2D(6, [3, 3], activation: "relu", inputShape: [10, 10, 3]);
+        var second = new Conv2D(4, [3, 3], activation: "tanh");
+        var halved = new Sequential(first, new HalvedMaxPooling(), second, new AveragePooling2D([2, 2]), new Flatten());
+        using var x = rand(2, 10, 10, 3);
+        using var predicted = halved.Predict(x);
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            var h = F.max_pool2d(F.relu(F.conv2d(x.permute(0, 3, 1, 2), TorchKernel(first), first.Bias!.Value.detach())), [2, 2]).mul(0.5);
+            h = F.avg_pool2d(F.tanh(F.conv2d(h, TorchKernel(second), second.Bias!.Value.detach())), [2, 2]);
+            AssertClose(h.permute(0, 2, 3, 1).reshape(2, -1), predicted);
+        }
+    }
+
     [Fact]
     public void Recorded_gradients_are_those_of_plain_torch()
     {

@@ -138,8 +138,12 @@ public abstract class BaseConv : Layer, IChannelsFirstLayer
         return ConvolutionOps.Convolve(x, torchKernel.For(Kernel.Value), bias?.Value, Strides, DilationRate, Groups, inChannels, Filters);
     }
 
-    /// <summary>Grouped convolutions copy their input to torch's own order first, and softmax and the like are not elementwise: those run alone.</summary>
-    bool IChannelsFirstLayer.CanRunChannelsFirst => ChannelsLast && Groups == 1 && activationInPlace is not null && Built;
+    /// <summary>
+    /// Grouped convolutions copy their input to torch's own order first, softmax and the like are not
+    /// elementwise, and a subclass outside Layerwise may override Call: those run alone.
+    /// </summary>
+    bool IChannelsFirstLayer.CanRunChannelsFirst =>
+        ChannelsLast && Groups == 1 && activationInPlace is not null && Built && ChannelsFirstRun.IsOwnType(this);
 
     Tensor IChannelsFirstLayer.CallChannelsFirst(Tensor channelsFirst, long[] batchShape)
     {

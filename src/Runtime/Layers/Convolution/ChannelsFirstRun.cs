@@ -44,6 +44,12 @@ internal static class ChannelsFirstRun
     }
 
     /// <summary>
+    /// Whether <paramref name="layer"/> is one of Layerwise's own types, whose <c>Call</c> the run reproduces;
+    /// a user's subclass may override it, and then runs alone.
+    /// </summary>
+    public static bool IsOwnType(Layer layer) => layer.GetType().Assembly == typeof(ChannelsFirstRun).Assembly;
+
+    /// <summary>
     /// <paramref name="channelsFirst"/> stored as the contiguous channels_last tensor a layer's <c>Call</c>
     /// returns: as it is when it already is (torch's convolution and pooling of channels_last-stored inputs
     /// give such outputs), else copied into that order.

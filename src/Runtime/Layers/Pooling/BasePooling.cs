@@ -64,7 +64,8 @@ public abstract class BasePooling : Layer, IChannelsFirstLayer
         return scope.MoveToOuter(output.contiguous());
     }
 
-    bool IChannelsFirstLayer.CanRunChannelsFirst => ChannelsLast && Built;
+    /// <summary>A subclass outside Layerwise may override Call or Pool: it runs alone.</summary>
+    bool IChannelsFirstLayer.CanRunChannelsFirst => ChannelsLast && Built && ChannelsFirstRun.IsOwnType(this);
 
     Tensor IChannelsFirstLayer.CallChannelsFirst(Tensor channelsFirst, long[] batchShape)
     {
