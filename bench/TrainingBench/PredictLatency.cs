@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Layerwise.Layers;
 using Layerwise.Models;
-using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Layerwise.Bench;
 
@@ -19,48 +16,11 @@ static class PredictLatency
 {
     public static void Run(int rounds)
     {
-        Backend.SetRandomSeed(0);
-        var mlp = new Sequential(new Dense(512, activation: "relu", inputShape: [784]), new Dense(10));
-        var cnn = new Sequential(new Conv2D(32, [3, 3], activation: "relu", inputShape: [28, 28, 1]), new MaxPooling2D([2, 2]),
-                                 new Flatten(), new Dense(10));
-        var lstm = new Sequential(new LSTM(64, inputShape: [20, 8]), new Dense(10));
-        mlp.Predict(rand(1, 784)); cnn.Predict(rand(1, 28, 28, 1)); lstm.Predict(rand(1, 20, 8));   // builds them
-
-        var d1 = (Dense)mlp.Layers[0]; var d2 = (Dense)mlp.Layers[1];
-        var (w1, b1, w2, b2) = (d1.Kernel.Value.detach(), d1.Bias!.Value.detach(), d2.Kernel.Value.detach(), d2.Bias!.Value.detach());
-        Tensor RawMlp(Tensor x) => addmm(b2, F.relu(addmm(b1, x, w1, 1, 1)), w2, 1, 1);
-
-        var conv = (Conv2D)cnn.Layers[0]; var cd = (Dense)cnn.Layers[3];
-        var convWeight = conv.Kernel.Value.detach().permute(3, 2, 0, 1).contiguous();
-        var (convBias, cw, cb) = (conv.Bias!.Value.detach(), cd.Kernel.Value.detach(), cd.Bias!.Value.detach());
-        Tensor RawCnn(Tensor x)
-        {
-            var y = F.relu(F.conv2d(x.permute(0, 3, 1, 2), convWeight, convBias));
-            y = F.max_pool2d(y, [2, 2]).permute(0, 2, 3, 1).reshape(x.shape[0], -1);
-            return addmm(cb, y, cw, 1, 1);
-        }
-
-        var cell = ((LSTM)lstm.Layers[0]).CellLayer;
-        var ld = (Dense)lstm.Layers[1];
-        var (lk, lr, lb, dw, db) = (cell.Kernel.Value.detach(), cell.RecurrentKernel.Value.detach(), cell.Bias!.Value.detach(),
-                                    ld.Kernel.Value.detach(), ld.Bias!.Value.detach());
-        Tensor RawLstm(Tensor x)
-        {
-            long n = x.shape[0];
-            var h = zeros(n, 64); var c = zeros(n, 64);
-            var projected = x.matmul(lk).add_(lb);
-            for (int t = 0; t < 20; t++)
-            {
-                var z = addmm(projected[.., t], h, lr, 1, 1).chunk(4, 1);
-                c = sigmoid(z[1]).mul_(c).add_(sigmoid(z[0]).mul_(tanh(z[2])));
-                h = sigmoid(z[3]).mul_(tanh(c));
-            }
-            return addmm(db, h, dw, 1, 1);
-        }
-
+        var models = new PredictModels();
         var cases = new (string Name, Model Model, Func<Tensor, Tensor> Raw, long[] Sample)[]
         {
-            ("MLP", mlp, RawMlp, [784]), ("CNN", cnn, RawCnn, [28, 28, 1]), ("LSTM", lstm, RawLstm, [20, 8]),
+            ("MLP", models.Mlp, models.RawMlp, PredictModels.MlpSample), ("CNN", models.Cnn, models.RawCnn, PredictModels.CnnSample),
+            ("LSTM", models.Lstm, models.RawLstm, PredictModels.LstmSample),
         };
         foreach (var (name, model, raw, sample) in cases)
         foreach (int batch in new[] { 1, 256 })

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Layerwise.Layers;
 using Layerwise.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -18,28 +17,29 @@ static class PredictProfile
 {
     public static void Run(int rounds)
     {
-        Backend.SetRandomSeed(0);
-        var mlp = new Sequential(new Dense(512, activation: "relu", inputShape: [784]), new Dense(10));
-        var cnn = new Sequential(new Conv2D(32, [3, 3], activation: "relu", inputShape: [28, 28, 1]), new MaxPooling2D([2, 2]),
-                                 new Flatten(), new Dense(10));
-        var x = rand(1, 784);
-        var xc = rand(1, 28, 28, 1);
-        mlp.Predict(x); cnn.Predict(xc);
+        var models = new PredictModels();
+        var (mlp, cnn) = (models.Mlp, models.Cnn);
+        var x = rand([1, .. PredictModels.MlpSample]);
+        var xc = rand([1, .. PredictModels.CnnSample]);
         var d1 = (Dense)mlp.Layers[0]; var d2 = (Dense)mlp.Layers[1];
-        var (w1, b1, w2, b2) = (d1.Kernel.Value.detach(), d1.Bias!.Value.detach(), d2.Kernel.Value.detach(), d2.Bias!.Value.detach());
-        var conv = (Conv2D)cnn.Layers[0];
-        var kcont = conv.Kernel.Value.detach().permute(3, 2, 0, 1).contiguous();
-        var cb = conv.Bias!.Value.detach();
-        var pool = cnn.Layers[1]; var flatten = cnn.Layers[2]; var cd = (Dense)cnn.Layers[3];
+        var (conv, pool, flatten, cd) = (models.Conv, models.Pool, models.Flatten, models.CnnDense);
+        var (kcont, cb) = (models.ConvKernel, models.ConvBias);
+        using (no_grad())
+        {
+            // Whether the layers' permute back to channels_last (then contiguous) is free: torch kept the conv output channels_last in memory.
+            var torchConv = F.conv2d(xc.permute(0, 3, 1, 2), kcont, cb);
+            Console.WriteLine($"conv output (NCHW) stored channels_last: {torchConv.permute(0, 2, 3, 1).is_contiguous()}; " +
+                              $"max-pool output stored channels_last: {F.max_pool2d(torchConv, [2, 2]).permute(0, 2, 3, 1).is_contiguous()}");
+        }
         Tensor convOut, poolOut;
         using (no_grad()) { convOut = conv.Call(xc); poolOut = pool.Call(convOut); }
         var cases = new (string, Action)[]
         {
-            ("raw MLP", () => { using (inference_mode()) using (NewDisposeScope()) addmm(b2, F.relu(addmm(b1, x, w1, 1, 1)), w2, 1, 1); }),
+            ("raw MLP", () => { using (inference_mode()) using (NewDisposeScope()) models.RawMlp(x); }),
             ("mlp.Predict", () => mlp.Predict(x).Dispose()),
             ("mlp.Call", () => { using (no_grad()) using (NewDisposeScope()) mlp.Call(x); }),
             ("Dense Calls (no checks)", () => { using (no_grad()) using (NewDisposeScope()) d2.Call(d1.Call(x)); }),
-            ("raw CNN", () => { using (inference_mode()) using (NewDisposeScope()) { var y = F.relu(F.conv2d(xc.permute(0, 3, 1, 2), kcont, cb)); y = F.max_pool2d(y, [2, 2]).permute(0, 2, 3, 1).reshape(1, -1); addmm(cd.Bias!.Value, y, cd.Kernel.Value, 1, 1); } }),
+            ("raw CNN", () => { using (inference_mode()) using (NewDisposeScope()) models.RawCnn(xc); }),
             ("cnn.Predict", () => cnn.Predict(xc).Dispose()),
             ("cnn.Call", () => { using (no_grad()) using (NewDisposeScope()) cnn.Call(xc); }),
             ("chain of layer Calls (no checks)", () => { using (no_grad()) using (NewDisposeScope()) cd.Call(flatten.Call(pool.Call(conv.Call(xc)))); }),
@@ -48,8 +48,10 @@ static class PredictProfile
             ("pool.Call", () => { using (no_grad()) using (NewDisposeScope()) pool.Call(convOut); }),
             ("raw max_pool2d", () => { using (no_grad()) using (NewDisposeScope()) F.max_pool2d(convOut.permute(0, 3, 1, 2), [2, 2]); }),
             ("flatten+dense Call", () => { using (no_grad()) using (NewDisposeScope()) cd.Call(flatten.Call(poolOut)); }),
-            ("raw reshape+addmm", () => { using (no_grad()) using (NewDisposeScope()) addmm(cd.Bias!.Value, poolOut.reshape(1, -1), cd.Kernel.Value, 1, 1); }),
+            ("raw reshape+addmm", () => { using (no_grad()) using (NewDisposeScope()) addmm(models.CnnDenseBias, poolOut.reshape(1, -1), models.CnnDenseKernel, 1, 1); }),
             ("read a 4-D shape", () => _ = xc.shape),
+            ("read a 4-D shape by dim, size(i)", () => { var s = new long[xc.dim()]; for (int i = 0; i < s.Length; i++) s[i] = xc.size(i); }),
+            ("no_grad + dispose scope", () => { using (no_grad()) using (NewDisposeScope()) { } }),
             ("permute (a view)", () => xc.permute(0, 3, 1, 2).Dispose()),
             ("contiguous of a contiguous tensor", () => xc.contiguous().Dispose()),
         };

@@ -20,7 +20,7 @@ public partial class Flatten : Layer
         : base(name, trainable, inputShape) { }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor inputs, bool training = false) => inputs.reshape(inputs.shape[0], -1);
+    public override Tensor Call(Tensor inputs, bool training = false) => inputs.reshape(inputs.size(0), -1);
 
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => [Dimensions.Product(inputShape)];

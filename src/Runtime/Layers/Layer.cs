@@ -196,8 +196,9 @@ public abstract partial class Layer
     /// <summary>The checks of <see cref="Invoke"/>: a built layer checks the input's shape, an unbuilt one builds for it.</summary>
     void CheckOrBuildFor(Tensor inputs)
     {
-        if (Built) CheckInputShape(inputs.shape);
-        else EnsureBuilt(inputs.shape.Skip(1).ToArray());
+        var shape = inputs.Sizes();
+        if (Built) CheckInputShape(shape);
+        else EnsureBuilt(shape[1..]);
     }
 
     /// <summary>

@@ -126,9 +126,12 @@ public abstract partial class Model
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            // As the batched path returns it: the output on the CPU, as a tensor of its own (cat of one part is an alias).
+            // As the batched path returns it: the output on the CPU, as a tensor of its own. One this call created
+            // (in this scope) is that already; one it did not (a model returning its input, a tensor a layer keeps)
+            // is aliased, as the batched path's cat of one part is.
             var output = Call(inputs, training: false);
-            return scope.MoveToOuter(output.device_type == DeviceType.CPU ? output.alias() : output.cpu());
+            if (output.device_type != DeviceType.CPU) return scope.MoveToOuter(output.cpu());
+            return scope.MoveToOuter(scope.Contains(output) ? output : output.alias());
         }
     }
 }

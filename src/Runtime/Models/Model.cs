@@ -92,7 +92,7 @@ public abstract partial class Model : Layer
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(x, argument);
         if (singleInput) CheckSingleInputAndOutput();
-        var shape = x.shape;   // read once: each read is a native call
+        var shape = x.Sizes();
         if (shape.Length < 1 || shape[0] == 0)
             throw new ArgumentException($"{argument} must hold at least one sample; received shape {ShapeText.Format(shape)}.", argument);
         if (y is not null && (y.dim() < 1 || y.shape[0] != shape[0]))

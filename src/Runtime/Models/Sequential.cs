@@ -100,7 +100,18 @@ public partial class Sequential : Model
     private protected override (Tensor Output, Tensor? Mask) CallWithMask(Tensor inputs, Tensor? mask, bool training)
     {
         var h = inputs;
-        foreach (var layer in layers) (h, mask) = layer.InvokeWithMask(h, mask, training);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            // Convolutions and pooling one after the other, predicting: one permute in and one out for the whole run.
+            int run = mask is null ? ChannelsFirstRun.Length(layers, i) : 0;
+            if (run > 0 && ChannelsFirstRun.Call(layers, i, run, h) is { } output)
+            {
+                h = output;
+                i += run - 1;
+                continue;
+            }
+            (h, mask) = layers[i].InvokeWithMask(h, mask, training);
+        }
         return (h, mask);
     }
 

@@ -244,6 +244,40 @@ public class UnknownDimensionLayerTests
         Assert.Equal([1, 1, 2, 1], fine.shape);
     }
 
+    /// <summary>
+    /// The window check of convolutions and pooling reads each spatial axis where the data format puts it and
+    /// widens the window by the dilation: channels_first axes 2.., dilated kernels, and paddings that keep any
+    /// length ("same", "causal") never refuse. Sizes here are Keras' output-length arithmetic worked by hand.
+    /// </summary>
+    [Fact]
+    public void The_window_check_follows_data_format_dilation_and_padding()
+    {
+        // channels_first (batch, channels, h, w): 8 channels would pass a check reading the wrong axis; h = 2 < 3 must not.
+        var firstConv = new Conv2D(2, [3, 3], dataFormat: "channels_first");
+        firstConv.EnsureBuilt([8, -1, -1]);
+        Assert.Throws<IncompatibleShapeException>(() => firstConv.Invoke(zeros(1, 8, 2, 9)));
+        Assert.Throws<IncompatibleShapeException>(() => firstConv.Invoke(zeros(1, 8, 9, 2)));
+        using (var fits = firstConv.Invoke(zeros(1, 8, 3, 9))) Assert.Equal([1L, 2, 1, 7], fits.shape);
+
+        // A 3-wide kernel dilated by 2 spans 5 cells: 4 is too short, 5 gives one output.
+        var dilated = new Conv1D(2, [3], dilationRate: [2]);
+        dilated.EnsureBuilt([-1, 1]);
+        Assert.Throws<IncompatibleShapeException>(() => dilated.Invoke(zeros(1, 4, 1)));
+        using (var fits = dilated.Invoke(zeros(1, 5, 1))) Assert.Equal([1L, 1, 2], fits.shape);
+
+        var causal = new Conv1D(2, [5], padding: "causal");
+        causal.EnsureBuilt([-1, 1]);
+        using (var one = causal.Invoke(zeros(1, 1, 1))) Assert.Equal([1L, 1, 2], one.shape);
+        var same = new MaxPooling2D([3, 3], padding: "same");
+        same.EnsureBuilt([-1, -1, 1]);
+        using (var one = same.Invoke(zeros(1, 1, 1, 1))) Assert.Equal([1L, 1, 1, 1], one.shape);
+
+        var firstPool = new AveragePooling2D([2, 2], dataFormat: "channels_first");
+        firstPool.EnsureBuilt([4, -1, -1]);
+        Assert.Throws<IncompatibleShapeException>(() => firstPool.Invoke(zeros(1, 4, 6, 1)));
+        using (var fits = firstPool.Invoke(zeros(1, 4, 6, 2))) Assert.Equal([1L, 4, 3, 1], fits.shape);
+    }
+
     [Fact]
     public void Merge_layers_combine_unknown_and_known_sizes_as_Keras()
     {

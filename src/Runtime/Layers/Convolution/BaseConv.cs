@@ -11,7 +11,7 @@ namespace Layerwise.Layers;
 /// <c>valid</c> or <c>same</c> (TensorFlow's split: the odd pixel goes after) and, with one spatial
 /// axis, <c>causal</c>; strides, dilation and groups. The concrete layers only name their rank.
 /// </summary>
-public abstract class BaseConv : Layer
+public abstract class BaseConv : Layer, IChannelsFirstLayer
 {
     readonly Func<Tensor, Tensor> activationFunction;
     readonly Func<Tensor, Tensor>? activationInPlace;
@@ -120,18 +120,37 @@ public abstract class BaseConv : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        var shape = inputs.shape;
-        ConvolutionArithmetic.RequireNonEmptyOutput(Name, shape, ComputeOutputShape(shape[1..]));
+        ConvolutionArithmetic.RequireWindowFits(this, inputs.Sizes(), ChannelsLast, KernelSize, Padding, Strides, DilationRate);
         using var scope = NewDisposeScope();
-        var x = ChannelsLast ? inputs.permute(toChannelsFirst) : inputs;
+        var output = ConvolveChannelsFirst(ChannelsLast ? inputs.permute(toChannelsFirst) : inputs);
+        if (ChannelsLast) output = output.permute(toChannelsLast);
+        // The contiguous output is this call's own (the convolution's backward does not need it): activation in place where it can be.
+        return scope.MoveToOuter((activationInPlace ?? activationFunction)(output.contiguous()));
+    }
+
+    /// <summary>The convolution of a channels-first input, before the activation.</summary>
+    Tensor ConvolveChannelsFirst(Tensor x)
+    {
         // libtorch's grouped kernels gave wrong values here on channels-last strided views (a permuted input; oneDNN on).
         if (Groups > 1) x = x.contiguous();
         x = ConvolutionArithmetic.Pad(x, Padding, KernelSize, Strides, DilationRate);
         // The input's channels are the built ones (checked before Call); the kernel laid out once while no gradient is recorded.
-        var output = ConvolutionOps.Convolve(x, torchKernel.For(Kernel.Value), bias?.Value, Strides, DilationRate, Groups, inChannels, Filters);
-        if (ChannelsLast) output = output.permute(toChannelsLast);
-        // The contiguous output is this call's own (the convolution's backward does not need it): activation in place where it can be.
-        return scope.MoveToOuter((activationInPlace ?? activationFunction)(output.contiguous()));
+        return ConvolutionOps.Convolve(x, torchKernel.For(Kernel.Value), bias?.Value, Strides, DilationRate, Groups, inChannels, Filters);
+    }
+
+    /// <summary>
+    /// Grouped convolutions copy their input to torch's own order first, softmax and the like are not
+    /// elementwise, and a subclass outside Layerwise may override Call: those run alone.
+    /// </summary>
+    bool IChannelsFirstLayer.CanRunChannelsFirst =>
+        ChannelsLast && Groups == 1 && activationInPlace is not null && Built && ChannelsFirstRun.IsOwnType(this);
+
+    Tensor IChannelsFirstLayer.CallChannelsFirst(Tensor channelsFirst, long[] batchShape)
+    {
+        CheckInputShape(batchShape);
+        ConvolutionArithmetic.RequireWindowFits(this, batchShape, ChannelsLast, KernelSize, Padding, Strides, DilationRate);
+        // Call's output is the activation, in place, of the convolution stored channels_last: the same here, not permuted back.
+        return activationInPlace!(ChannelsFirstRun.StoredChannelsLast(ConvolveChannelsFirst(channelsFirst)));
     }
 
     /// <inheritdoc/>

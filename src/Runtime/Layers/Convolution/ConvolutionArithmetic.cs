@@ -35,6 +35,20 @@ internal static class ConvolutionArithmetic
     }
 
     /// <summary>
+    /// <see cref="RequireNonEmptyOutput"/> for a layer sliding a <paramref name="window"/> over the spatial
+    /// axes of <paramref name="batchShape"/>: checks each axis in a loop and builds the layer's output shape
+    /// only for the message (every call of a convolution or pooling layer runs this).
+    /// </summary>
+    public static void RequireWindowFits(Layer layer, long[] batchShape, bool channelsLast, int[] window, string padding, int[] strides, int[]? dilation = null)
+    {
+        int rank = window.Length, first = channelsLast ? 1 : 2;
+        bool fits = batchShape.Length == rank + 2;
+        for (int axis = 0; fits && axis < rank; axis++)
+            fits = OutputLength(batchShape[first + axis], window[axis], padding, strides[axis], dilation?[axis] ?? 1) != 0;
+        if (!fits) RequireNonEmptyOutput(layer.Name, batchShape, layer.ComputeOutputShape(batchShape[1..]));
+    }
+
+    /// <summary>
     /// Keras' <c>deconv_output_length</c>: the length a transposed convolution produces (the input
     /// length of the convolution it transposes), with or without <c>output_padding</c>.
     /// </summary>

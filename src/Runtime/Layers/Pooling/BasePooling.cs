@@ -9,7 +9,7 @@ namespace Layerwise.Layers;
 /// <see cref="Strides"/> (the pool size by default), <c>valid</c> or <c>same</c> padding as
 /// TensorFlow computes it. Keras writes both as lists, one element per spatial axis.
 /// </summary>
-public abstract class BasePooling : Layer
+public abstract class BasePooling : Layer, IChannelsFirstLayer
 {
     private protected BasePooling(int rank, int[]? poolSize, int[]? strides, string padding, string? dataFormat,
                                   long[]? inputShape, string? name, bool trainable)
@@ -56,13 +56,22 @@ public abstract class BasePooling : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        var shape = inputs.shape;
-        ConvolutionArithmetic.RequireNonEmptyOutput(Name, shape, ComputeOutputShape(shape[1..]));
+        ConvolutionArithmetic.RequireWindowFits(this, inputs.Sizes(), ChannelsLast, PoolSize, Padding, Strides);
         using var scope = NewDisposeScope();
         var x = ChannelsLast ? inputs.permute(toChannelsFirst) : inputs;
         var output = Pool(x);
         if (ChannelsLast) output = output.permute(toChannelsLast);
         return scope.MoveToOuter(output.contiguous());
+    }
+
+    /// <summary>A subclass outside Layerwise may override Call or Pool: it runs alone.</summary>
+    bool IChannelsFirstLayer.CanRunChannelsFirst => ChannelsLast && Built && ChannelsFirstRun.IsOwnType(this);
+
+    Tensor IChannelsFirstLayer.CallChannelsFirst(Tensor channelsFirst, long[] batchShape)
+    {
+        CheckInputShape(batchShape);
+        ConvolutionArithmetic.RequireWindowFits(this, batchShape, ChannelsLast, PoolSize, Padding, Strides);
+        return ChannelsFirstRun.StoredChannelsLast(Pool(channelsFirst));
     }
 
     /// <inheritdoc/>

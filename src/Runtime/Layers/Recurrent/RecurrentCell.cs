@@ -53,7 +53,7 @@ public abstract class RecurrentCell : Layer
     {
         using var scope = NewDisposeScope();
         var projected = ProjectInputs(inputs);
-        long[] stateShape = [.. projected.shape];
+        long[] stateShape = projected.Sizes();
         stateShape[^1] = Units;
         var states = Enumerable.Range(0, StateCount).Select(_ => zeros(stateShape, inputs.dtype, inputs.device)).ToArray();
         var next = Step(projected, states, null);

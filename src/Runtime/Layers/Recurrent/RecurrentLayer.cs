@@ -95,13 +95,13 @@ public abstract class RecurrentLayer : Layer
     {
         using var scope = NewDisposeScope();
         var cell = Cell;
-        long batch = inputs.shape[0], steps = inputs.shape[1];
+        long batch = inputs.size(0), steps = inputs.size(1);
         var x = GoBackwards ? inputs.flip(1) : inputs;
         // One input dropout mask per sequence: [batch, 1, features] (ConvLSTM: [batch, 1, spatial..., channels]).
         if (training && cell.Dropout > 0) x = x.mul(DropoutMask([batch, 1, .. inputs.shape[2..]], cell.Dropout, inputs));
         var projected = cell.ProjectInputs(x);
         // A state is a step's projection with units in place of gates·units: [batch, units] (ConvLSTM: [batch, spatial..., filters]).
-        long[] stateShape = [.. projected.shape.Where((_, axis) => axis != 1)];
+        long[] stateShape = [.. projected.Sizes().Where((_, axis) => axis != 1)];
         stateShape[^1] = cell.Units;
         var recurrentMask = training && cell.RecurrentDropout > 0 ? DropoutMask(stateShape, cell.RecurrentDropout, inputs) : null;
         var states = Enumerable.Range(0, cell.StateCount).Select(_ => zeros(stateShape, inputs.dtype, inputs.device)).ToArray();
