@@ -70,6 +70,8 @@ static class H5PyComparison
                 ("h5py write (no fsync)", () => times["h5py write (no fsync)"].Add(Ask($"write-nosync {source} {h5pyOut}"))),
             };
             foreach (var (_, step) in round % 2 == 0 ? steps : steps.Reverse()) step();
+            Console.WriteLine($"round {round} ({(round % 2 == 0 ? "forward" : "reversed")}): " +
+                              string.Join(", ", times.Select(t => FormattableString.Invariant($"{t.Key} {t.Value[^1]:F0}"))));
             if (round == 0) Check(model, target);
             GC.Collect();
         }
@@ -90,6 +92,30 @@ static class H5PyComparison
         Console.WriteLine($"LoadWeights in a fresh process: peak memory added {peak[1] / 1024:F1} MiB = {peak[1] * 1024 / bytes:F3} x the weights " +
                           $"(after a warm-up load: JIT not counted); the first load, JIT included: {peak[0] / 1024:F1} MiB = {peak[0] * 1024 / bytes:F3} x");
         foreach (var path in new[] { source, layerwiseOut, h5pyOut }) File.Delete(path);
+    }
+
+    /// <summary>
+    /// Only <c>Save(".h5")</c> of the same model, <paramref name="args"/> = [megabytes, rounds, directory], each round's
+    /// milliseconds printed: a process to run under <c>strace -f -c</c> or <c>perf</c> without h5py or the loads in it.
+    /// </summary>
+    public static void SaveOnly(string[] args)
+    {
+        int megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
+        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var directory = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "layerwise-formats-bench");
+        Directory.CreateDirectory(directory);
+        torch.set_num_threads(1);
+        Layerwise.Backend.SetRandomSeed(1);
+        var model = NewModel(Math.Max(1, (int)Math.Round(megabytes * 1024.0 * 1024.0 / (4.0 * Width * (Width + 1)))));
+        var path = Path.Combine(directory, "layerwise-save.h5");
+        var times = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            times.Add(Time(() => model.Save(path)));
+            Console.WriteLine(FormattableString.Invariant($"round {round}: {times[^1]:F0} ms"));
+        }
+        Console.WriteLine(FormattableString.Invariant($"median {Median(times):F0} ms; {File.ReadAllText("/proc/loadavg").Trim()} (loadavg)"));
+        File.Delete(path);
     }
 
     /// <summary>
