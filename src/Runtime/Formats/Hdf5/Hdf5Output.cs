@@ -110,6 +110,19 @@ internal static class Hdf5Output
 
     public static H5Dataset Dataset(Variable variable) => Dataset(variable.Value);
 
+    /// <summary>
+    /// Writes <paramref name="file"/> to <paramref name="path"/>, a new file (a save's fresh temporary name; an existing
+    /// file is an <see cref="IOException"/>). PureHDF's own <c>Write(path)</c> opens with <see cref="FileMode.Create"/>,
+    /// which .NET carries out as an explicit truncation to 0 after opening; on ext4 that marks the file for
+    /// "replace by truncate" (auto_da_alloc), and its close then allocates and submits every dirty page on the
+    /// saving thread (70-110 ms for 420 MB, measured with strace), work the fsync that follows does anyway.
+    /// </summary>
+    public static void WriteNewFile(H5File file, string path)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        file.Write(stream);
+    }
+
     /// <summary>Gets or creates the group at <paramref name="path"/> (slash-separated) under <paramref name="root"/>.</summary>
     public static H5Group GroupAt(H5Group root, string path)
     {
