@@ -10,6 +10,9 @@ namespace Layerwise.Formats;
 /// returned. The new file is complete and fsync'd before the rename either way: this moves when the old file's
 /// space comes back, never what the path holds. Linux only (measured there; Windows may refuse to rename over an
 /// open file), and only large regular files: a small one frees fast, and opening a FIFO would block.
+/// Checkpoint shards get the same by renaming the old file away and deleting it later
+/// (<see cref="Checkpoint.DeferredDeletion"/>); a single-file save keeps its one rename over the target instead.
+/// A process that exits closes the handles it still holds (the kernel then frees the blocks).
 /// </summary>
 internal sealed class ReplacedFile
 {
