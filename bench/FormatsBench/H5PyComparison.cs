@@ -65,11 +65,13 @@ static class H5PyComparison
                 ("h5py read_direct", () => times["h5py read_direct"].Add(Ask($"read {source}"))),
                 ("LoadWeights", () => times["LoadWeights"].Add(Time(() => target.LoadWeights(source)))),
                 ("LoadWeights verifyFirst", () => times["LoadWeights verifyFirst"].Add(Time(() => target.LoadWeights(source, verifyFirst: true)))),
-                ("h5py write", () => times["h5py write"].Add(Ask($"write {source} {h5pyOut}"))),
-                ("Save", () => times["Save"].Add(Time(() => model.Save(layerwiseOut)))),
-                ("h5py write (no fsync)", () => times["h5py write (no fsync)"].Add(Ask($"write-nosync {source} {h5pyOut}"))),
+                ("h5py write", () => { Sync(); times["h5py write"].Add(Ask($"write {source} {h5pyOut}")); }),
+                ("Save", () => { Sync(); times["Save"].Add(Time(() => model.Save(layerwiseOut))); }),
+                ("h5py write (no fsync)", () => { Sync(); times["h5py write (no fsync)"].Add(Ask($"write-nosync {source} {h5pyOut}")); }),
             };
             foreach (var (_, step) in round % 2 == 0 ? steps : steps.Reverse()) step();
+            Console.WriteLine($"round {round} ({(round % 2 == 0 ? "forward" : "reversed")}): " +
+                              string.Join(", ", times.Select(t => FormattableString.Invariant($"{t.Key} {t.Value[^1]:F0}"))));
             if (round == 0) Check(model, target);
             GC.Collect();
         }
@@ -93,6 +95,30 @@ static class H5PyComparison
     }
 
     /// <summary>
+    /// Only <c>Save(".h5")</c> of the same model, <paramref name="args"/> = [megabytes, rounds, directory], each round's
+    /// milliseconds printed: a process to run under <c>strace -f -c</c> or <c>perf</c> without h5py or the loads in it.
+    /// </summary>
+    public static void SaveOnly(string[] args)
+    {
+        int megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
+        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var directory = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "layerwise-formats-bench");
+        Directory.CreateDirectory(directory);
+        torch.set_num_threads(1);
+        Layerwise.Backend.SetRandomSeed(1);
+        var model = NewModel(Math.Max(1, (int)Math.Round(megabytes * 1024.0 * 1024.0 / (4.0 * Width * (Width + 1)))));
+        var path = Path.Combine(directory, "layerwise-save.h5");
+        var times = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            times.Add(Time(() => model.Save(path)));
+            Console.WriteLine(FormattableString.Invariant($"round {round}: {times[^1]:F0} ms"));
+        }
+        Console.WriteLine(FormattableString.Invariant($"median {Median(times):F0} ms; {File.ReadAllText("/proc/loadavg").Trim()} (loadavg)"));
+        File.Delete(path);
+    }
+
+    /// <summary>
     /// In a fresh process: builds the model, loads the weights once (JIT and first use included; its VmHWM growth), resets
     /// the high-water mark (/proc/self/clear_refs 5) and loads again (its VmHWM growth). Prints both, in kB.
     /// </summary>
@@ -112,6 +138,15 @@ static class H5PyComparison
         long second = StatusKb("VmHWM") - before;
         Console.WriteLine(FormattableString.Invariant($"{first} {second}"));
     }
+
+    /// <summary>
+    /// Before each timed write, untimed: every dirty page of the machine written out, so that no writer's fsync waits
+    /// behind the previous step's writeback (the no-fsync write leaves 420 MB in flight, and only Save followed it).
+    /// </summary>
+    static void Sync() => SyncAll();
+
+    [DllImport("libc", EntryPoint = "sync")]
+    static extern void SyncAll();
 
     static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 

@@ -2,6 +2,8 @@
 //   dotnet run -c Release --project bench/FormatsBench -- [megabytes=400] [rounds=5] [directory=temp]
 // LoadWeights(".h5") and Save(".h5") against h5py (H5PyComparison.cs, h5py_baseline.py):
 //   dotnet run -c Release --project bench/FormatsBench -- h5py [megabytes=400] [rounds=5] [directory=temp]
+// Save(".h5") alone, each round's time printed (to run under strace or perf and see where a save's time goes):
+//   dotnet run -c Release --project bench/FormatsBench -- save [megabytes=400] [rounds=5] [directory=temp]
 // Baseline: every weight's bytes written to one file with FileStream (flushed to disk, as the save is),
 // then read back into the existing tensors. Layerwise: Model.Save("m.h5") (write beside, flush,
 // rename) and Model.Load("m.h5") (parse config, build the model, read and check every weight,
@@ -23,6 +25,11 @@ using static TorchSharp.torch;
 if (args.Length > 0 && args[0] == "h5py")
 {
     H5PyComparison.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "save")
+{
+    H5PyComparison.SaveOnly(args[1..]);
     return;
 }
 if (args.Length == 3 && args[0] == "--loadweights-once")

@@ -6,7 +6,8 @@ namespace Layerwise.Formats;
 /// then renamed over the target. If anything fails the temporary file is deleted and the previous
 /// file, if any, is untouched; an I/O failure (a full disk) surfaces as one <see cref="IOException"/>
 /// that names the target (<see cref="SaveFailure"/>). After a successful save, temporary files that
-/// killed processes left in the folder are swept (<see cref="TempFiles.SweepStale"/>).
+/// killed processes left in the folder are swept (<see cref="TempFiles.SweepStale"/>). A large file
+/// replaced is freed after the save returns rather than inside the rename (<see cref="ReplacedFile"/>).
 /// (PureHDF leaves a corrupt file when a write fails: see DESIGN.md.)
 /// </summary>
 internal static class AtomicFile
@@ -23,7 +24,17 @@ internal static class AtomicFile
             write(temporary);
             using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                 stream.Flush(flushToDisk: true);
-            File.Move(temporary, full, overwrite: true);
+            var replaced = ReplacedFile.Hold(full);
+            try
+            {
+                File.Move(temporary, full, overwrite: true);
+            }
+            catch
+            {
+                replaced.Release();
+                throw;
+            }
+            replaced.ReleaseInBackground();
         }
         catch (Exception e)
         {

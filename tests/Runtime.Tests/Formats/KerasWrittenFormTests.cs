@@ -196,7 +196,7 @@ public class KerasWrittenFormTests
         var weights = new H5Group();
         KerasH5Weights.Write(model, weights);
         file["model_weights"] = weights;
-        file.Write(path);
+        Hdf5Output.WriteNewFile(file, path);
 
         var loaded = Model.Load(path);
         Assert.Equal(new long[] { 4 }, ((Sequential)loaded).InputShape);
@@ -212,7 +212,7 @@ public class KerasWrittenFormTests
         // Earlier versions wrote no optimizer variables into .weights.h5, and deflated the JSON members.
         var weightsFile = new H5File();
         KerasWeightsStore.Write(model, weightsFile, includeOptimizer: false);
-        weightsFile.Write(weights);
+        Hdf5Output.WriteNewFile(weightsFile, weights);
         var path = dir.Combine("earlier.keras");
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
         {

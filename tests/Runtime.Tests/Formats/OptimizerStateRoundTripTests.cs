@@ -188,7 +188,7 @@ public class OptimizerStateRoundTripTests
                 vars[(index++).ToString(System.Globalization.CultureInfo.InvariantCulture)] = Hdf5Output.Dataset(optimizer.GetSlot(weight, slot));
         vars[index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new PureHDF.H5Dataset(0.5f);
         var path = dir.Combine("opt.h5");
-        file.Write(path);
+        Hdf5Output.WriteNewFile(file, path);
 
         var fresh = CreateModel(Make("nadam"));
         using (var input = Hdf5Input.Open(path, path))

@@ -83,7 +83,7 @@ public class StagedWeightsTests
         var optimizerGroup = new H5Group();
         KerasH5OptimizerWeights.Write(other, other.Optimizer!, optimizerGroup);
         file["optimizer_weights"] = optimizerGroup;
-        file.Write(path);
+        Hdf5Output.WriteNewFile(file, path);
 
         var output = new StringWriter();
         var previous = Output.Writer;

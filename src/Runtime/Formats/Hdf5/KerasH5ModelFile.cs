@@ -36,7 +36,7 @@ internal static class KerasH5ModelFile
             KerasH5OptimizerWeights.Write(model, optimizer, optimizerGroup);
             file["optimizer_weights"] = optimizerGroup;
         }
-        AtomicFile.Write(path, temporary => file.Write(temporary));
+        AtomicFile.Write(path, temporary => Hdf5Output.WriteNewFile(file, temporary));
     }
 
     /// <summary>Keras 2's <c>save_weights("w.h5")</c>: the layers' weights at the root of the file.</summary>
@@ -45,7 +45,7 @@ internal static class KerasH5ModelFile
         var file = new H5File();
         KerasH5Weights.Write(model, file);
         file.Attributes["layerwise_version"] = LayerwiseVersion;
-        AtomicFile.Write(path, temporary => file.Write(temporary));
+        AtomicFile.Write(path, temporary => Hdf5Output.WriteNewFile(file, temporary));
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ internal static class KerasSavedModel
         var file = new H5File();
         KerasWeightsStore.Write(model, file, includeOptimizer: true);
         file.Attributes[ContentHash.ConfigAttributeName] = ContentHash.OfConfig(configJson, null);
-        file.Write(path);
+        Hdf5Output.WriteNewFile(file, path);
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ internal static class KerasWeightsStore
     {
         var file = new H5File();
         Write(model, file, includeOptimizer: true);
-        AtomicFile.Write(path, temporary => file.Write(temporary));
+        AtomicFile.Write(path, temporary => Hdf5Output.WriteNewFile(file, temporary));
     }
 
     /// <summary>Whether <paramref name="input"/> is an HDF5 file in Keras 3's layout (a <c>layers</c> or <c>vars</c> group, no <c>layer_names</c>).</summary>
