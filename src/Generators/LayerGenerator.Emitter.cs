@@ -163,12 +163,19 @@ public sealed partial class LayerGenerator
             defaultValue is not null && (defaultValue == "null" || defaultValue.StartsWith("default(", System.StringComparison.Ordinal));
 
         /// <summary>
+        /// The kinds the runtime names after the kind (<c>ConfigValues.WriteInt32</c>, <c>Int32Writer</c>,
+        /// <c>Int32Reader</c>, <c>ConfigReader.OptionalInt32</c>).
+        /// </summary>
+        static bool IsScalar(ValueKind kind) =>
+            kind is ValueKind.Boolean or ValueKind.Int32 or ValueKind.Int64 or ValueKind.Single or ValueKind.Double or ValueKind.String;
+
+        /// <summary>
         /// The suffix of <c>ConfigReader</c>'s non-generic reader for a scalar (<c>OptionalInt32</c>), or null.
         /// Those bind several times faster than <c>Optional&lt;T&gt;</c> with a method-group reader.
         /// </summary>
         static string? ScalarReaderSuffix(ValueSpec value) => value.Kind switch
         {
-            ValueKind.Boolean or ValueKind.Int32 or ValueKind.Int64 or ValueKind.Single or ValueKind.Double or ValueKind.String => value.Kind.ToString(),
+            _ when IsScalar(value.Kind) => value.Kind.ToString(),
             ValueKind.NullableReference when value.Items[0].Kind == ValueKind.String => "NullableString",
             _ => null,
         };
@@ -219,12 +226,7 @@ public sealed partial class LayerGenerator
         /// <summary>The method that writes a scalar, enum, layer or converted value, for a direct call.</summary>
         static string WriteMethod(ValueSpec spec) => spec.Kind switch
         {
-            ValueKind.Boolean => Values + ".WriteBoolean",
-            ValueKind.Int32 => Values + ".WriteInt32",
-            ValueKind.Int64 => Values + ".WriteInt64",
-            ValueKind.Single => Values + ".WriteSingle",
-            ValueKind.Double => Values + ".WriteDouble",
-            ValueKind.String => Values + ".WriteString",
+            _ when IsScalar(spec.Kind) => Values + ".Write" + spec.Kind,
             ValueKind.Enum => EnumTableName(spec) + ".Write",
             ValueKind.Layer => Values + ".WriteLayer",
             _ => spec.Converter + ".Write",
@@ -236,12 +238,7 @@ public sealed partial class LayerGenerator
         /// <summary>An expression of type <c>Func&lt;T, JsonNode?&gt;</c> for the value's type.</summary>
         static string Writer(ValueSpec spec) => spec.Kind switch
         {
-            ValueKind.Boolean => Values + ".BooleanWriter",
-            ValueKind.Int32 => Values + ".Int32Writer",
-            ValueKind.Int64 => Values + ".Int64Writer",
-            ValueKind.Single => Values + ".SingleWriter",
-            ValueKind.Double => Values + ".DoubleWriter",
-            ValueKind.String => Values + ".StringWriter",
+            _ when IsScalar(spec.Kind) => Values + "." + spec.Kind + "Writer",
             ValueKind.Enum => EnumTableName(spec) + ".Writer",
             ValueKind.NullableReference => Writer(spec.Items[0]),
             ValueKind.NullableValue => Values + ".NullableValueWriter<" + spec.Items[0].Type + ">(" + Writer(spec.Items[0]) + ")",
@@ -254,12 +251,7 @@ public sealed partial class LayerGenerator
         /// <summary>An expression of type <c>Func&lt;JsonNode?, string, T&gt;</c> for the value's type.</summary>
         static string Reader(ValueSpec spec) => spec.Kind switch
         {
-            ValueKind.Boolean => Values + ".BooleanReader",
-            ValueKind.Int32 => Values + ".Int32Reader",
-            ValueKind.Int64 => Values + ".Int64Reader",
-            ValueKind.Single => Values + ".SingleReader",
-            ValueKind.Double => Values + ".DoubleReader",
-            ValueKind.String => Values + ".StringReader",
+            _ when IsScalar(spec.Kind) => Values + "." + spec.Kind + "Reader",
             ValueKind.Enum => EnumTableName(spec) + ".Reader",
             ValueKind.NullableReference => Values + ".NullableReference<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
             ValueKind.NullableValue => Values + ".NullableValue<" + spec.Items[0].Type + ">(" + Reader(spec.Items[0]) + ")",
