@@ -131,6 +131,26 @@ public class UnknownDimensionLayerTests
     }
 
     [Fact]
+    public void A_tf_keras_Embedding_without_input_length_loads_and_takes_sequences_of_any_length()
+    {
+        // What tf.keras 2 writes for Embedding(10, 4) as the first layer with no input_length (Keras' own form).
+        var model = Model.FromJson("""
+            {"class_name": "Sequential", "config": {"name": "s", "layers": [
+              {"class_name": "Embedding", "config": {"name": "e", "batch_input_shape": [null, null], "dtype": "float32",
+                "input_dim": 10, "output_dim": 4, "input_length": null, "mask_zero": false}},
+              {"class_name": "GlobalAveragePooling1D", "config": {"name": "p"}}]}}
+            """);
+        var embedding = (Embedding)model.Layers[0];
+        foreach (long length in new long[] { 3, 9 })
+        {
+            using var ids = randint(0, 10, [2, length], dtype: ScalarType.Int64, generator: new Generator((ulong)length));
+            using var predicted = model.Predict(ids.to_type(ScalarType.Float32));
+            using var expected = embedding.Embeddings.Value.detach().index_select(0, ids.flatten()).reshape(2, length, 4).mean([1]);
+            Assert.True(predicted.allclose(expected, rtol: 0, atol: 1e-6), $"length {length}");
+        }
+    }
+
+    [Fact]
     public void Flatten_of_an_unknown_dimension_is_unknown_and_a_Dense_after_it_is_refused_naming_the_layer()
     {
         Assert.Equal([-1], new Flatten().ComputeOutputShape([-1, 4]));
