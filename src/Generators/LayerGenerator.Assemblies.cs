@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Threading;
+using Layerwise.Generators.Incremental;
 using Layerwise.Generators.Model;
 using Layerwise.Generators.Shared;
 using Microsoft.CodeAnalysis;
@@ -21,13 +22,13 @@ public sealed partial class LayerGenerator
     /// </summary>
     static void InitializeAssemblyRegistration(
         IncrementalGeneratorInitializationContext context,
-        IncrementalValuesProvider<LayerSpec?> layers,
-        IncrementalValuesProvider<LayerSpec?> models)
+        IncrementalValuesProvider<LayerSpec?> specs,
+        IncrementalValueProvider<DeclarationShape> shape)
     {
         // Only what a registration needs: an edit to a default value or a body leaves this list equal,
         // so the registration file is not re-emitted (IncrementalityTests).
-        var registrations = layers.Collect().Combine(models.Collect())
-            .Select(static (pair, _) => new EquatableArray<RegistrationEntry>(pair.Left.Concat(pair.Right)
+        var registrations = specs.Collect()
+            .Select(static (all, _) => new EquatableArray<RegistrationEntry>(all
                 .Where(static spec => Emitter.HasRegistration(spec!) && spec!.EmitRegistration)
                 .Select(static spec => new RegistrationEntry(spec!.FullyQualifiedName, spec.RegisteredName, spec.ClassName, spec.Module))
                 .OrderBy(static entry => entry.FullyQualifiedName, System.StringComparer.Ordinal)
@@ -38,8 +39,9 @@ public sealed partial class LayerGenerator
             if (entries.Count > 0) context.AddSource(RegistrationsHintName, WriteRegistrations(entries));
         });
 
-        var canMark = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownNames.LayerAssemblyAttribute) is not null);
+        // Both read references only, so they follow the shape (cached while only bodies are edited).
+        var canMark = shape
+            .Select(static (shape, _) => shape.Compilation.Get().GetTypeByMetadataName(KnownNames.LayerAssemblyAttribute) is not null);
         var registersTypes = registrations
             .Select(static (entries, _) => entries.Count > 0)
             .Combine(canMark)
@@ -50,8 +52,8 @@ public sealed partial class LayerGenerator
             if (mark) context.AddSource(MarkerHintName, WriteMarker());
         });
 
-        var referenced = context.CompilationProvider
-            .Select(static (compilation, cancellationToken) => ReferencedLayerAssemblies(compilation, cancellationToken))
+        var referenced = shape
+            .Select(static (shape, cancellationToken) => ReferencedLayerAssemblies(shape.Compilation.Get(), cancellationToken))
             .WithTrackingName(TrackingNames.ReferencedLayerAssemblies);
         context.RegisterSourceOutput(referenced, static (context, names) =>
         {

@@ -1,21 +1,34 @@
 using System.Threading;
+using Layerwise.Generators.Incremental;
 using Layerwise.Generators.Model;
 using Layerwise.Generators.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Layerwise.Generators;
 
 public sealed partial class LayerGenerator
 {
-    /// <summary>The syntax test run on every attributed node: a class declared partial.</summary>
-    static bool IsCandidate(SyntaxNode node) => node is ClassDeclarationSyntax;
-
-    /// <summary>Turns the attributed symbol into a value-equatable spec; nothing of Roslyn's object model leaves here.</summary>
-    static LayerSpec? Parse(GeneratorAttributeSyntaxContext context, bool isModel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns a type carrying <c>[Layer]</c> or <c>[ModelConfig]</c> (on any of its parts) into a
+    /// value-equatable spec; nothing of Roslyn's object model leaves here. Null for any other type.
+    /// </summary>
+    static LayerSpec? Parse(TypeParts parts, DeclarationShape shape, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0) return null;
-        // A partial class may carry the attribute on one part only; every part is a candidate, so read it once.
-        return LayerTypeReader.Read(type, context.Attributes[0], isModel, context.SemanticModel.Compilation, cancellationToken);
+        // Most partial classes carry other attributes; binding is skipped unless the attribute may be ours.
+        if (!parts.NamesRegistrationAttribute && !parts.HasLocalAlias && !shape.HasGlobalAlias) return null;
+
+        var compilation = CompilationHandle.Newest(parts.Compilation, shape.Compilation);
+        var declaration = parts.Declarations[0];
+        var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+        if (model.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type) return null;
+        // As the analyzers do (LayerwiseTypes.RegistrationAttribute): the first of the two attributes.
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (LayerTypeReader.HasFullName(attribute.AttributeClass, KnownNames.LayerAttribute))
+                return LayerTypeReader.Read(type, attribute, isModel: false, compilation, cancellationToken);
+            if (LayerTypeReader.HasFullName(attribute.AttributeClass, KnownNames.ModelConfigAttribute))
+                return LayerTypeReader.Read(type, attribute, isModel: true, compilation, cancellationToken);
+        }
+        return null;
     }
 }

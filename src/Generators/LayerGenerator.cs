@@ -1,6 +1,7 @@
+using Layerwise.Generators.Incremental;
 using Layerwise.Generators.Model;
-using Layerwise.Generators.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Layerwise.Generators;
 
@@ -11,33 +12,44 @@ namespace Layerwise.Generators;
 /// <c>LayerGenerator.Parser.cs</c> (and <c>Shared/</c>, which the analyzers use too), writing in
 /// <c>LayerGenerator.Emitter.cs</c>.
 /// </summary>
+/// <remarks>
+/// A type's spec is read again only when one of its own files changed or the compilation's
+/// declarations did (<see cref="DeclarationShape"/>): an edit inside a method body or a constructor's
+/// default value re-reads the edited type alone. Roslyn's <c>ForAttributeWithMetadataName</c> would
+/// re-run the reader for every type on every keystroke (docs/generator.md, "Incrementality").
+/// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class LayerGenerator : IIncrementalGenerator
 {
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var layers = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.LayerAttribute,
-                predicate: static (node, _) => IsCandidate(node),
-                transform: static (context, cancellationToken) => Parse(context, isModel: false, cancellationToken))
-            .WithTrackingName(TrackingNames.LayerSpecs)
-            .Where(static spec => spec is not null)
-            .WithTrackingName(TrackingNames.LayerSpecsFound);
+        // Syntax only: re-run for edited files alone.
+        var partialClasses = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                predicate: static (node, _) => TypeParts.IsCandidate(node),
+                transform: static (context, _) => (ClassDeclarationSyntax)context.Node)
+            .WithTrackingName(TrackingNames.PartialClasses);
 
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.ModelConfigAttribute,
-                predicate: static (node, _) => IsCandidate(node),
-                transform: static (context, cancellationToken) => Parse(context, isModel: true, cancellationToken))
-            .WithTrackingName(TrackingNames.ModelSpecs)
-            .Where(static spec => spec is not null)
-            .WithTrackingName(TrackingNames.ModelSpecsFound);
+        var types = partialClasses.Collect()
+            .Combine(context.CompilationProvider)
+            .SelectMany(static (pair, cancellationToken) => TypeParts.Group(pair.Left, pair.Right, cancellationToken))
+            .WithComparer(TypeParts.Comparer)
+            .WithTrackingName(TrackingNames.AttributedTypes);
 
-        context.RegisterSourceOutput(layers, static (context, spec) => Emit(context, spec!));
-        context.RegisterSourceOutput(models, static (context, spec) => Emit(context, spec!));
-        InitializeAssemblyRegistration(context, layers, models);
+        var shape = context.CompilationProvider
+            .Select(static (compilation, _) => new DeclarationShape(compilation))
+            .WithComparer(DeclarationShape.Comparer)
+            .WithTrackingName(TrackingNames.DeclarationShape);
+
+        var specs = types.Combine(shape)
+            .Select(static (pair, cancellationToken) => Parse(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.Specs)
+            .Where(static spec => spec is not null)
+            .WithTrackingName(TrackingNames.SpecsFound);
+
+        context.RegisterSourceOutput(specs, static (context, spec) => Emit(context, spec!));
+        InitializeAssemblyRegistration(context, specs, shape);
     }
 
     static void Emit(SourceProductionContext context, LayerSpec spec) =>

@@ -11,7 +11,9 @@ namespace Layerwise.Generators.Tests;
 /// </summary>
 public class IncrementalityTests
 {
-    static readonly string[] TrackedSteps = [TrackingNames.LayerSpecs, TrackingNames.LayerSpecsFound, TrackingNames.ModelSpecs, TrackingNames.ModelSpecsFound];
+    // The spec steps: what is emitted. The steps before them (PartialClasses, AttributedTypes, DeclarationShape)
+    // hold syntax and a weak compilation handle by design; their comparers decide what is read again.
+    static readonly string[] TrackedSteps = [TrackingNames.Specs, TrackingNames.SpecsFound];
 
     const string Unrelated = """
         namespace Sample.Other;
@@ -67,26 +69,70 @@ public class IncrementalityTests
         var (_, _, second) = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(oldTree, oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text))), driver);
         AssertAllCachedOrUnchanged(second);
         Assert.Contains(Reasons(second), r => r.Reason == IncrementalStepRunReason.Unchanged);
+        Assert.Contains(SpecReasons(second), r => r.Type == "Classifier" && r.Reason == IncrementalStepRunReason.Cached);
+    }
+
+    static IEnumerable<(string Type, IncrementalStepRunReason Reason)> SpecReasons(GeneratorDriverRunResult result) =>
+        result.Results.Single().TrackedSteps[TrackingNames.Specs]
+            .SelectMany(r => r.Outputs)
+            .Select(o => (((Model.LayerSpec?)o.Value)?.TypeName ?? "(none)", o.Reason));
+
+    static GeneratorDriverRunResult RunEdited(string typeInFile, string from, string to)
+    {
+        var compilation = Initial();
+        var (driver, _, _) = GeneratorHarness.Run(compilation);
+        var oldTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains(typeInFile));
+        Assert.Contains(from, oldTree.ToString());
+        var text = oldTree.ToString().Replace(from, to);
+        return GeneratorHarness.Run(compilation.ReplaceSyntaxTree(oldTree, oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text))), driver).Result;
     }
 
     [Fact]
     public void A_real_edit_regenerates_only_the_edited_type()
     {
-        var compilation = Initial();
-        var (driver, _, _) = GeneratorHarness.Run(compilation);
-        var oldTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class CustomDense"));
-        var text = oldTree.ToString().Replace("long seed = -3,", "long seed = -3, int extra = 4,");
-        var (_, _, second) = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(oldTree, oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text))), driver);
-        var layerReasons = second.Results.Single().TrackedSteps[TrackingNames.LayerSpecs].SelectMany(r => r.Outputs).Select(o => o.Reason);
-        Assert.Contains(IncrementalStepRunReason.Modified, layerReasons);
-        // The model's spec is re-read (the compilation changed) but compares equal, so its file is not rewritten.
-        var modelReasons = second.Results.Single().TrackedSteps[TrackingNames.ModelSpecs].SelectMany(r => r.Outputs).Select(o => o.Reason);
-        Assert.All(modelReasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        var second = RunEdited("class CustomDense", "long seed = -3,", "long seed = -3, int extra = 4,");
+        Assert.Contains(("CustomDense", IncrementalStepRunReason.Modified), SpecReasons(second));
+        // A new parameter is a declaration change: every spec is read again, the model's compares equal, so its file is not rewritten.
+        Assert.Contains(SpecReasons(second), r => r.Type == "Classifier" && r.Reason == IncrementalStepRunReason.Unchanged);
         var emitted = second.Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs).Select(o => o.Reason).ToList();
         Assert.Equal(1, emitted.Count(r => r == IncrementalStepRunReason.Modified));
         // What a registration needs did not change, so the assembly's registration file is not rewritten.
         var registrations = second.Results.Single().TrackedSteps[TrackingNames.AssemblyRegistrations].SelectMany(r => r.Outputs).Select(o => o.Reason);
         Assert.All(registrations, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public void A_body_edit_reads_only_the_edited_type_again()
+    {
+        // ForAttributeWithMetadataName would re-read every type here ("Unchanged"); only the edited one may run.
+        var second = RunEdited("class CustomDense", "inputs.matmul(w!.Value)", "inputs.matmul(w!.Value).relu()");
+        var reasons = SpecReasons(second).ToList();
+        Assert.Contains(("CustomDense", IncrementalStepRunReason.Unchanged), reasons);
+        Assert.Contains(("Classifier", IncrementalStepRunReason.Cached), reasons);
+        Assert.DoesNotContain(reasons, r => r.Type != "CustomDense" && r.Reason != IncrementalStepRunReason.Cached);
+        Assert.All(second.Results.Single().TrackedSteps[TrackingNames.DeclarationShape].SelectMany(r => r.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+    }
+
+    [Fact]
+    public void A_changed_constructor_default_reads_only_its_type_again_and_updates_its_file()
+    {
+        var second = RunEdited("class CustomDense", "double scale = 0.5,", "double scale = 0.25,");
+        var reasons = SpecReasons(second).ToList();
+        Assert.Contains(("CustomDense", IncrementalStepRunReason.Modified), reasons);
+        Assert.DoesNotContain(reasons, r => r.Type != "CustomDense" && r.Reason != IncrementalStepRunReason.Cached);
+        var file = second.Results.Single().GeneratedSources.Single(s => s.HintName == "Sample.Layers.CustomDense.g.cs").SourceText.ToString();
+        Assert.Contains("(double)(0.25)", file);
+    }
+
+    [Fact]
+    public void A_declaration_change_in_another_file_reads_every_type_again()
+    {
+        // A new type elsewhere may change what a name binds to, so nothing may be kept.
+        var second = RunEdited("class Helper", "public static class Helper", "public sealed class Extra { }\npublic static class Helper");
+        var reasons = SpecReasons(second).ToList();
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, r => Assert.Equal(IncrementalStepRunReason.Unchanged, r.Reason));
     }
 
     [Fact]
