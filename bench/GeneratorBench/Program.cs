@@ -14,7 +14,8 @@
 // GENBENCH_PROFILE=2 the CPU time and allocation of compiling the generated code with parts of it removed;
 // GENBENCH_DUMP=1 prints the generated text for one type and the assembly-wide files.
 // Each figure is the median of R rounds, after one warm-up round; wall-clock and CPU time (all threads:
-// GetDiagnostics compiles concurrently; CPU time is the steadier figure on a shared machine).
+// GetDiagnostics compiles concurrently; CPU time is the steadier figure on a shared machine) and the megabytes
+// allocated (all threads; hardly moved by other load on the machine).
 //   dotnet run -c Release --project bench/GeneratorBench -- 1000 9      # types, rounds
 using System.Diagnostics;
 using System.Globalization;
@@ -131,25 +132,25 @@ var body = editedTree.WithChangedText(SourceText.From(editedTree.ToString().Repl
 var declaration = editedTree.WithChangedText(SourceText.From(editedTree.ToString().Replace("public int Units { get; }", "public int Units { get; }\n    public int Extra { get; }")));
 if (new[] { edited, spaced, body, declaration }.Any(t => t.ToString() == editedTree.ToString())) throw new InvalidOperationException("an edit did not apply");
 
-(double, double) Full(Func<GeneratorDriver> newDriver) => Measure(() => newDriver().RunGenerators(NewCompilation()));
-(double, double) Incremental(Func<GeneratorDriver> newDriver, SyntaxTree replacement)
+(double, double, double) Full(Func<GeneratorDriver> newDriver) => Measure(() => newDriver().RunGenerators(NewCompilation()));
+(double, double, double) Incremental(Func<GeneratorDriver> newDriver, SyntaxTree replacement)
 {
     var compilation = NewCompilation();
     var driver = newDriver().RunGenerators(compilation);
     var next = compilation.ReplaceSyntaxTree(editedTree, replacement);
     return Measure(() => driver.RunGenerators(next));
 }
-(double, double) Compile() => Measure(() => NewCompilation().GetDiagnostics());
-(double, double) GenerateAndCompile() => Measure(() =>
+(double, double, double) Compile() => Measure(() => NewCompilation().GetDiagnostics());
+(double, double, double) GenerateAndCompile() => Measure(() =>
 {
     NewDriver().RunGeneratorsAndUpdateCompilation(NewCompilation(), out var output, out _);
     output.GetDiagnostics();
 });
 
-var results = new Dictionary<string, List<(double Wall, double Cpu)>>();
+var results = new Dictionary<string, List<(double Wall, double Cpu, double AllocatedMb)>>();
 for (int round = -1; round < rounds; round++)
 {
-    var measured = new Dictionary<string, (double, double)>
+    var measured = new Dictionary<string, (double, double, double)>
     {
         ["full"] = Full(NewDriver),
         ["edit"] = Incremental(NewDriver, edited),
@@ -169,13 +170,14 @@ for (int round = -1; round < rounds; round++)
     }
 }
 
-Console.WriteLine($"{types} [Layer] types, {rounds} rounds: median wall ms (min-max), median CPU ms");
+Console.WriteLine($"{types} [Layer] types, {rounds} rounds: median wall ms (min-max), median CPU ms, median MB allocated");
 foreach (var (key, values) in results)
 {
     var wall = values.Select(v => v.Wall).Order().ToList();
     var cpu = values.Select(v => v.Cpu).Order().ToList();
+    var allocated = values.Select(v => v.AllocatedMb).Order().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{key,-12} {wall[wall.Count / 2],9:F1}   ({wall[0]:F1}-{wall[^1]:F1})   {cpu[cpu.Count / 2],9:F1}"));
+        $"{key,-12} {wall[wall.Count / 2],9:F1}   ({wall[0]:F1}-{wall[^1]:F1})   {cpu[cpu.Count / 2],9:F1}   {allocated[allocated.Count / 2],8:F1}"));
 }
 
 static double Time(Action action)
@@ -185,12 +187,14 @@ static double Time(Action action)
     return watch.Elapsed.TotalMilliseconds;
 }
 
-static (double Wall, double Cpu) Measure(Action action)
+static (double Wall, double Cpu, double AllocatedMb) Measure(Action action)
 {
+    long allocated = GC.GetTotalAllocatedBytes(precise: true);
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     action();
-    return (watch.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+    return (watch.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds,
+        (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6);
 }
 
 static double CpuTime(Action action)
