@@ -64,9 +64,9 @@ public abstract partial class Model
                 {
                     var (xb, yb) = slicer.Batch(step);
                     using var added = AddedLosses.Collect();
-                    var predictions = CallAll(xb, training: false);
-                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step), added.Sum());
-                    objective.UpdateMetrics(yb!, predictions);
+                    var (predictions, masks) = CallAllWithMasks(xb, training: false);
+                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step), added.Sum(), masks);
+                    objective.UpdateMetrics(yb!, predictions, masks);
                 }
                 var running = objective.RunningLogs(trackers);
                 callbacks?.TestBatchEnd(step, running);

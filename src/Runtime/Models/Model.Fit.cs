@@ -141,12 +141,12 @@ public abstract partial class Model
     void TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeights, IReadOnlyList<Layers.Variable> trainable, TrainingObjective objective, LossTrackers trackers)
     {
         using var added = AddedLosses.Collect();
-        var predictions = CallAll(x, training: true);
-        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights, added.Sum());
+        var (predictions, masks) = CallAllWithMasks(x, training: true);
+        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights, added.Sum(), masks);
         // A convolution oneDNN gets wrong backwards (OneDnnGuard) was recorded: backward without oneDNN.
         using (OneDnnGuard.SuspendIf(OneDnnGuard.TakeUnsafeBackward())) lossValue.backward();
         Optimizer!.ApplyGradients(trainable);
-        objective.UpdateMetrics(y, predictions);
+        objective.UpdateMetrics(y, predictions, masks);
     }
 
     static Tensor[] Narrow(IReadOnlyList<Tensor> tensors, long start, long length) => [.. tensors.Select(t => t.narrow(0, start, length))];
