@@ -184,6 +184,30 @@ public class MaskedLossTests
     }
 
     [Fact]
+    public void A_per_sample_mask_leaves_masked_samples_out_of_the_loss_and_R2Score()
+    {
+        // Masking on [batch, features] masks whole samples (mask [batch]); Dense passes it to the output.
+        Backend.SetRandomSeed(21);
+        var model = new Sequential(new Masking(maskValue: 0.0, inputShape: [3]), new Dense(2));
+        model.Compile(new SGD(0.1), new MeanSquaredError(), [new R2Score()]);
+        var x = randn(5, 3);
+        x[1] = zeros(3);
+        x[3] = zeros(3);
+        var y = randn(5, 2);
+        using var prediction = model.Predict(x);
+        var keep = tensor(new long[] { 0, 2, 4 });
+        var yKept = y.index_select(0, keep).to_type(ScalarType.Float64);
+        var residual = prediction.index_select(0, keep).to_type(ScalarType.Float64).sub(yKept);
+        var variation = yKept.sub(yKept.mean([0L], keepdim: true)).square().sum([0L]);
+        double r2 = residual.square().sum([0L]).div(variation).neg().add(1).mean().item<double>();
+
+        var logs = model.Evaluate(x, y, batchSize: 5, verbose: 0);
+
+        AssertClose(residual.square().mean().item<double>(), logs["loss"]);
+        AssertClose(r2, logs["r2_score"], 1e-5);
+    }
+
+    [Fact]
     public void Precision_counts_only_unmasked_decisions()
     {
         Backend.SetRandomSeed(18);
