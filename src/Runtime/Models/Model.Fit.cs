@@ -13,7 +13,8 @@ public abstract partial class Model
     /// Epochs run from <paramref name="initialEpoch"/> to <paramref name="epochs"/> (exclusive), 0-based.
     /// <paramref name="sampleWeight"/> (one per sample) and <paramref name="classWeight"/> (class index to weight,
     /// multiplied into the sample weights) weight the loss as Keras' <c>sample_weight</c>/<c>class_weight</c>;
-    /// metrics stay unweighted. <paramref name="validationSampleWeight"/> is Keras' third element of <c>validation_data</c>.
+    /// metrics stay unweighted. A model output's mask (padded steps) weights its loss and metrics, as in Keras.
+    /// <paramref name="validationSampleWeight"/> is Keras' third element of <c>validation_data</c>.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, int verbose = 1,
                        IEnumerable<Callback>? callbacks = null, double validationSplit = 0,

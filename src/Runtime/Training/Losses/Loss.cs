@@ -21,7 +21,7 @@ public abstract class Loss
     /// <summary>The Keras class name.</summary>
     public virtual string ClassName => GetType().Name;
 
-    /// <summary>The loss of each sample, shape [batch].</summary>
+    /// <summary>The loss of each sample, shape [batch]; [batch, timesteps] for a sequence output (one per step).</summary>
     public abstract Tensor PerSample(Tensor yTrue, Tensor yPred);
 
     /// <summary>The mean loss over the batch: a scalar that can be differentiated.</summary>

@@ -23,7 +23,7 @@ public abstract class Metric
     /// <summary>The Keras class name configs write, e.g. <c>SparseCategoricalAccuracy</c>.</summary>
     public virtual string ClassName => GetType().Name;
 
-    /// <summary>The metric's value for each sample of a batch, shape [batch].</summary>
+    /// <summary>The metric's value for each sample of a batch, shape [batch]; [batch, timesteps] for a sequence output.</summary>
     protected abstract Tensor PerSample(Tensor yTrue, Tensor yPred);
 
     /// <summary>Adds a batch of targets and predictions to the state.</summary>
