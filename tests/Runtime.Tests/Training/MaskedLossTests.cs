@@ -108,6 +108,19 @@ public class MaskedLossTests
     }
 
     [Fact]
+    public void Validation_during_Fit_uses_the_mask()
+    {
+        var model = Tagger(22);
+        var history = model.Fit(Tokens(), Targets(), batchSize: 3, epochs: 1, verbose: 0, shuffle: false,
+                                validationData: (Tokens(), Targets()));
+        using var logits = model.Predict(Tokens());   // the weights validation ran with (after the epoch)
+        var mask = StepMask();
+
+        AssertClose(MaskedMean(StepCrossentropy(logits, Targets()), mask), history["val_loss"][0]);
+        AssertClose(MaskedMean(StepCorrect(logits, Targets()), mask), history["val_accuracy"][0], 1e-6);
+    }
+
+    [Fact]
     public void Masked_targets_do_not_change_training()
     {
         // The same model trained on targets that differ only at padded steps ends with the same weights.
