@@ -144,6 +144,9 @@ public partial class Functional : Model
 
     private protected override Tensor[] CallAll(IReadOnlyList<Tensor> inputs, bool training) => Run(inputs, null, training).Outputs;
 
+    private protected override (Tensor[] Outputs, Tensor?[] Masks) CallAllWithMasks(IReadOnlyList<Tensor> inputs, bool training) =>
+        Run(inputs, null, training);
+
     void RequireSingleInputAndOutput()
     {
         if (inputs.Length == 1 && outputs.Length == 1) return;

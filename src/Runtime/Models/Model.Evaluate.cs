@@ -11,6 +11,7 @@ public abstract partial class Model
     /// Loss and metrics on (x, y), as Keras' <c>evaluate</c>: <c>var (loss, acc) = model.Evaluate(x, y)</c>.
     /// <paramref name="verbose"/> 1 shows a progress bar, 2 one line (<c>32/32 - 0s - loss: ...</c>).
     /// <paramref name="sampleWeight"/> weights each sample's loss as Keras' <c>sample_weight</c> (metrics stay unweighted).
+    /// A model output's mask (padded steps) leaves masked positions out of the loss and metrics, as in Keras.
     /// </summary>
     public Logs Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null,
                          Tensor? sampleWeight = null)
@@ -64,9 +65,9 @@ public abstract partial class Model
                 {
                     var (xb, yb) = slicer.Batch(step);
                     using var added = AddedLosses.Collect();
-                    var predictions = CallAll(xb, training: false);
-                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step), added.Sum());
-                    objective.UpdateMetrics(yb!, predictions);
+                    var (predictions, masks) = CallAllWithMasks(xb, training: false);
+                    objective.Compute(yb!, predictions, trackers, slicer.Weights(step), added.Sum(), masks);
+                    objective.UpdateMetrics(yb!, predictions, masks);
                 }
                 var running = objective.RunningLogs(trackers);
                 callbacks?.TestBatchEnd(step, running);

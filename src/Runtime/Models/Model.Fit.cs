@@ -13,7 +13,8 @@ public abstract partial class Model
     /// Epochs run from <paramref name="initialEpoch"/> to <paramref name="epochs"/> (exclusive), 0-based.
     /// <paramref name="sampleWeight"/> (one per sample) and <paramref name="classWeight"/> (class index to weight,
     /// multiplied into the sample weights) weight the loss as Keras' <c>sample_weight</c>/<c>class_weight</c>;
-    /// metrics stay unweighted. <paramref name="validationSampleWeight"/> is Keras' third element of <c>validation_data</c>.
+    /// metrics stay unweighted. A model output's mask (padded steps) weights its loss and metrics, as in Keras.
+    /// <paramref name="validationSampleWeight"/> is Keras' third element of <c>validation_data</c>.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, int verbose = 1,
                        IEnumerable<Callback>? callbacks = null, double validationSplit = 0,
@@ -141,12 +142,12 @@ public abstract partial class Model
     void TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeights, IReadOnlyList<Layers.Variable> trainable, TrainingObjective objective, LossTrackers trackers)
     {
         using var added = AddedLosses.Collect();
-        var predictions = CallAll(x, training: true);
-        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights, added.Sum());
+        var (predictions, masks) = CallAllWithMasks(x, training: true);
+        var lossValue = objective.Compute(y, predictions, trackers, sampleWeights, added.Sum(), masks);
         // A convolution oneDNN gets wrong backwards (OneDnnGuard) was recorded: backward without oneDNN.
         using (OneDnnGuard.SuspendIf(OneDnnGuard.TakeUnsafeBackward())) lossValue.backward();
         Optimizer!.ApplyGradients(trainable);
-        objective.UpdateMetrics(y, predictions);
+        objective.UpdateMetrics(y, predictions, masks);
     }
 
     static Tensor[] Narrow(IReadOnlyList<Tensor> tensors, long start, long length) => [.. tensors.Select(t => t.narrow(0, start, length))];

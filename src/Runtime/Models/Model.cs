@@ -187,4 +187,14 @@ public abstract partial class Model : Layer
 
     /// <summary>The outputs of one batch given one tensor per input; a single-input single-output model calls <see cref="Layer.Call(Tensor, bool)"/>.</summary>
     private protected virtual Tensor[] CallAll(IReadOnlyList<Tensor> inputs, bool training) => [Call(inputs[0], training)];
+
+    /// <summary>
+    /// <see cref="CallAll"/> with each output's mask (Keras' <c>_keras_mask</c> on the model's outputs), which Fit and
+    /// Evaluate apply to losses and metrics; models that carry masks (Sequential, Functional) override it, others have none.
+    /// </summary>
+    private protected virtual (Tensor[] Outputs, Tensor?[] Masks) CallAllWithMasks(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        var outputs = CallAll(inputs, training);
+        return (outputs, new Tensor?[outputs.Length]);
+    }
 }

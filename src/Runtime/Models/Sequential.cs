@@ -96,6 +96,12 @@ public partial class Sequential : Model
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => CallWithMask(inputs, null, training).Output;
 
+    private protected override (Tensor[] Outputs, Tensor?[] Masks) CallAllWithMasks(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        var (output, mask) = CallWithMask(inputs[0], null, training);
+        return ([output], [mask]);
+    }
+
     /// <summary>Each layer in turn, the mask carried beside the tensor (Keras' <c>_keras_mask</c>).</summary>
     private protected override (Tensor Output, Tensor? Mask) CallWithMask(Tensor inputs, Tensor? mask, bool training)
     {

@@ -49,4 +49,18 @@ internal static class SampleWeights
         var table = ids.Select(i => (float)classWeight[i]).ToArray();
         return tensor(labels.Select(c => table[c]).ToArray(), ScalarType.Float32).to(targets.device);
     }
+
+    /// <summary>
+    /// Weights of the leading axes ([batch], or a mask [batch, timesteps]) reshaped to <paramref name="rank"/> axes with
+    /// trailing axes of 1, so they broadcast over loss or metric values of that rank, as Keras expands a sample weight
+    /// to the losses' rank (<c>squeeze_or_expand_dimensions</c>).
+    /// </summary>
+    public static Tensor ExpandToRank(Tensor weights, long rank)
+    {
+        if (weights.dim() >= rank) return weights.alias();
+        var shape = new long[rank];
+        Array.Fill(shape, 1L);
+        for (int i = 0; i < weights.dim(); i++) shape[i] = weights.shape[i];
+        return weights.reshape(shape);
+    }
 }

@@ -27,9 +27,11 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
     /// <paramref name="sampleWeights"/>: per output, that output's weight of each sample (null: unweighted).
     /// The trackers still count samples, not weights, as Keras' loss metric (<c>sample_weight=batch_dim</c>).
     /// <paramref name="addedLoss"/>: the layers' added losses (<see cref="AddedLosses"/>), part of the total as in Keras.
+    /// <paramref name="masks"/>: per output, the model output's mask (null: none), applied as tf.keras 2's
+    /// <c>LossesContainer</c> applies <c>y_pred._keras_mask</c> (see <see cref="Loss.Call(Tensor, Tensor, Tensor?, Tensor?)"/>).
     /// </summary>
     public Tensor Compute(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions, LossTrackers trackers,
-                          IReadOnlyList<Tensor?>? sampleWeights = null, Tensor? addedLoss = null)
+                          IReadOnlyList<Tensor?>? sampleWeights = null, Tensor? addedLoss = null, IReadOnlyList<Tensor?>? masks = null)
     {
         long batch = predictions[0].shape[0];
         Tensor? total = null;
@@ -37,7 +39,7 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
         {
             var output = Outputs[i];
             if (output.Loss is null) continue;
-            var value = output.Loss.Call(targets[i], predictions[i], sampleWeights?[i]);
+            var value = output.Loss.Call(targets[i], predictions[i], sampleWeights?[i], masks?[i]);
             trackers.PerOutput[i]?.UpdateState(value, batch);   // unweighted, as Keras' per-output loss metrics
             var weighted = output.Weight is { } w ? value.mul(w) : value;
             total = total is null ? weighted : total.add(weighted);
@@ -47,11 +49,22 @@ internal sealed class TrainingObjective(IReadOnlyList<OutputObjective> outputs)
         return total!;
     }
 
-    /// <summary>Metrics ignore sample weights: Keras 2 applies them only to <c>weighted_metrics</c>, which Layerwise does not have.</summary>
-    public void UpdateMetrics(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions)
+    /// <summary>
+    /// Metrics ignore sample weights: Keras 2 applies them only to <c>weighted_metrics</c>, which Layerwise does not have.
+    /// They take each output's mask (<paramref name="masks"/>, null: none), as tf.keras 2's <c>MetricsContainer</c>
+    /// passes <c>sample_weight=mask</c> to every metric.
+    /// </summary>
+    public void UpdateMetrics(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor> predictions, IReadOnlyList<Tensor?>? masks = null)
     {
         for (int i = 0; i < Outputs.Count; i++)
-            foreach (var m in Outputs[i].Metrics) m.UpdateState(targets[i], predictions[i]);
+        {
+            var mask = masks?[i];
+            foreach (var m in Outputs[i].Metrics)
+            {
+                if (mask is null) m.UpdateState(targets[i], predictions[i]);
+                else m.UpdateState(targets[i], predictions[i], mask);
+            }
+        }
     }
 
     public void ResetMetrics()

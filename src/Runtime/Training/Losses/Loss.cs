@@ -21,7 +21,7 @@ public abstract class Loss
     /// <summary>The Keras class name.</summary>
     public virtual string ClassName => GetType().Name;
 
-    /// <summary>The loss of each sample, shape [batch].</summary>
+    /// <summary>The loss of each sample, shape [batch]; [batch, timesteps] for a sequence output (one per step).</summary>
     public abstract Tensor PerSample(Tensor yTrue, Tensor yPred);
 
     /// <summary>The mean loss over the batch: a scalar that can be differentiated.</summary>
@@ -35,15 +35,45 @@ public abstract class Loss
     /// The weighted loss, as tf.keras 2's <c>compute_weighted_loss</c> with <c>SUM_OVER_BATCH_SIZE</c>: each
     /// sample's loss times its weight, summed, divided by the batch size (not by the sum of the weights).
     /// <c>mean()</c> is that division; multiplying by a weight of 1 is exact, so all-ones weights train
-    /// bit-identically to no weights. Null weights: <see cref="Call(Tensor, Tensor)"/>.
+    /// bit-identically to no weights. Null weights: <see cref="Call(Tensor, Tensor)"/>. Values with a time axis
+    /// ([batch, timesteps] for a sequence output) take each sample's weight at every step and are divided by their count.
     /// </summary>
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         if (sampleWeight is null) return Call(yTrue, yPred);
         using var perSample = PerSample(yTrue, yPred);
-        using var weights = sampleWeight.to_type(perSample.dtype).reshape(perSample.shape);
+        using var typed = sampleWeight.to_type(perSample.dtype);
+        using var weights = perSample.dim() > 1 ? SampleWeights.ExpandToRank(typed, perSample.dim()) : typed.reshape(perSample.shape);
         using var weighted = perSample.mul(weights);
         return weighted.mean();
+    }
+
+    /// <summary>
+    /// The loss of a model output that carries a mask (Keras' <c>_keras_mask</c>: padded steps of a sequence are
+    /// false), as tf.keras 2.11+ computes it (<c>LossesContainer</c> turns the mask into the sample weight,
+    /// <c>Loss.__call__</c> redistributes it with <c>apply_valid_mask</c>) and Keras 3 (<c>reduce_weighted_values</c>):
+    /// Σ loss·weight·mask / Σ mask, the sum over unmasked positions divided by their number, not by the batch size.
+    /// Every position masked gives 0 (Keras 3's <c>divide_no_nan</c>; tf.keras 2 gives NaN there). A null
+    /// <paramref name="mask"/> is <see cref="Call(Tensor, Tensor, Tensor?)"/>, bit for bit.
+    /// </summary>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">One weight per sample ([batch]) or null.</param>
+    /// <param name="mask">The output's mask, [batch] or [batch, timesteps] (the leading axes of the loss values), or null.</param>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor? mask)
+    {
+        if (mask is null) return Call(yTrue, yPred, sampleWeight);
+        using var values = PerSample(yTrue, yPred);
+        using var maskWeights = OutputMask.AsWeights(mask, values, Name);
+        using var masked = values.mul(maskWeights);
+        using var typed = sampleWeight?.to_type(values.dtype);
+        using var weights = typed is null ? null : SampleWeights.ExpandToRank(typed, values.dim());
+        using var weighted = weights is null ? masked.alias() : masked.mul(weights);
+        using var sum = weighted.sum();
+        using var everyPosition = maskWeights.expand(values.shape);
+        using var valid = everyPosition.sum();
+        using var divisor = valid.clamp_min(1);   // a count: clamping only turns 0/0 into 0/1
+        return sum.div(divisor);
     }
 
     /// <summary>Lets a Keras name stand for a loss, as in Keras: <c>loss: "mse"</c> (see <see cref="Get"/>).</summary>

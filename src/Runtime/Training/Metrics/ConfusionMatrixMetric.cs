@@ -36,7 +36,15 @@ public abstract class ConfusionMatrixMetric : Metric
     private protected virtual Tensor Scores(Tensor yPred) => yPred.alias();
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred) => Update(yTrue, yPred, null);
+
+    /// <summary>
+    /// As <see cref="UpdateState(Tensor, Tensor)"/>, each decision counted with its position's mask (0 or 1): tf.keras 2
+    /// passes a model output's mask as <c>sample_weight</c>, which weights the counts.
+    /// </summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? mask) => Update(yTrue, yPred, mask);
+
+    void Update(Tensor yTrue, Tensor yPred, Tensor? mask)
     {
         using var _ = no_grad();
         Labels.RequireSameShape(yTrue, yPred, Name);
@@ -54,10 +62,21 @@ public abstract class ConfusionMatrixMetric : Metric
         using var predictedPositive = flatPredictions.unsqueeze(0).gt(thresholdTensor.unsqueeze(1));
         using var predictedNegative = predictedPositive.logical_not();
         using var negatives = positives.logical_not();
-        Add(ref truePositives, predictedPositive, positives);
-        Add(ref falsePositives, predictedPositive, negatives);
-        Add(ref trueNegatives, predictedNegative, negatives);
-        Add(ref falseNegatives, predictedNegative, positives);
+        using var weights = mask is null ? null : ElementWeights(mask, yPred);
+        Add(ref truePositives, predictedPositive, positives, weights);
+        Add(ref falsePositives, predictedPositive, negatives, weights);
+        Add(ref trueNegatives, predictedNegative, negatives, weights);
+        Add(ref falseNegatives, predictedNegative, positives, weights);
+    }
+
+    /// <summary>The mask's weight of each decision, flattened in the order of the predictions (after <see cref="ClassId"/>'s column is taken).</summary>
+    Tensor ElementWeights(Tensor mask, Tensor yPred)
+    {
+        using var weights = OutputMask.AsWeights(mask, yPred, Name);
+        using var asDouble = weights.to_type(ScalarType.Float64);
+        using var everyElement = asDouble.expand(yPred.shape);
+        using var kept = ClassId is { } c ? everyElement.select(-1, c) : everyElement.alias();
+        return kept.reshape(-1);
     }
 
     /// <summary>Keras' <c>_filter_top_k</c>: all but the k highest scores of each row become −∞ (ties: the first ones, as <c>tf.math.top_k</c>).</summary>
@@ -75,10 +94,11 @@ public abstract class ConfusionMatrixMetric : Metric
         }
     }
 
-    static void Add(ref Tensor? counter, Tensor predicted, Tensor actual)
+    static void Add(ref Tensor? counter, Tensor predicted, Tensor actual, Tensor? weights)
     {
         using var both = predicted.logical_and(actual.unsqueeze(0));
-        using var counts = both.sum(1, type: ScalarType.Float64);
+        using var weighted = weights is null ? null : both.to_type(ScalarType.Float64).mul_(weights.unsqueeze(0));
+        using var counts = weighted is null ? both.sum(1, type: ScalarType.Float64) : weighted.sum(1);
         if (counter is null) counter = Detached(counts.clone());
         else counter.add_(counts);
     }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Layerwise.Training.Metrics;
 
 /// <summary>
-/// A Keras metric: state accumulated over batches (<see cref="UpdateState"/>), read with
+/// A Keras metric: state accumulated over batches (<see cref="UpdateState(Tensor, Tensor)"/>), read with
 /// <see cref="Result"/>, cleared with <see cref="ResetState"/>. The running sums stay on the
 /// model's device, so updating costs no device-to-host copy; only reading the result does.
 /// </summary>
@@ -11,6 +11,7 @@ public abstract class Metric
 {
     Tensor? total;
     double count;
+    Tensor? maskedCount;   // Σ mask of masked updates, kept on the device like the total
 
     /// <summary>Initializes a metric named <paramref name="name"/>.</summary>
     /// <param name="name">The key in logs and history. Null: the snake_case class name.</param>
@@ -22,7 +23,7 @@ public abstract class Metric
     /// <summary>The Keras class name configs write, e.g. <c>SparseCategoricalAccuracy</c>.</summary>
     public virtual string ClassName => GetType().Name;
 
-    /// <summary>The metric's value for each sample of a batch, shape [batch].</summary>
+    /// <summary>The metric's value for each sample of a batch, shape [batch]; [batch, timesteps] for a sequence output.</summary>
     protected abstract Tensor PerSample(Tensor yTrue, Tensor yPred);
 
     /// <summary>Adds a batch of targets and predictions to the state.</summary>
@@ -31,6 +32,41 @@ public abstract class Metric
         using var _ = no_grad();
         using var values = PerSample(yTrue, yPred.detach());
         Accumulate(values.sum(), values.numel());
+    }
+
+    /// <summary>
+    /// Adds a batch whose model output carries a mask (Keras' <c>_keras_mask</c>): each per-sample value counts with its
+    /// position's mask (0 or 1), as tf.keras 2's <c>MetricsContainer</c> passes the mask as <c>sample_weight</c>, so the
+    /// result is the mean over unmasked positions. The mask covers the leading axes of the values: [batch, timesteps]
+    /// for a sequence output. A null <paramref name="mask"/> is <see cref="UpdateState(Tensor, Tensor)"/>. A metric that
+    /// overrides <see cref="UpdateState(Tensor, Tensor)"/> without per-sample values overrides this too.
+    /// </summary>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="mask">The output's mask (boolean, or read as <c>!= 0</c>), or null.</param>
+    public virtual void UpdateState(Tensor yTrue, Tensor yPred, Tensor? mask)
+    {
+        if (mask is null)
+        {
+            UpdateState(yTrue, yPred);
+            return;
+        }
+        using var _ = no_grad();
+        using var values = PerSample(yTrue, yPred.detach());
+        using var weights = OutputMask.AsWeights(mask, values, Name);
+        using var weighted = values.mul(weights);
+        using var everyPosition = weights.expand(values.shape);
+        using var batchCount = everyPosition.sum(type: ScalarType.Float64);
+        Accumulate(weighted.sum(), 0);
+        if (maskedCount is null)
+        {
+            maskedCount = batchCount.clone();
+            maskedCount.DetachFromDisposeScope();
+        }
+        else
+        {
+            maskedCount.add_(batchCount);
+        }
     }
 
     /// <summary>Adds <paramref name="sum"/> over <paramref name="weight"/> samples (takes ownership of <paramref name="sum"/>).</summary>
@@ -51,7 +87,11 @@ public abstract class Metric
     }
 
     /// <summary>The mean over everything accumulated since the last reset; 0 when nothing was.</summary>
-    public virtual double Result() => total is null || count == 0 ? 0.0 : total.item<double>() / count;
+    public virtual double Result()
+    {
+        double weight = maskedCount is null ? count : count + maskedCount.item<double>();
+        return total is null || weight == 0 ? 0.0 : total.item<double>() / weight;
+    }
 
     /// <summary>A copy with the same settings and no state: a metric applied to several outputs needs one per output.</summary>
     internal Metric FreshCopy()
@@ -59,6 +99,7 @@ public abstract class Metric
         var copy = (Metric)MemberwiseClone();
         copy.total = null;
         copy.count = 0;
+        copy.maskedCount = null;
         copy.ForgetCopiedState();
         return copy;
     }
@@ -74,6 +115,8 @@ public abstract class Metric
         total?.Dispose();
         total = null;
         count = 0;
+        maskedCount?.Dispose();
+        maskedCount = null;
     }
 
     /// <summary>

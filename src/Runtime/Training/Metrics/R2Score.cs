@@ -15,7 +15,15 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
     double count;
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    public override void UpdateState(Tensor yTrue, Tensor yPred) => Update(yTrue, yPred, null);
+
+    /// <summary>
+    /// As <see cref="UpdateState(Tensor, Tensor)"/> with a per-sample mask [batch] as Keras' <c>sample_weight</c>: each
+    /// sum takes a sample with its weight (0 or 1) and the count is the sum of the weights (Keras' weighted R2Score).
+    /// </summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? mask) => Update(yTrue, yPred, mask);
+
+    void Update(Tensor yTrue, Tensor yPred, Tensor? mask)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -30,10 +38,20 @@ public sealed class R2Score(string? name = null) : Metric(name ?? "r2_score")
             throw new ArgumentException($"Metric \"{Name}\" (R2Score) was updated with {sum.Length} output column(s) before and now {prediction.shape[1]}.");
         // Column sums (a literal 0 would bind to sum(ScalarType), the Byte type).
         long[] overRows = [0];
-        sum = Add(sum, target.sum(overRows));
-        squaredSum = Add(squaredSum, target.square().sum(overRows));
-        residual = Add(residual, target.sub(prediction).square().sum(overRows));
-        count += target.shape[0];
+        if (mask is null)
+        {
+            sum = Add(sum, target.sum(overRows));
+            squaredSum = Add(squaredSum, target.square().sum(overRows));
+            residual = Add(residual, target.sub(prediction).square().sum(overRows));
+            count += target.shape[0];
+            return;
+        }
+        var weights = Training.OutputMask.AsWeights(mask, target, Name);   // [batch, 1]
+        var weightedTarget = target.mul(weights);
+        sum = Add(sum, weightedTarget.sum(overRows));
+        squaredSum = Add(squaredSum, target.mul(weightedTarget).sum(overRows));
+        residual = Add(residual, target.sub(prediction).square().mul(weights).sum(overRows));
+        count += weights.sum().item<double>();
     }
 
     static double[] Add(double[]? running, Tensor batch)
