@@ -107,11 +107,19 @@ public partial class LSTMCell : RecurrentCell
     {
         var (h, c) = (states[0], states[1]);
         if (recurrentMask is not null) h = h.mul(recurrentMask);
-        var gates = projected.add(h.matmul(RecurrentKernel.Value)).chunk(4, 1);
+        // One fused op (C + h·R), not a product and then a sum: a step is a dozen small ops, so each one counts.
+        var gates = addmm(projected, h, RecurrentKernel.Value, 1, 1).chunk(4, 1);
         var i = recurrentActivationFunction(gates[0]);
         var f = recurrentActivationFunction(gates[1]);
         var candidate = activationFunction(gates[2]);
         var o = recurrentActivationFunction(gates[3]);
+        if (!is_grad_enabled())
+        {
+            // Predicting: the gate tensors belong to this step alone, so they take the products in place
+            // (three fewer tensors per step); autograd would still need them, so training keeps the copies.
+            var updatedC = f.mul_(c).add_(i.mul_(candidate));
+            return [o.mul_(activationFunction(updatedC)), updatedC];
+        }
         var nextC = f.mul(c).add_(i.mul(candidate));
         return [o.mul(activationFunction(nextC)), nextC];
     }

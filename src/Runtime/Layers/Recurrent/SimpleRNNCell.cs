@@ -92,6 +92,6 @@ public partial class SimpleRNNCell : RecurrentCell
     internal override Tensor[] Step(Tensor projected, Tensor[] states, Tensor? recurrentMask)
     {
         var h = recurrentMask is null ? states[0] : states[0].mul(recurrentMask);
-        return [activationFunction(projected.add(h.matmul(RecurrentKernel.Value)))];
+        return [activationFunction(addmm(projected, h, RecurrentKernel.Value, 1, 1))];
     }
 }
