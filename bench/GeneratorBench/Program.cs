@@ -12,7 +12,8 @@
 //                `compile`, what the generator adds to a clean build (binding that both need is shared)
 // GENBENCH_PROFILE=1 prints instead where the reader's time goes (binding of parameter defaults, types, members);
 // GENBENCH_PROFILE=2 the CPU time and allocation of compiling the generated code with parts of it removed;
-// GENBENCH_DUMP=1 prints the generated text for one type and the assembly-wide files.
+// GENBENCH_DUMP=1 prints the generated text for one type and the assembly-wide files;
+// GENBENCH_LOOP=user|generated only compiles the project without/with its generated files, for a profiler.
 // Each figure is the median of R rounds, after one warm-up round; wall-clock and CPU time (all threads:
 // GetDiagnostics compiles concurrently; CPU time is the steadier figure on a shared machine) and the megabytes
 // allocated (all threads; hardly moved by other load on the machine).
@@ -80,6 +81,17 @@ if (Environment.GetEnvironmentVariable("GENBENCH_PROFILE") == "1")
         Part("reader", (t, c) => Layerwise.Generators.Shared.LayerTypeReader.Read(t, t.GetAttributes()[0], false, c, default));
         Console.WriteLine(string.Join("  ", parts.Select(p => $"{p.Key}: {p.Value:F0}")));
     }
+    return;
+}
+
+if (Environment.GetEnvironmentVariable("GENBENCH_LOOP") is { Length: > 0 } loop)
+{
+    // For a sampling profiler (dotnet-trace): compiles the project with its generated files ("generated") or
+    // without them ("user") `rounds` times, nothing else, so the two traces differ only by the generated code.
+    var extra = loop == "generated"
+        ? NewDriver().RunGenerators(NewCompilation()).GetRunResult().GeneratedTrees.Select(t => CSharpSyntaxTree.ParseText(t.ToString(), parse)).ToArray()
+        : [];
+    for (int r = 0; r < rounds; r++) NewCompilation().AddSyntaxTrees(extra).GetDiagnostics();
     return;
 }
 
