@@ -150,6 +150,20 @@ public class IncrementalityTests
         Assert.DoesNotContain("CustomDense", file);
     }
 
+    [Fact]
+    public void A_file_local_class_of_the_same_name_is_another_type()
+    {
+        // Parts are grouped by name; a file-local class named like a layer must not be taken for one of its parts.
+        const string fileLocal = """
+            namespace Sample.Layers;
+            file partial class CustomDense { }
+            """;
+        var compilation = GeneratorHarness.Compile("Sample", fileLocal, TestSources.CustomDense);
+        var (_, output, result) = GeneratorHarness.Run(compilation);
+        Assert.Contains(result.Results.Single().GeneratedSources, s => s.HintName == "Sample.Layers.CustomDense.g.cs");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     static readonly Type[] Forbidden = [typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Location), typeof(SemanticModel), typeof(SyntaxToken)];
 
     [Fact]

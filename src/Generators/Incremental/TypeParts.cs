@@ -95,12 +95,14 @@ internal sealed class TypeParts
     static string? KeyOf(ClassDeclarationSyntax declaration)
     {
         var parts = new List<string> { declaration.Identifier.ValueText };
+        bool fileLocal = declaration.Modifiers.Any(SyntaxKind.FileKeyword);
         for (var node = declaration.Parent; node is not null; node = node.Parent)
         {
             switch (node)
             {
                 case TypeDeclarationSyntax outer:
                     if (outer.TypeParameterList is not null || !outer.Modifiers.Any(SyntaxKind.PartialKeyword)) return null;
+                    fileLocal |= outer.Modifiers.Any(SyntaxKind.FileKeyword);
                     parts.Add(outer.Identifier.ValueText + "+");
                     break;
                 case BaseNamespaceDeclarationSyntax ns:
@@ -110,6 +112,8 @@ internal sealed class TypeParts
         }
         var key = new StringBuilder();
         for (int i = parts.Count - 1; i >= 0; i--) key.Append(parts[i]);
+        // A file-local type (or one nested in it) is its own type in each file, whatever its name.
+        if (fileLocal) key.Append('@').Append(declaration.SyntaxTree.FilePath);
         return key.ToString();
     }
 
