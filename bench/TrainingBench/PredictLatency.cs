@@ -7,8 +7,8 @@ namespace Layerwise.Bench;
 /// <summary>
 /// Latency of one <c>Predict</c> call at batch 1 and batch 256 against the same forward written in raw
 /// TorchSharp with the same weights (under <c>inference_mode</c>, weights laid out once as torch wants
-/// them), for an MLP (784-512-10), a CNN (Conv2D 32 3x3 on 28x28x1, max-pool, Dense 10) and an LSTM(64)
-/// over 20 steps of 8 features. Rounds alternate Layerwise and raw; each round times a short run of calls
+/// them), for an MLP (784-512-10), a CNN (Conv2D 32 3x3 on 28x28x1, max-pool, Dense 10), an LSTM(64)
+/// and a GRU(64) over 20 steps of 8 features. Rounds alternate Layerwise and raw; each round times a short run of calls
 /// (200 at batch 1, 4 at batch 256) in wall-clock time and in the thread's CPU time (which leaves out the
 /// time spent waiting for a core on a shared machine); medians of the rounds' per-call means.
 /// </summary>
@@ -20,7 +20,7 @@ static class PredictLatency
         var cases = new (string Name, Model Model, Func<Tensor, Tensor> Raw, long[] Sample)[]
         {
             ("MLP", models.Mlp, models.RawMlp, PredictModels.MlpSample), ("CNN", models.Cnn, models.RawCnn, PredictModels.CnnSample),
-            ("LSTM", models.Lstm, models.RawLstm, PredictModels.LstmSample),
+            ("LSTM", models.Lstm, models.RawLstm, PredictModels.LstmSample), ("GRU", models.Gru, models.RawGru, PredictModels.LstmSample),
         };
         foreach (var (name, model, raw, sample) in cases)
         foreach (int batch in new[] { 1, 256 })

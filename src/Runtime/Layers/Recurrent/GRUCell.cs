@@ -112,9 +112,18 @@ public partial class GRUCell : RecurrentCell
         Tensor z, candidate;
         if (ResetAfter)
         {
-            var inner = masked.matmul(u);
-            if (bias is not null) inner = inner.add_(bias.Value[1]);
+            using var recurrentBias = bias?.Value[1];
+            var inner = recurrentBias is null ? masked.matmul(u) : addmm(recurrentBias, masked, u, 1, 1);
             var hz = inner.chunk(3, 1);
+            if (!is_grad_enabled())
+            {
+                // Predicting: h·U is this step's own tensor, so the sums and products go into it in place
+                // (autograd would still need its values, so training keeps the copies below).
+                z = recurrentActivationFunction(hz[0].add_(x[0]));
+                var reset = recurrentActivationFunction(hz[1].add_(x[1]));
+                candidate = activationFunction(reset.mul_(hz[2]).add_(x[2]));
+                return [masked.sub(candidate).mul_(z).add_(candidate)];
+            }
             z = recurrentActivationFunction(x[0].add(hz[0]));
             var r = recurrentActivationFunction(x[1].add(hz[1]));
             candidate = activationFunction(x[2].add(r.mul(hz[2])));
