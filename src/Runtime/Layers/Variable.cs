@@ -74,7 +74,9 @@ public sealed class Variable
 
     internal void MoveTo(Device device)
     {
-        if (Value.device == device) return;
+        // TorchSharp's Device compares by reference, so `==` never matched and every move copied (and freed
+        // the tensors a caller may still hold), even to the device the weight was on.
+        if (Value.IsOn(device)) return;
         using var _ = no_grad();
         var moved = new Parameter(Value.detach().to(device), requires_grad: Trainable);
         moved.DetachFromDisposeScope();

@@ -17,6 +17,20 @@ public class DeviceTests
     }
 
     [Fact]
+    public void Moving_a_model_to_the_device_it_is_on_keeps_its_weight_tensors()
+    {
+        var model = TutorialModel.Create();   // built
+        var kernel = model.Weights[0].Value;
+        var handles = model.Weights.Select(w => w.Value.Handle).ToList();
+        model.To(torch.CPU);
+        model.To("cpu");
+        Assert.Equal(handles, model.Weights.Select(w => w.Value.Handle));
+        // A tensor taken from a weight before the move is still the weight, not a freed copy.
+        Assert.False(kernel.IsInvalid);
+        Assert.True(kernel.sum().item<float>() == model.Weights[0].Value.sum().item<float>());
+    }
+
+    [Fact]
     public void Device_names_parse_and_cuda_without_a_gpu_is_a_clear_error()
     {
         Assert.Equal(DeviceType.CPU, Backend.ParseDevice("CPU").type);
