@@ -31,6 +31,18 @@ public class DeviceTests
     }
 
     [Fact]
+    public void Moving_a_trained_model_to_its_device_keeps_the_optimizer_slots()
+    {
+        var (x, y) = TutorialModel.MnistTrain(32);
+        var model = TutorialModel.Create();
+        model.Fit(x, y, epochs: 1, verbose: 0);
+        var optimizer = model.Optimizer!;
+        var slots = optimizer.SlotVariables.Select(v => optimizer.GetSlot(v, "m").Handle).ToList();
+        model.To(torch.CPU);
+        Assert.Equal(slots, optimizer.SlotVariables.Select(v => optimizer.GetSlot(v, "m").Handle));
+    }
+
+    [Fact]
     public void Device_names_parse_and_cuda_without_a_gpu_is_a_clear_error()
     {
         Assert.Equal(DeviceType.CPU, Backend.ParseDevice("CPU").type);

@@ -203,7 +203,7 @@ public abstract class Optimizer
             var current = slots[v];
             for (int i = 0; i < current.Length; i++)
             {
-                if (current[i].device == device) continue;
+                if (current[i].IsOn(device)) continue;   // Device compares by reference: `==` never matched
                 var moved = current[i].to(device);
                 moved.DetachFromDisposeScope();
                 current[i].Dispose();
