@@ -33,7 +33,7 @@ internal sealed class TypeParts
         Compilation = compilation;
     }
 
-    /// <summary>The type's name as declared: namespace, containing types and the class, with arities.</summary>
+    /// <summary>The type's name as declared: namespace, containing types and the class (a file-local one also by file).</summary>
     public string Key { get; }
 
     /// <summary>The type's partial declarations in compilation order.</summary>
@@ -91,7 +91,7 @@ internal sealed class TypeParts
         return result.ToImmutable();
     }
 
-    /// <summary>Namespace, containing types and name with arities; null when a containing type cannot be extended (not partial, generic).</summary>
+    /// <summary>Namespace, containing types and name (the type is not generic); null when a containing type cannot be extended (not partial, generic).</summary>
     static string? KeyOf(ClassDeclarationSyntax declaration)
     {
         var parts = new List<string> { declaration.Identifier.ValueText };
