@@ -136,7 +136,69 @@ public class ConvLstmTests
         var config = layer.GetConfig();
         foreach (var key in new[] { "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "recurrent_activation", "unit_forget_bias", "return_sequences" })
             Assert.True(config.ContainsKey(key), key);
-        Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, [3, 3], dataFormat: "channels_first"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConvLSTM2D_channels_first_matches_the_hand_computation_on_the_transposed_input(bool returnSequences)
+    {
+        // Keras' channels_first: inputs [batch, time, channels, rows, cols], outputs [batch, (time,) filters, rows', cols'];
+        // the kernel keeps its [kh, kw, in, 4·filters] layout.
+        Backend.SetRandomSeed(35);
+        var layer = new ConvLSTM2D(2, [2, 3], padding: "same", dataFormat: "channels_first", returnSequences: returnSequences);
+        using var x = randn([2, 3, 4, 5, 6]);   // 4 channels of 5x6
+        layer.EnsureBuilt([3, 4, 5, 6]);
+        Assert.Equal([("kernel", new long[] { 2, 3, 4, 8 }), ("recurrent_kernel", [2, 3, 2, 8]), ("bias", [8])], layer.Weights.Select(w => (w.Name, w.Shape)));
+        RandomizeBias(layer.CellLayer);
+        using var y = layer.Invoke(x);
+        long[] step = [2, 5, 6];
+        Assert.Equal(returnSequences ? [2L, 3, .. step] : [2L, .. step], y.shape);
+        Assert.Equal(y.shape.Skip(1), layer.ComputeOutputShape([3, 4, 5, 6]));
+        var cell = layer.CellLayer;
+        for (int s = 0; s < 2; s++)
+        {
+            // By hand in channels_last ([T, H, W, C]), then the filters moved in front of the rows.
+            using var lastFirst = HandConvLstm(x[s].permute(0, 2, 3, 1), cell.Kernel.ToCpu(), cell.RecurrentKernel.ToCpu(), cell.Bias!.ToCpu(), "same", 1);
+            using var expected = returnSequences ? lastFirst.permute(0, 3, 1, 2) : lastFirst[-1].permute(2, 0, 1);
+            Assert.True(expected.allclose(y[s], atol: 1e-5), $"sample {s}");
+        }
+        Assert.Equal("channels_first", layer.GetConfig()["data_format"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Bidirectional_ConvLSTM2D_concatenates_both_directions_on_the_last_axis()
+    {
+        // tf.keras' Bidirectional(ConvLSTM2D(...)): as for any RNN it concatenates on the last axis (the filters here).
+        Backend.SetRandomSeed(37);
+        var layer = new Bidirectional(new ConvLSTM2D(2, [2, 2], padding: "same"));
+        using var x = randn([1, 3, 4, 4, 2]);
+        layer.EnsureBuilt([3, 4, 4, 2]);
+        var forward = ((ConvLSTM2D)layer.ForwardLayer).CellLayer;
+        var backward = ((ConvLSTM2D)layer.BackwardLayer).CellLayer;
+        RandomizeBias(forward);
+        RandomizeBias(backward);
+        using var y = layer.Invoke(x);
+        Assert.Equal([1L, 4, 4, 4], y.shape);
+        Assert.Equal([4L, 4, 4], layer.ComputeOutputShape([3, 4, 4, 2]));
+        using var ahead = HandConvLstm(x[0], forward.Kernel.ToCpu(), forward.RecurrentKernel.ToCpu(), forward.Bias!.ToCpu(), "same", 1);
+        using var behind = HandConvLstm(x[0].flip(0), backward.Kernel.ToCpu(), backward.RecurrentKernel.ToCpu(), backward.Bias!.ToCpu(), "same", 1);
+        Assert.True(ahead[-1].allclose(y[0].narrow(2, 0, 2), atol: 1e-5), "forward half");
+        Assert.True(behind[-1].allclose(y[0].narrow(2, 2, 2), atol: 1e-5), "backward half");
+        Assert.Throws<IncompatibleShapeException>(() => layer.Invoke(randn([1, 3, 4, 5, 2])));
+    }
+
+    [Fact]
+    public void ConvLSTM2D_channels_first_round_trips_and_refuses_a_wrong_channel_count()
+    {
+        Backend.SetRandomSeed(36);
+        var model = new Sequential(new ConvLSTM2D(3, [3, 3], dataFormat: "channels_first", inputShape: [4, 2, 6, 6]), new Flatten(), new Dense(2));
+        using var x = randn([3, 4, 2, 6, 6]);
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "m.keras");
+        model.Save(path);
+        PredictionAssert.Same(model, Model.Load(path), x, "m.keras");
+        Assert.Throws<IncompatibleShapeException>(() => model.Predict(randn([1, 4, 3, 6, 6])));
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 using Layerwise.Initializers;
+using static TorchSharp.torch;
 
 namespace Layerwise.Layers;
 
 /// <summary>
 /// Keras' <c>ConvLSTM</c> base of <see cref="ConvLSTM1D"/> and <see cref="ConvLSTM2D"/>: the recurrent
 /// loop of <see cref="RecurrentLayer"/> (masks, go_backwards, dropout once per sequence) over a
-/// <see cref="ConvLSTMCell"/>, on inputs [batch, timesteps, spatial..., channels] (<c>channels_last</c>;
-/// <c>channels_first</c> is refused). Outputs [batch, spatial'..., filters], or with
-/// <c>return_sequences</c> [batch, timesteps, spatial'..., filters]. The recurrent activation defaults to
+/// <see cref="ConvLSTMCell"/>, on inputs [batch, timesteps, spatial..., channels] (<c>channels_last</c>) or
+/// [batch, timesteps, channels, spatial...] (<c>channels_first</c>: transposed to channels_last around the loop;
+/// the weights are the same either way, as in Keras). Outputs [batch, spatial'..., filters] (channels_first:
+/// [batch, filters, spatial'...]), with <c>return_sequences</c> a timesteps axis after the batch. The recurrent activation defaults to
 /// <c>sigmoid</c> (Keras 3); tf.keras 2 defaulted to <c>hard_sigmoid</c>, which its configs name.
 /// </summary>
 public abstract class ConvLSTM : RecurrentLayer
@@ -69,13 +71,37 @@ public abstract class ConvLSTM : RecurrentLayer
 
     int Rank => CellLayer.Rank;
 
-    /// <summary>Per-sample [timesteps, spatial..., channels]: steps known or -1, spatial sizes known or -1, channels known.</summary>
+    bool ChannelsFirst => DataFormat == "channels_first";
+
+    /// <summary>A step's per-sample shape as the cell computes it: channels last.</summary>
+    long[] ToChannelsLast(long[] step) => ChannelsFirst ? [.. step[1..], step[0]] : step;
+
+    /// <summary>A step's per-sample shape in the layer's data format, from the cell's channels-last one.</summary>
+    long[] FromChannelsLast(long[] step) => ChannelsFirst ? [step[^1], .. step[..^1]] : step;
+
+    /// <summary>Per-sample [timesteps, spatial..., channels] (channels_first: [timesteps, channels, spatial...]): steps known or -1, spatial sizes known or -1, channels known.</summary>
     protected override void Build(long[] inputShape)
     {
         if (inputShape.Length != Rank + 2 || inputShape[0] is 0 or < -1)
-            throw new IncompatibleShapeException(Name, $"an input of rank {Rank + 3} (batch, timesteps, {(Rank == 1 ? "length" : "height, width")}, channels) with at least one step",
+        {
+            var axes = Rank == 1 ? "length" : "height, width";
+            throw new IncompatibleShapeException(Name, $"an input of rank {Rank + 3} (batch, timesteps, {(ChannelsFirst ? "channels, " + axes : axes + ", channels")}) with at least one step",
                                                  [-1, .. inputShape]);
-        CellLayer.EnsureBuilt(inputShape[1..]);
+        }
+        CellLayer.EnsureBuilt(ToChannelsLast(inputShape[1..]));
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor inputs, Tensor? mask, bool training = false)
+    {
+        if (!ChannelsFirst) return base.Call(inputs, mask, training);
+        // [batch, steps, channels, spatial...] → channels last for the loop, and the output back.
+        int rank = (int)inputs.dim();
+        using var channelsLast = inputs.permute([0, 1, .. Enumerable.Range(3, rank - 3).Select(a => (long)a), 2]);
+        using var output = base.Call(channelsLast, mask, training);
+        int outRank = (int)output.dim(), first = ReturnSequences ? 2 : 1;
+        using var back = output.permute([.. Enumerable.Range(0, first).Select(a => (long)a), outRank - 1, .. Enumerable.Range(first, outRank - 1 - first).Select(a => (long)a)]);
+        return back.contiguous();
     }
 
     /// <summary>Any number of steps; spatial sizes and channels as built (a -1 accepts any size).</summary>
@@ -91,7 +117,7 @@ public abstract class ConvLSTM : RecurrentLayer
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
-        var step = CellLayer.ComputeOutputShape(inputShape[1..]);
+        var step = FromChannelsLast(CellLayer.ComputeOutputShape(ToChannelsLast(inputShape[1..])));
         return ReturnSequences ? [inputShape[0], .. step] : step;
     }
 }

@@ -60,9 +60,8 @@ public partial class ConvLSTMCell : RecurrentCell
         KernelSize = Option(kernelSize, 1, nameof(kernelSize));
         Strides = Option(strides, 1, nameof(strides));
         Padding = ConvolutionArithmetic.Padding(padding);
+        // The cell itself computes on channels_last steps; a channels_first ConvLSTM layer transposes around it.
         DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
-        if (DataFormat != "channels_last")
-            throw new ArgumentException($"{GetType().Name} \"{Name}\": data_format=channels_first is not supported; expected channels_last.", nameof(dataFormat));
         DilationRate = Option(dilationRate, 1, nameof(dilationRate));
         if (DilationRate.Any(d => d != 1) && Strides.Any(s => s != 1))
             throw new ArgumentException("Keras does not allow dilation_rate > 1 together with strides > 1.", nameof(dilationRate));

@@ -93,12 +93,18 @@ public partial class Bidirectional : Layer
         backwardLayer.EnsureBuilt(inputShape);
     }
 
-    /// <summary>As a recurrent layer: any number of time steps, the features it was built for.</summary>
+    /// <summary>
+    /// As the wrapped recurrent layer: any number of time steps, each step shaped as it was built for
+    /// ([features] for LSTM/GRU/SimpleRNN, [spatial..., channels] for ConvLSTM; a -1 accepts any size).
+    /// </summary>
     protected override void CheckInputShape(long[] batchShape)
     {
-        long features = BuildInputShape![1];
-        if (batchShape.Length != 3 || batchShape[1] <= 0 || batchShape[2] != features)
-            throw new IncompatibleShapeException(Name, $"shape (None, None, {features}) with at least one time step", batchShape);
+        var built = BuildInputShape!;
+        bool fits = batchShape.Length == built.Length + 1 && batchShape[1] > 0
+                    && built.Skip(1).Zip(batchShape.Skip(2)).All(p => p.First == -1 || p.First == p.Second);
+        if (!fits)
+            throw new IncompatibleShapeException(Name, $"shape (None, None, {string.Join(", ", built.Skip(1).Select(d => d < 0 ? "None" : d.ToString()))}) with at least one time step",
+                                                 batchShape);
     }
 
     /// <summary>The mask goes on with returned sequences; a last output has none.</summary>
