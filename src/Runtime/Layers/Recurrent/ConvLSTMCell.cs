@@ -27,7 +27,8 @@ public partial class ConvLSTMCell : RecurrentCell
     /// <param name="padding">Keras' <c>padding</c>: <c>valid</c> (no padding) or <c>same</c> (output size = input size
     /// / stride, TensorFlow's split: the odd pixel goes after); 1-D convolutions also take <c>causal</c>.</param>
     /// <param name="dataFormat">Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or
-    /// <c>channels_first</c> (batch, channels, spatial...). Null: <c>channels_last</c>.</param>
+    /// <c>channels_first</c> (batch, channels, spatial...). Null: <c>channels_last</c>. The cell always computes on
+    /// channels-last steps; its <see cref="ConvLSTM"/> layer transposes channels_first inputs and outputs around it.</param>
     /// <param name="dilationRate">Dilation of the window per spatial axis (Keras' <c>dilation_rate</c>); Keras refuses
     /// a rate above 1 together with strides above 1. Null: 1 on every axis.</param>
     /// <param name="activation">Activation applied to the output (Keras' <c>activation</c>), by Keras name
