@@ -82,11 +82,75 @@ public class LocallyConnectedTests
     }
 
     [Fact]
+    public void LocallyConnected2D_channels_first_matches_Keras_local_conv_and_bias_add()
+    {
+        // tf.keras' local_conv flattens the slice x[:, :, rows, cols] channel-major, and its bias_add reshapes the
+        // [rows, cols, filters] bias to [1, filters, rows, cols] (a reshape, not a transpose): written out as loops.
+        Backend.SetRandomSeed(53);
+        const int h = 5, w = 4, channels = 2, kh = 2, kw = 3, sh = 2, sw = 1, filters = 3;
+        var layer = new LocallyConnected2D(filters, [kh, kw], strides: [sh, sw], dataFormat: "channels_first", activation: "tanh",
+                                           biasInitializer: new Initializers.RandomNormal(), inputShape: [channels, h, w]);
+        using var x = randn(2, channels, h, w);
+        using var y = layer.Invoke(x);
+        int oh = (h - kh) / sh + 1, ow = (w - kw) / sw + 1;
+        Assert.Equal([2L, filters, oh, ow], y.shape);
+        Assert.Equal([(long)filters, oh, ow], layer.ComputeOutputShape([channels, h, w]));
+        Assert.Equal([(long)oh * ow, kh * kw * channels, filters], layer.Kernel.Shape);
+        Assert.Equal([(long)oh, ow, filters], layer.Bias!.Shape);
+        var kernel = Floats(layer.Kernel);
+        var bias = Floats(layer.Bias!);   // memory order [rows, cols, filters], read as [filters, rows, cols]
+        var input = x.data<float>().ToArray();
+        var actual = y.data<float>().ToArray();
+        int n = 0;
+        for (int b = 0; b < 2; b++)
+            for (int f = 0; f < filters; f++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        int position = i * ow + j;
+                        double sum = bias[(f * oh + i) * ow + j];
+                        for (int c = 0; c < channels; c++)
+                            for (int u = 0; u < kh; u++)
+                                for (int v = 0; v < kw; v++)
+                                    sum += input[((b * channels + c) * h + i * sh + u) * w + j * sw + v]
+                                         * kernel[(position * kh * kw * channels + (c * kh + u) * kw + v) * filters + f];
+                        Assert.True(Math.Abs(Math.Tanh(sum) - actual[n++]) < 1e-5, $"({b},{f},{i},{j})");
+                    }
+        Assert.Equal("channels_first", layer.GetConfig()["data_format"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void LocallyConnected1D_channels_first_matches_the_loops()
+    {
+        Backend.SetRandomSeed(54);
+        const int length = 6, channels = 3, k = 2, filters = 2;
+        var layer = new LocallyConnected1D(filters, [k], dataFormat: "channels_first", biasInitializer: new Initializers.RandomNormal(), inputShape: [channels, length]);
+        using var x = randn(2, channels, length);
+        using var y = layer.Invoke(x);
+        int outLength = length - k + 1;
+        Assert.Equal([2L, filters, outLength], y.shape);
+        var kernel = Floats(layer.Kernel);
+        var bias = Floats(layer.Bias!);
+        var input = x.data<float>().ToArray();
+        var actual = y.data<float>().ToArray();
+        int n = 0;
+        for (int b = 0; b < 2; b++)
+            for (int f = 0; f < filters; f++)
+                for (int i = 0; i < outLength; i++)
+                {
+                    double sum = bias[f * outLength + i];
+                    for (int c = 0; c < channels; c++)
+                        for (int u = 0; u < k; u++)
+                            sum += input[(b * channels + c) * length + i + u] * kernel[(i * k * channels + c * k + u) * filters + f];
+                    Assert.True(Math.Abs(sum - actual[n++]) < 1e-5, $"({b},{f},{i})");
+                }
+    }
+
+    [Fact]
     public void What_Keras_or_this_layout_cannot_do_is_refused()
     {
         Assert.Contains("padding must be \"valid\"", Assert.Throws<ArgumentException>(() => new LocallyConnected1D(2, [3], padding: "same")).Message);
         Assert.Contains("implementation=2", Assert.Throws<ArgumentException>(() => new LocallyConnected2D(2, [3], implementation: 2)).Message);
-        Assert.Contains("channels_first", Assert.Throws<ArgumentException>(() => new LocallyConnected2D(2, [3], dataFormat: "channels_first")).Message);
         Assert.Contains("known spatial lengths", Assert.Throws<IncompatibleShapeException>(() => new LocallyConnected1D(2, [3]).EnsureBuilt([-1, 4])).Message);
         Assert.Equal([-1L, 2], new LocallyConnected1D(2, [3]).ComputeOutputShape([-1, 4]));
         var config = new LocallyConnected2D(2, [3]).GetConfig();

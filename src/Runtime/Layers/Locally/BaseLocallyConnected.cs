@@ -7,9 +7,11 @@ namespace Layerwise.Layers;
 /// Keras 2's locally connected layers (<see cref="LocallyConnected1D"/>, <see cref="LocallyConnected2D"/>):
 /// a convolution whose weights are not shared, one kernel per output position. Kernel in Keras'
 /// <c>implementation=1</c> layout, as files hold it: [output positions (row-major), kernel cells ·
-/// in_channels (kernel position-major, channels minor), filters]; bias [output spatial..., filters].
-/// <c>valid</c> padding and <c>channels_last</c> only (Keras has no <c>same</c>; its
-/// <c>channels_first</c> bias layout is not implemented), and known spatial lengths.
+/// in_channels (channels_last: kernel position-major, channels minor; channels_first: channels major, as
+/// Keras' <c>local_conv</c> flattens an input slice), filters]; bias [output spatial..., filters] in both
+/// formats: under <c>channels_first</c> Keras' <c>bias_add</c> reshapes (does not transpose) it to
+/// [filters, output spatial...], and so does this layer, so that files give Keras' outputs. <c>valid</c>
+/// padding only (Keras has no <c>same</c>) and known spatial lengths.
 /// </summary>
 public abstract class BaseLocallyConnected : Layer
 {
@@ -31,9 +33,7 @@ public abstract class BaseLocallyConnected : Layer
         Padding = padding.ToLowerInvariant() == "valid"
             ? "valid"
             : throw new ArgumentException($"padding must be \"valid\" (Keras' locally connected layers support no other); received \"{padding}\".", nameof(padding));
-        DataFormat = ConvolutionArithmetic.DataFormat(dataFormat) == "channels_last"
-            ? "channels_last"
-            : throw new ArgumentException($"data_format \"channels_first\" is not implemented for {GetType().Name}; expected \"channels_last\".", nameof(dataFormat));
+        DataFormat = ConvolutionArithmetic.DataFormat(dataFormat);
         Implementation = implementation == 1
             ? 1
             : throw new ArgumentException($"implementation={implementation} stores the kernel in another layout and is not implemented; expected implementation=1.", nameof(implementation));
@@ -56,8 +56,13 @@ public abstract class BaseLocallyConnected : Layer
     public int[] Strides { get; }
     /// <summary>Keras' <c>padding</c>: always <c>valid</c>.</summary>
     public string Padding { get; }
-    /// <summary>Keras' <c>data_format</c>: always <c>channels_last</c>.</summary>
+    /// <summary>
+    /// Keras' <c>data_format</c>: <c>channels_last</c> (batch, spatial..., channels) or <c>channels_first</c> (batch,
+    /// channels, spatial...).
+    /// </summary>
     public string DataFormat { get; }
+
+    bool ChannelsLast => DataFormat == "channels_last";
     /// <summary>
     /// Activation applied to the output (Keras' <c>activation</c>), by Keras name (<c>relu</c>, <c>softmax</c>...);
     /// <c>linear</c> when none.
@@ -85,13 +90,13 @@ public abstract class BaseLocallyConnected : Layer
     /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
-        long channels = SpatialLayout.Channels(this, inputShape, Rank, channelsLast: true);
-        if (inputShape[..^1].Any(d => d < 0))
+        long channels = SpatialLayout.Channels(this, inputShape, Rank, ChannelsLast);
+        if (SpatialLayout.Spatial(inputShape, ChannelsLast).Any(d => d < 0))
             throw new IncompatibleShapeException(Name, "known spatial lengths (a locally connected layer has weights per output position)", [-1, .. inputShape]);
-        var output = ComputeOutputShape(inputShape);
-        if (output[..^1].Any(d => d <= 0))
+        var output = SpatialLayout.Spatial(ComputeOutputShape(inputShape), ChannelsLast);
+        if (output.Any(d => d <= 0))
             throw new IncompatibleShapeException(Name, $"spatial lengths of at least the kernel size ({string.Join(", ", KernelSize)})", [-1, .. inputShape]);
-        outputSpatial = output[..^1];
+        outputSpatial = output;
         long positions = outputSpatial.Aggregate(1L, (a, b) => a * b);
         long patch = KernelSize.Aggregate(1L, (a, k) => a * k) * channels;
         kernel = AddWeight("kernel", [positions, patch, Filters], KernelInitializer);
@@ -102,22 +107,33 @@ public abstract class BaseLocallyConnected : Layer
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         using var scope = NewDisposeScope();
-        // Patches (batch, out spatial..., channels, k...) by sliding each spatial axis.
+        // Patches by sliding each spatial axis: (batch, out spatial..., channels, k...) for channels_last,
+        // (batch, channels, out spatial..., k...) for channels_first.
+        int firstSpatial = ChannelsLast ? 1 : 2;
         var patches = inputs;
-        for (int axis = 0; axis < Rank; axis++) patches = patches.unfold(1 + axis, KernelSize[axis], Strides[axis]);
-        // -> (batch, out spatial..., k..., channels): the order Keras flattens a patch in.
-        long[] order = [0, .. Enumerable.Range(1, Rank).Select(i => (long)i), .. Enumerable.Range(Rank + 2, Rank).Select(i => (long)i), Rank + 1];
+        for (int axis = 0; axis < Rank; axis++) patches = patches.unfold(firstSpatial + axis, KernelSize[axis], Strides[axis]);
+        // Then the order Keras flattens an input slice in: (batch, out spatial..., k..., channels) for channels_last,
+        // (batch, out spatial..., channels, k...) for channels_first.
+        var outAxes = Enumerable.Range(firstSpatial, Rank).Select(i => (long)i);
+        var kernelAxes = Enumerable.Range(Rank + 2, Rank).Select(i => (long)i);
+        long[] order = ChannelsLast ? [0, .. outAxes, .. kernelAxes, Rank + 1] : [0, .. outAxes, 1, .. kernelAxes];
         long batch = inputs.shape[0];
         var flat = patches.permute(order).reshape(batch, Kernel.Value.shape[0], Kernel.Value.shape[1]);
         // One matrix per position: (positions, batch, patch) x (positions, patch, filters).
         var output = flat.transpose(0, 1).bmm(Kernel.Value).transpose(0, 1);
         output = output.reshape([batch, .. outputSpatial!, Filters]);
-        if (bias is not null) output = output + bias.Value;
+        if (!ChannelsLast)
+        {
+            output = output.permute([0, Rank + 1, .. Enumerable.Range(1, Rank).Select(i => (long)i)]);
+            // Keras' bias_add reshapes the [out spatial..., filters] bias to [1, filters, out spatial...] (memory order kept).
+            if (bias is not null) output = output + bias.Value.reshape([1, Filters, .. outputSpatial!]);
+        }
+        else if (bias is not null) output = output + bias.Value;
         return scope.MoveToOuter(activationFunction(output.contiguous()));
     }
 
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) =>
-        SpatialLayout.WithSpatial(inputShape, channelsLast: true, Filters,
+        SpatialLayout.WithSpatial(inputShape, ChannelsLast, Filters,
             (length, axis) => ConvolutionArithmetic.OutputLength(length, KernelSize[axis], Padding, Strides[axis]));
 }
