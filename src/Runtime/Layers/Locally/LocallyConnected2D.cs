@@ -15,7 +15,7 @@ public partial class LocallyConnected2D : BaseLocallyConnected
     /// <param name="strides">Step of the window per spatial axis (Keras' <c>strides</c>); one value applies to every
     /// axis. Null: 1 on every axis.</param>
     /// <param name="padding">Keras' <c>padding</c>; only <c>valid</c> is supported (as in Keras).</param>
-    /// <param name="dataFormat">Keras' <c>data_format</c>; only <c>channels_last</c> is supported. Null:
+    /// <param name="dataFormat">Keras' <c>data_format</c>: <c>channels_last</c> or <c>channels_first</c>. Null:
     /// <c>channels_last</c>.</param>
     /// <param name="activation">Activation applied to the output (Keras' <c>activation</c>), by Keras name
     /// (<c>relu</c>, <c>softmax</c>...); <c>linear</c> when none. Null: no activation (<c>linear</c>).</param>
