@@ -24,12 +24,10 @@ internal sealed class TypeParts
         "Layer", "LayerAttribute", "ModelConfig", "ModelConfigAttribute",
     };
 
-    TypeParts(string key, ImmutableArray<ClassDeclarationSyntax> declarations, bool namesRegistrationAttribute, bool hasLocalAlias, CompilationHandle compilation)
+    TypeParts(string key, ImmutableArray<ClassDeclarationSyntax> declarations, CompilationHandle compilation)
     {
         Key = key;
         Declarations = declarations;
-        NamesRegistrationAttribute = namesRegistrationAttribute;
-        HasLocalAlias = hasLocalAlias;
         Compilation = compilation;
     }
 
@@ -39,14 +37,17 @@ internal sealed class TypeParts
     /// <summary>The type's partial declarations in compilation order.</summary>
     public ImmutableArray<ClassDeclarationSyntax> Declarations { get; }
 
-    /// <summary>Whether a part carries an attribute named Layer, LayerAttribute, ModelConfig or ModelConfigAttribute.</summary>
-    public bool NamesRegistrationAttribute { get; }
-
-    /// <summary>Whether a part's file declares a using alias (<c>using L = Layerwise.LayerAttribute;</c>).</summary>
-    public bool HasLocalAlias { get; }
-
     /// <summary>The compilation these parts were found in.</summary>
     public CompilationHandle Compilation { get; }
+
+    // The two syntactic tests below are asked only when the spec is read (an edited type), not on every run.
+
+    /// <summary>Whether a part carries an attribute named Layer, LayerAttribute, ModelConfig or ModelConfigAttribute.</summary>
+    public bool NamesRegistrationAttribute =>
+        Declarations.Any(static p => p.AttributeLists.Any(static list => list.Attributes.Any(static a => RegistrationAttributeNames.Contains(SimpleName(a.Name)))));
+
+    /// <summary>Whether a part's file declares a using alias (<c>using L = Layerwise.LayerAttribute;</c>).</summary>
+    public bool HasLocalAlias => Declarations.Select(static p => p.SyntaxTree).Distinct().Any(static tree => DeclaresAlias(tree.GetRoot()));
 
     /// <summary>Whether a declaration can be part of a type the generator extends: a partial, non-generic class.</summary>
     public static bool IsCandidate(SyntaxNode node) =>
@@ -73,20 +74,11 @@ internal sealed class TypeParts
         keys.Sort(System.StringComparer.Ordinal);
 
         var handle = new CompilationHandle(compilation);
-        var aliasByTree = new Dictionary<SyntaxTree, bool>();
         var result = ImmutableArray.CreateBuilder<TypeParts>(keys.Count);
         foreach (var key in keys)
         {
             var parts = byKey[key];
-            if (!parts.Any(static p => p.AttributeLists.Count > 0)) continue;
-            bool names = parts.Any(static p => p.AttributeLists.Any(static list => list.Attributes.Any(static a => RegistrationAttributeNames.Contains(SimpleName(a.Name)))));
-            bool alias = parts.Any(p =>
-            {
-                if (!aliasByTree.TryGetValue(p.SyntaxTree, out var has))
-                    aliasByTree[p.SyntaxTree] = has = DeclaresAlias(p.SyntaxTree.GetRoot(cancellationToken));
-                return has;
-            });
-            result.Add(new TypeParts(key, parts.ToImmutableArray(), names, alias, handle));
+            if (parts.Any(static p => p.AttributeLists.Count > 0)) result.Add(new TypeParts(key, parts.ToImmutableArray(), handle));
         }
         return result.ToImmutable();
     }

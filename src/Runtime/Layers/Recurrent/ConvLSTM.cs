@@ -105,13 +105,13 @@ public abstract class ConvLSTM : RecurrentLayer
     }
 
     /// <summary>Any number of steps; spatial sizes and channels as built (a -1 accepts any size).</summary>
-    protected override void CheckInputShape(long[] batchShape)
+    internal override void CheckSequenceShape(long[] batchShape, string user)
     {
         var built = BuildInputShape!;
         bool fits = batchShape.Length == built.Length + 1 && batchShape[1] > 0
                     && built.Skip(1).Zip(batchShape.Skip(2)).All(p => p.First == -1 || p.First == p.Second);
         if (!fits)
-            throw new IncompatibleShapeException(Name, $"shape (None, None, {string.Join(", ", built.Skip(1).Select(d => d < 0 ? "None" : d.ToString()))}) with at least one time step", batchShape);
+            throw new IncompatibleShapeException(user, $"shape (None, None, {string.Join(", ", built.Skip(1).Select(d => d < 0 ? "None" : d.ToString()))}) with at least one time step", batchShape);
     }
 
     /// <inheritdoc/>

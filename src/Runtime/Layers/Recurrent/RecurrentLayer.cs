@@ -79,12 +79,18 @@ public abstract class RecurrentLayer : Layer
         Cell.EnsureBuilt([Dimensions.RequireKnown(inputShape, 1, Name, ClassName, "feature")]);
     }
 
-    /// <summary>Any number of time steps is accepted; the features must be those the layer was built for.</summary>
-    protected override void CheckInputShape(long[] batchShape)
+    /// <inheritdoc/>
+    protected override void CheckInputShape(long[] batchShape) => CheckSequenceShape(batchShape, Name);
+
+    /// <summary>
+    /// Any number of time steps is accepted; the features must be those the layer was built for. <paramref name="user"/>
+    /// is the layer the message names: this one, or a wrapper (<see cref="Bidirectional"/>) that takes its inputs.
+    /// </summary>
+    internal virtual void CheckSequenceShape(long[] batchShape, string user)
     {
         long features = BuildInputShape![1];
         if (batchShape.Length != 3 || batchShape[1] == 0 || !Dimensions.Compatible(batchShape[2], features))
-            throw new IncompatibleShapeException(Name, $"shape (None, None, {features}) with at least one time step", batchShape);
+            throw new IncompatibleShapeException(user, $"shape (None, None, {features}) with at least one time step", batchShape);
     }
 
     /// <inheritdoc/>

@@ -93,19 +93,8 @@ public partial class Bidirectional : Layer
         backwardLayer.EnsureBuilt(inputShape);
     }
 
-    /// <summary>
-    /// As the wrapped recurrent layer: any number of time steps, each step shaped as it was built for
-    /// ([features] for LSTM/GRU/SimpleRNN, [spatial..., channels] for ConvLSTM; a -1 accepts any size).
-    /// </summary>
-    protected override void CheckInputShape(long[] batchShape)
-    {
-        var built = BuildInputShape!;
-        bool fits = batchShape.Length == built.Length + 1 && batchShape[1] > 0
-                    && built.Skip(1).Zip(batchShape.Skip(2)).All(p => p.First == -1 || p.First == p.Second);
-        if (!fits)
-            throw new IncompatibleShapeException(Name, $"shape (None, None, {string.Join(", ", built.Skip(1).Select(d => d < 0 ? "None" : d.ToString()))}) with at least one time step",
-                                                 batchShape);
-    }
+    /// <summary>As the wrapped recurrent layer checks its own inputs (LSTM: [steps, features]; ConvLSTM: [steps, spatial..., channels]).</summary>
+    protected override void CheckInputShape(long[] batchShape) => forwardLayer.CheckSequenceShape(batchShape, Name);
 
     /// <summary>The mask goes on with returned sequences; a last output has none.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
