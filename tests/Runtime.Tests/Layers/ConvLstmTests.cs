@@ -230,6 +230,23 @@ public class ConvLstmTests
         Assert.Throws<IncompatibleShapeException>(() => layer.Invoke(randn([2, 3, 5, 4, 2])));
     }
 
+    public static TheoryData<string> EveryPath => EveryFormat.Paths;
+
+    [Theory]
+    [MemberData(nameof(EveryPath))]
+    public void Channels_first_and_bidirectional_ConvLSTM2D_round_trip_through_every_format(string fileName)
+    {
+        static Sequential Compiled(int seed, Layer layer)
+        {
+            Backend.SetRandomSeed(seed);
+            var model = new Sequential(layer, new Flatten(), new Dense(1));
+            model.Compile(optimizer: "sgd", loss: "mse");
+            return model;
+        }
+        EveryFormat.RoundTrip(seed => Compiled(seed, new ConvLSTM2D(2, [2, 2], dataFormat: "channels_first", inputShape: [3, 2, 4, 4])), fileName);
+        EveryFormat.RoundTrip(seed => Compiled(seed, new Bidirectional(new ConvLSTM2D(2, [2, 2], padding: "same"), inputShape: [3, 4, 4, 1])), fileName);
+    }
+
     public static TheoryData<string> Paths => new() { "model.h5", "model.keras", "model_dir", "cp" };
 
     [Theory]

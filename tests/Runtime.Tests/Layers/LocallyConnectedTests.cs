@@ -177,6 +177,8 @@ public class LocallyConnectedTests
     [
         seed => Compiled(seed, new LocallyConnected1D(3, [2], strides: [2], inputShape: [6, 2])),
         seed => Compiled(seed, new LocallyConnected2D(2, [2, 2], inputShape: [3, 4, 2])),
+        seed => Compiled(seed, new LocallyConnected1D(2, [3], dataFormat: "channels_first", inputShape: [2, 6])),
+        seed => Compiled(seed, new LocallyConnected2D(2, [2, 2], dataFormat: "channels_first", inputShape: [2, 3, 4])),
     ];
 
     static Sequential Compiled(int seed, Layer layer)
